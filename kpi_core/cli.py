@@ -1,0 +1,223 @@
+"""The command line: ``python -m kpi_core [--db PATH] [--lang en|zh] COMMAND``.
+
+Commands: ``init [--demo]``, ``load KIND FILE [--dry-run]``, ``score``,
+``units``, ``kpis``. Exit code 0 on success, 2 on bad input (each problem on
+stderr naming file, row, column and reason; nothing is written), 1 when the
+database cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_core import ingest, scorecard
+from kpi_core.i18n import LANGUAGES, t
+from kpi_core.model import FILE_SPECS, VIEWS
+from kpi_core.org import Org
+from kpi_core.store import ENV_VAR, Store, StoreError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+FORMATS = ("table", "json", "csv")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi_core", description="Balanced Scorecard store and scoring.")
+    parser.add_argument("--db", type=Path, help=f"database file (default: ${ENV_VAR} or data/scorecard.duckdb)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels and messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="create the database")
+    init.add_argument("--demo", action="store_true", help="load the demo company into an empty database")
+    load = sub.add_parser("load", help="validate and load one CSV file")
+    load.add_argument("kind", choices=list(FILE_SPECS))
+    load.add_argument("file", type=Path)
+    load.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
+    load.add_argument("--by", default="", help="who uploads (kept with the batch)")
+    score = sub.add_parser("score", help="print a unit's scorecard")
+    score.add_argument("--unit", help="unit id (default: the company)")
+    score.add_argument("--period", help="YYYY-MM (default: the latest month with actuals)")
+    score.add_argument("--view", choices=VIEWS, default="month")
+    score.add_argument("--format", choices=FORMATS, default="table")
+    for name in ("units", "kpis"):
+        listing = sub.add_parser(name, help=f"list the stored {name}")
+        listing.add_argument("--format", choices=FORMATS, default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with Store(args.db) as store:
+            return COMMANDS[args.command](store, args)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def cmd_init(store: Store, args: argparse.Namespace) -> int:
+    print(t("cli.created", args.lang, path=store.path, version=store.schema_version()))
+    if not args.demo:
+        return EXIT_OK
+    if not store.is_empty():
+        print(t("cli.demo_exists", args.lang))
+        return EXIT_OK
+    reports = ingest.ensure_demo(store)
+    for report in reports:
+        if not _report(report, args.lang):
+            return EXIT_BAD_INPUT
+    print(t("cli.demo_loaded", args.lang))
+    return EXIT_OK
+
+
+def cmd_load(store: Store, args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = ingest.load_path(store, args.kind, args.file, dry_run=args.dry_run, uploaded_by=args.by)
+    return EXIT_OK if _report(report, args.lang) else EXIT_BAD_INPUT
+
+
+def _report(report: ingest.LoadReport, lang: str) -> bool:
+    """Print a load's outcome; False when it was rejected."""
+    v = report.validated
+    for problem in v.problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+    if not v.ok:
+        print(t("cli.rejected", lang, file=v.file_name, count=len(v.errors)), file=sys.stderr)
+        return False
+    r = report.result
+    print(
+        t(
+            "cli.loaded",
+            lang,
+            file=v.file_name,
+            kind=v.kind,
+            total=r.rows_total,
+            added=r.rows_added,
+            changed=r.rows_changed,
+            unchanged=r.rows_unchanged,
+        )
+    )
+    if report.dry_run:
+        print(t("cli.dry_run", lang))
+    return True
+
+
+def cmd_score(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    org = Org.from_frame(store.units())
+    unit = args.unit or org.company_id
+    if unit is None or unit not in org:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    period = args.period or store.latest_period()
+    if period is None:
+        print(t("cli.no_data", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not ingest.valid_period(period):
+        print(t("cli.bad_period", lang, period=period), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    card = scorecard.build(store, unit, period, args.view, org)
+    if card.kpis.empty:
+        print(t("cli.no_assignments", lang, unit=unit, year=period[:4]), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        print(json.dumps(card.as_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(_kpi_table(card, lang, raw=True).to_csv(index=False), end="")
+    else:
+        _print_card(card, org, lang)
+    return EXIT_OK
+
+
+def _kpi_table(card: scorecard.Scorecard, lang: str, raw: bool = False) -> pd.DataFrame:
+    k = card.kpis
+    if raw:
+        return k[
+            [
+                "unit_id",
+                "kpi_id",
+                "perspective",
+                "role",
+                "weight",
+                "target",
+                "actual",
+                "completion",
+                "score",
+                "points",
+                "status",
+            ]
+        ].assign(period=card.period, view=card.view)
+    return pd.DataFrame(
+        {
+            t("col.kpi", lang): k["name_zh"].where(k["name_zh"].notna() & (lang == "zh"), k["name"]),
+            t("col.perspective", lang): k["perspective"].map(lambda p: t(f"perspective.{p}", lang)),
+            t("col.weight", lang): k["weight"].map("{:g}".format),
+            t("col.target", lang): k["target"].map(_fmt),
+            t("col.actual", lang): k["actual"].map(_fmt),
+            t("col.completion", lang): k["completion"].map(_pct),
+            t("col.points", lang): k["points"].map(lambda v: _fmt(v, 2)),
+            t("col.status", lang): k["status"].map(lambda s: t(f"status.{s}", lang)),
+        }
+    )
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "-" if pd.isna(value) else f"{value:,.{digits}f}"
+
+
+def _pct(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value * 100:.1f}%"
+
+
+def _print_card(card: scorecard.Scorecard, org: Org, lang: str) -> None:
+    name = org.name(card.unit_id, lang)
+    print(t("cli.scorecard_of", lang, unit=name, period=card.period, view=t(f"view.{card.view}", lang)))
+    print(
+        t(
+            "cli.total_line",
+            lang,
+            total=_fmt(card.total),
+            grade=t(f"grade.{card.grade}", lang),
+            status=t(f"status.{card.status}", lang),
+        )
+    )
+    if card.coverage < 1:
+        print(t("cli.coverage_note", lang, share=_pct(card.coverage)))
+    print(f"\n{t('cli.perspectives', lang)}")
+    for p in card.perspectives.itertuples():
+        label = t(f"perspective.{p.perspective}", lang)
+        share = _pct(p.share) if not pd.isna(p.share) else "-"
+        print(f"  {label:<20} {_fmt(p.score):>8}  {share:>7}  {t(f'status.{p.status}', lang)}")
+    print(f"\n{t('cli.kpis', lang)}")
+    print(_kpi_table(card, lang).to_string(index=False))
+    if len(card.children):
+        print(f"\n{t('cli.children', lang)}")
+        for c in card.children.itertuples():
+            print(
+                f"  {c.unit_id:<14} {org.name(c.unit_id, lang):<24} {_fmt(c.total):>8}  {t(f'status.{c.status}', lang)}"
+            )
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    frame = store.units() if args.command == "units" else store.kpis()
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    else:
+        columns = (
+            ["unit_id", "name", "name_zh", "kind", "parent_id"]
+            if args.command == "units"
+            else ["kpi_id", "name", "name_zh", "perspective", "direction", "unit", "accumulation"]
+        )
+        print(frame[columns].fillna("").to_string(index=False))
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "load": cmd_load, "score": cmd_score, "units": cmd_list, "kpis": cmd_list}

@@ -1,0 +1,451 @@
+"""The scoring engine: completion, credited score, points, status and rollups.
+
+Pure: numbers and pandas objects in, new objects out; no I/O, no SQL, no
+globals. The dashboard, the command line and the tests all call these
+functions, so a figure on a page is the figure the CLI prints.
+
+The method is ``shared/DOMAIN.md``; the definitions the rest of the code relies
+on are:
+
+* ``completion`` = actual / target (higher-is-better and band KPIs), or
+  2 - actual / target (lower-is-better KPIs, and higher-is-better KPIs whose
+  target is negative). A zero or missing target gives NaN with status
+  ``no_target``; a missing actual gives NaN with status ``no_data``.
+* ``score`` = the credited completion after floor, tiers and cap (or, for a
+  band KPI, after the band penalty), never below 0.
+* ``points`` = weight / 100 x score x 100 = weight x score; a unit's ``total``
+  is the sum of its KPIs' points (100 = every KPI exactly on target).
+* a perspective's score = its KPIs' points / its KPIs' weight x 100.
+
+Month, quarter (quarter-to-date) and year-to-date figures are first built from
+the months by each KPI's accumulation (:func:`accumulate`), then scored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, PERSPECTIVES
+
+#: Completion is rounded to this many decimals before it is compared with a
+#: threshold, so that 2 - 44/40 (= 0.8999999999999999 in binary) counts as 90%.
+_PRECISION = 10
+
+#: Unit totals: status and grade thresholds (a total equal to one takes the better).
+UNIT_GREEN_AT = 95.0
+UNIT_AMBER_AT = 85.0
+GRADES: tuple[tuple[float, str], ...] = (
+    (105.0, "excellent"),
+    (UNIT_GREEN_AT, "good"),
+    (UNIT_AMBER_AT, "pass"),
+)
+
+Tiers = tuple[tuple[float, float], ...]
+
+
+def parse_tiers(text: str | None) -> Tiers:
+    """Parse a tier rule such as ``"0.9:0.7;1.0:0.9"`` into sorted pairs.
+
+    >>> parse_tiers("1.0:0.9; 0.9:0.7")
+    ((0.9, 0.7), (1.0, 0.9))
+    >>> parse_tiers("")
+    ()
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ()
+    pairs = []
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        below, share = part.split(":")
+        pairs.append((float(below), float(share)))
+    return tuple(sorted(pairs))
+
+
+def _num(values: object) -> np.ndarray:
+    return np.asarray(values, dtype="float64")
+
+
+def completion_array(actual: object, target: object, direction: object) -> np.ndarray:
+    """Vectorised :func:`completion`: arrays (or scalars) in, a float array out."""
+    a, t = np.broadcast_arrays(_num(actual), _num(target))
+    d = np.broadcast_to(np.asarray(direction, dtype=object), a.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(t == 0, np.nan, a / np.where(t == 0, 1.0, t))
+    flip = (d == "lower") | ((d == "higher") & (t < 0))
+    return np.round(np.where(flip, 2.0 - ratio, ratio), _PRECISION)
+
+
+def completion(actual: float, target: float, direction: str) -> float:
+    """Completion rate of one KPI (1.0 = on target); NaN when the target is 0.
+
+    >>> completion(95, 100, "higher")      # revenue 95 against 100
+    0.95
+    >>> completion(50, 40, "lower")        # collection days 50 against 40
+    0.75
+    >>> completion(-50, -100, "higher")    # loss of 50 against a planned loss of 100
+    1.5
+    >>> completion(103, 100, "band")
+    1.03
+    >>> completion(10, 0, "higher")
+    nan
+    """
+    return float(completion_array(actual, target, direction)[()])
+
+
+def tiered_array(comp: np.ndarray, tiers: Tiers) -> np.ndarray:
+    """Apply a tier rule: below each threshold the completion earns that share."""
+    out = comp.copy()
+    for below, share in reversed(tiers):
+        out = np.where(comp < below, share, out)
+    return out
+
+
+def band_score_array(
+    comp: np.ndarray, weight: np.ndarray, low: np.ndarray, high: np.ndarray, penalty: np.ndarray
+) -> np.ndarray:
+    """Share of a band KPI's points: full inside [low, high], minus ``penalty``
+    points per percentage point outside it, never below 0."""
+    outside_pp = np.round(np.maximum(low - comp, 0) + np.maximum(comp - high, 0), _PRECISION) * 100
+    points = np.maximum(weight - outside_pp * np.nan_to_num(penalty), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(weight > 0, points / np.where(weight > 0, weight, 1), (outside_pp == 0) * 1.0)
+    return np.where(np.isnan(comp), np.nan, share)
+
+
+def credited_array(comp: np.ndarray, rules: pd.DataFrame, weight: np.ndarray) -> np.ndarray:
+    """Credited completion (the ``score``) for rows of completion and KPI rules.
+
+    ``rules`` has the KPI dictionary's columns ``direction, floor, cap, tiers,
+    band_low, band_high, band_penalty`` aligned with ``comp``.
+    """
+    comp = _num(comp)
+    score = comp.copy()
+    tiers = rules["tiers"].fillna("").astype(str).to_numpy()
+    for rule in np.unique(tiers):
+        if rule:
+            mask = tiers == rule
+            score[mask] = tiered_array(comp[mask], parse_tiers(rule))
+    cap = _num(rules["cap"])
+    score = np.where(np.isnan(cap), score, np.minimum(score, cap))
+    floor = _num(rules["floor"])
+    score = np.where(~np.isnan(floor) & (comp < floor), 0.0, score)
+    score = np.maximum(score, 0.0)
+    band = (rules["direction"] == "band").to_numpy()
+    if band.any():
+        banded = band_score_array(
+            comp,
+            _num(weight),
+            _num(rules["band_low"]),
+            _num(rules["band_high"]),
+            _num(rules["band_penalty"]),
+        )
+        score = np.where(band, banded, score)
+    return np.where(np.isnan(comp), np.nan, score)
+
+
+def credited(
+    comp: float,
+    *,
+    direction: str = "higher",
+    weight: float = 100.0,
+    floor: float | None = None,
+    cap: float | None = None,
+    tiers: str = "",
+    band_low: float | None = None,
+    band_high: float | None = None,
+    band_penalty: float | None = None,
+) -> float:
+    """Credited completion of one KPI under its scoring rule.
+
+    >>> credited(1.35, cap=1.2)                       # above the cap
+    1.2
+    >>> credited(0.55, floor=0.6)                     # below the floor: no points
+    0.0
+    >>> credited(0.85, tiers="0.9:0.7;1.0:0.9")       # below 90%: 70% of the points
+    0.7
+    >>> credited(0.95, tiers="0.9:0.7;1.0:0.9")       # below 100%: 90%
+    0.9
+    >>> credited(1.1, tiers="0.9:0.7;1.0:0.9", cap=1.2)
+    1.1
+    >>> credited(1.03, direction="band", weight=10, band_low=0.9, band_high=1.0, band_penalty=2)
+    0.4
+    """
+    rules = pd.DataFrame(
+        {
+            "direction": [direction],
+            "floor": [floor],
+            "cap": [cap],
+            "tiers": [tiers],
+            "band_low": [band_low],
+            "band_high": [band_high],
+            "band_penalty": [band_penalty],
+        }
+    )
+    return float(credited_array(np.array([comp], dtype=float), rules, np.array([weight]))[0])
+
+
+def status_array(
+    comp: np.ndarray,
+    target: np.ndarray,
+    rules: pd.DataFrame,
+) -> np.ndarray:
+    """green / amber / red / no_data / no_target for rows of completion and rules.
+
+    A completion equal to a threshold takes the better status; a band KPI is
+    green inside its band (ends included) and red outside it.
+    """
+    comp = _num(comp)
+    green_at = _num(rules["green_at"].fillna(DEFAULT_GREEN_AT))
+    amber_at = _num(rules["amber_at"].fillna(DEFAULT_AMBER_AT))
+    status = np.where(comp >= green_at, "green", np.where(comp >= amber_at, "amber", "red"))
+    band = (rules["direction"] == "band").to_numpy()
+    inside = (comp >= _num(rules["band_low"])) & (comp <= _num(rules["band_high"]))
+    status = np.where(band, np.where(inside, "green", "red"), status)
+    target = _num(target)
+    missing_target = np.isnan(target) | (target == 0)
+    status = np.where(np.isnan(comp), np.where(missing_target, "no_target", "no_data"), status)
+    return status.astype(object)
+
+
+def status_of(
+    comp: float,
+    target: float = 1.0,
+    *,
+    direction: str = "higher",
+    green_at: float | None = None,
+    amber_at: float | None = None,
+    band_low: float | None = None,
+    band_high: float | None = None,
+) -> str:
+    """Status of one KPI.
+
+    >>> status_of(1.0), status_of(0.9), status_of(0.8999)
+    ('green', 'amber', 'red')
+    >>> status_of(1.05, direction="band", band_low=0.9, band_high=1.0)
+    'red'
+    >>> status_of(float("nan"), 0), status_of(float("nan"), 40)
+    ('no_target', 'no_data')
+    """
+    rules = pd.DataFrame(
+        {
+            "direction": [direction],
+            "green_at": [green_at],
+            "amber_at": [amber_at],
+            "band_low": [band_low],
+            "band_high": [band_high],
+        }
+    )
+    return str(status_array(np.array([comp], dtype=float), np.array([target], dtype=float), rules)[0])
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def window(period: str, view: str) -> tuple[str, str]:
+    """First and last month ("YYYY-MM") that a view of ``period`` covers.
+
+    >>> window("2026-05", "month"), window("2026-05", "quarter"), window("2026-05", "ytd")
+    (('2026-05', '2026-05'), ('2026-04', '2026-05'), ('2026-01', '2026-05'))
+    """
+    year, month = int(period[:4]), int(period[5:7])
+    if view == "month":
+        first = month
+    elif view == "quarter":
+        first = (month - 1) // 3 * 3 + 1
+    elif view == "ytd":
+        first = 1
+    else:
+        raise ValueError(f"unknown view {view!r}")
+    return f"{year:04d}-{first:02d}", period
+
+
+def previous_period(period: str, view: str = "month") -> str:
+    """The period a view of ``period`` is compared with: the month before, or
+    the same month of the previous quarter.
+
+    >>> previous_period("2026-01"), previous_period("2026-05", "quarter")
+    ('2025-12', '2026-02')
+    """
+    step = 3 if view == "quarter" else 1
+    year, month = int(period[:4]), int(period[5:7]) - step
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
+
+
+def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.DataFrame:
+    """Build one figure per (unit, KPI) from its months, by the KPI's accumulation.
+
+    ``monthly`` has columns ``unit_id, kpi_id, period, target, actual`` for the
+    months of one window ending at ``end``; ``accumulation`` maps kpi_id to
+    ``sum``, ``avg`` or ``last``. Sum and average use the months that have both
+    a target and an actual, so a forgotten month is neither a zero nor a
+    penalty (its absence is reported as ``no_data`` on that month); ``last``
+    takes the values of the ``end`` month. Returns ``unit_id, kpi_id, target,
+    actual, months`` (months with both figures).
+    """
+    keys = ["unit_id", "kpi_id"]
+    if monthly.empty:
+        return pd.DataFrame(columns=[*keys, "target", "actual", "months"])
+    m = monthly.assign(acc=monthly["kpi_id"].map(accumulation).fillna("sum"))
+    paired = m["target"].notna() & m["actual"].notna()
+    m = m.assign(
+        tp=m["target"].where(paired),
+        ap=m["actual"].where(paired),
+        paired=paired.astype(int),
+    )
+    g = m.groupby(keys, sort=False)
+    out = pd.DataFrame(
+        {
+            "acc": g["acc"].first(),
+            "months": g["paired"].sum(),
+            "t_sum": g["tp"].sum(min_count=1),
+            "a_sum": g["ap"].sum(min_count=1),
+            "t_avg": g["tp"].mean(),
+            "a_avg": g["ap"].mean(),
+            "t_all": g["target"].sum(min_count=1),
+            "t_all_avg": g["target"].mean(),
+        }
+    )
+    last = m[m["period"] == end].set_index(keys)[["target", "actual"]]
+    last = last[~last.index.duplicated()].reindex(out.index)
+    is_sum, is_avg = out["acc"] == "sum", out["acc"] == "avg"
+    none_paired = out["months"] == 0
+    target = np.where(is_sum, out["t_sum"], np.where(is_avg, out["t_avg"], last["target"]))
+    fallback = np.where(is_sum, out["t_all"], np.where(is_avg, out["t_all_avg"], last["target"]))
+    actual = np.where(is_sum, out["a_sum"], np.where(is_avg, out["a_avg"], last["actual"]))
+    out = out.assign(
+        target=np.where(none_paired, fallback, target),
+        actual=actual,
+        months=np.where(out["acc"] == "last", last["actual"].notna() & last["target"].notna(), out["months"]),
+    )
+    return out.reset_index()[[*keys, "target", "actual", "months"]]
+
+
+# --------------------------------------------------------------------------- scorecards
+
+SCORED_COLUMNS = (
+    "unit_id",
+    "kpi_id",
+    "perspective",
+    "role",
+    "weight",
+    "target",
+    "actual",
+    "completion",
+    "score",
+    "points",
+    "status",
+)
+
+
+def score_rows(rows: pd.DataFrame, ytd: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Score accumulated rows: one row per (unit, KPI) with its weight and rule.
+
+    ``rows`` has ``unit_id, kpi_id, weight, role, target, actual`` and the KPI
+    dictionary columns (``perspective, direction`` and the rule columns). When
+    ``ytd`` (the same keys with the year-to-date ``target, actual``) is given,
+    KPIs with a ``blend`` get ``blend x period score + (1 - blend) x YTD score``.
+    Returns the rows with ``completion, score, points, status`` added.
+    """
+    comp = completion_array(rows["actual"], rows["target"], rows["direction"].to_numpy())
+    weight = _num(rows["weight"])
+    score = credited_array(comp, rows, weight)
+    if ytd is not None and "blend" in rows and rows["blend"].notna().any():
+        score = _blend(rows, ytd, score, weight)
+    return rows.assign(
+        completion=comp,
+        score=score,
+        points=weight * score,
+        status=status_array(comp, rows["target"], rows),
+    )
+
+
+def _blend(rows: pd.DataFrame, ytd: pd.DataFrame, score: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    keyed = rows[["unit_id", "kpi_id"]].merge(ytd, on=["unit_id", "kpi_id"], how="left")
+    ytd_comp = completion_array(keyed["actual"], keyed["target"], rows["direction"].to_numpy())
+    ytd_score = credited_array(ytd_comp, rows, weight)
+    a = _num(rows["blend"])
+    blended = a * score + (1 - a) * ytd_score
+    use = ~np.isnan(a) & ~np.isnan(ytd_score)
+    return np.where(use, blended, score)
+
+
+def unit_totals(scored: pd.DataFrame) -> pd.DataFrame:
+    """Total points per unit, with the share of weight that could be scored.
+
+    ``coverage`` < 1 means some KPIs have no data or no target: their points
+    are missing from the total, and the pages say so next to it.
+    """
+    s = scored.assign(
+        scored_weight=np.where(scored["score"].notna(), scored["weight"], 0.0),
+        red=(scored["status"] == "red").astype(int),
+        amber=(scored["status"] == "amber").astype(int),
+        green=(scored["status"] == "green").astype(int),
+        missing=scored["status"].isin(["no_data", "no_target"]).astype(int),
+    )
+    g = s.groupby("unit_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "total": g["points"].sum(min_count=1),
+            "weight": g["weight"].sum(),
+            "scored_weight": g["scored_weight"].sum(),
+            "green": g["green"].sum(),
+            "amber": g["amber"].sum(),
+            "red": g["red"].sum(),
+            "missing": g["missing"].sum(),
+        }
+    ).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["coverage"] = np.where(out["weight"] > 0, out["scored_weight"] / out["weight"], np.nan)
+    out["status"] = unit_status_array(out["total"])
+    out["grade"] = grade_array(out["total"])
+    return out
+
+
+def perspective_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's score per perspective: points / weight x 100, with the
+    perspective's share of the unit's weight.
+
+    A perspective with no KPI has no row; one whose KPIs all lack data has a
+    NaN score.
+    """
+    g = scored.groupby(["unit_id", "perspective"], sort=False)
+    out = pd.DataFrame({"weight": g["weight"].sum(), "points": g["points"].sum(min_count=1)}).reset_index()
+    unit_weight = out.groupby("unit_id")["weight"].transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["score"] = np.where(out["weight"] > 0, out["points"] / out["weight"] * 100, np.nan)
+        out["share"] = out["weight"] / unit_weight
+    out["status"] = unit_status_array(out["score"])
+    order = {p: i for i, p in enumerate(PERSPECTIVES)}
+    out = out.sort_values(["unit_id", "perspective"], key=lambda c: c.map(order) if c.name == "perspective" else c)
+    return out.reset_index(drop=True)
+
+
+def unit_status_array(total: Iterable[float]) -> np.ndarray:
+    """Status of a total or perspective score (100 = on target).
+
+    >>> list(unit_status_array([95, 94.99, 85, 70, float("nan")]))
+    ['green', 'amber', 'amber', 'red', 'no_data']
+    """
+    t = _num(list(total))
+    status = np.where(t >= UNIT_GREEN_AT, "green", np.where(t >= UNIT_AMBER_AT, "amber", "red"))
+    return np.where(np.isnan(t), "no_data", status).astype(object)
+
+
+def grade_array(total: Iterable[float]) -> np.ndarray:
+    """Grade of a total: excellent, good, pass or fail (no_data when empty).
+
+    >>> list(grade_array([105, 100, 95, 85, 84.9, float("nan")]))
+    ['excellent', 'good', 'good', 'pass', 'fail', 'no_data']
+    """
+    t = _num(list(total))
+    grade = np.full(t.shape, "fail", dtype=object)
+    for at, name in reversed(GRADES):
+        grade = np.where(t >= at, name, grade)
+    return np.where(np.isnan(t), "no_data", grade).astype(object)

@@ -1,0 +1,37 @@
+"""The DuckDB store: every SQL statement of the product lives in this package.
+
+:class:`Store` is one open database file. Its methods come from one module per
+concern (reads, writes ...), each a mixin, so each capability keeps its SQL
+together while callers see a single object.
+"""
+
+from kpi_core.store.base import (
+    DEFAULT_DB,
+    ENV_VAR,
+    BaseStore,
+    StoreError,
+    StoreLockedError,
+    default_path,
+)
+from kpi_core.store.reads import ReadQueries, month_date
+from kpi_core.store.schema import SCHEMA_VERSION
+from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
+
+
+class Store(ReadQueries, WriteQueries, BaseStore):
+    """One open scorecard database (see :mod:`kpi_core.store.base`)."""
+
+
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "SCHEMA_VERSION",
+    "VALUE_KINDS",
+    "BatchResult",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "default_path",
+    "month_date",
+    "summarise_changes",
+]

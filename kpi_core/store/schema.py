@@ -1,0 +1,137 @@
+"""The database schema and its migrations.
+
+Each entry of :data:`MIGRATIONS` brings a database from the version before it
+to its own number; :func:`migrate` applies the missing ones in one transaction
+so an existing file is upgraded in place, never rebuilt.
+"""
+
+from __future__ import annotations
+
+V1 = [
+    """CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    """CREATE SEQUENCE batch_seq START 1""",
+    """CREATE TABLE batches (
+        batch_id INTEGER PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        file_name VARCHAR,
+        sha256 VARCHAR,
+        uploaded_by VARCHAR,
+        uploaded_at TIMESTAMP NOT NULL,
+        rows_total INTEGER NOT NULL DEFAULT 0,
+        rows_added INTEGER NOT NULL DEFAULT 0,
+        rows_changed INTEGER NOT NULL DEFAULT 0,
+        rows_unchanged INTEGER NOT NULL DEFAULT 0,
+        rollback_of INTEGER,
+        note VARCHAR
+    )""",
+    """CREATE TABLE units (
+        unit_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        name_zh VARCHAR,
+        kind VARCHAR NOT NULL,
+        parent_id VARCHAR,
+        sort_order INTEGER,
+        batch_id INTEGER
+    )""",
+    """CREATE TABLE kpis (
+        kpi_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        name_zh VARCHAR,
+        perspective VARCHAR NOT NULL,
+        direction VARCHAR NOT NULL,
+        unit VARCHAR,
+        accumulation VARCHAR NOT NULL,
+        definition VARCHAR,
+        floor DOUBLE,
+        cap DOUBLE,
+        tiers VARCHAR,
+        band_low DOUBLE,
+        band_high DOUBLE,
+        band_penalty DOUBLE,
+        green_at DOUBLE,
+        amber_at DOUBLE,
+        blend DOUBLE,
+        definition_zh VARCHAR,
+        caliber VARCHAR,
+        data_source VARCHAR,
+        owner VARCHAR,
+        frequency VARCHAR,
+        indicator_type VARCHAR,
+        batch_id INTEGER
+    )""",
+    """CREATE TABLE assignments (
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        weight DOUBLE NOT NULL,
+        role VARCHAR NOT NULL,
+        batch_id INTEGER,
+        PRIMARY KEY (unit_id, kpi_id, year)
+    )""",
+    """CREATE TABLE targets (
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        target DOUBLE NOT NULL,
+        batch_id INTEGER,
+        PRIMARY KEY (unit_id, kpi_id, period)
+    )""",
+    """CREATE TABLE actuals (
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        actual DOUBLE NOT NULL,
+        batch_id INTEGER,
+        PRIMARY KEY (unit_id, kpi_id, period)
+    )""",
+    # What each batch replaced, so a restatement shows its old value and a
+    # batch can be rolled back. old_row / new_row are the JSON text of a
+    # set-up row (units, kpis, assignments); values use the typed columns.
+    """CREATE TABLE history (
+        batch_id INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        row_key VARCHAR NOT NULL,
+        unit_id VARCHAR,
+        kpi_id VARCHAR,
+        period DATE,
+        old_value DOUBLE,
+        new_value DOUBLE,
+        old_batch_id INTEGER,
+        old_row VARCHAR,
+        new_row VARCHAR
+    )""",
+    """CREATE TABLE alert_acks (
+        kind VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        acked_by VARCHAR NOT NULL,
+        acked_at TIMESTAMP NOT NULL,
+        action VARCHAR,
+        comment VARCHAR
+    )""",
+    """CREATE TABLE change_log (
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        old_value VARCHAR,
+        new_value VARCHAR,
+        reason VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE kpi_validity (
+        kpi_id VARCHAR NOT NULL,
+        question VARCHAR NOT NULL,
+        passed BOOLEAN NOT NULL,
+        note VARCHAR,
+        answered_by VARCHAR,
+        answered_at TIMESTAMP,
+        PRIMARY KEY (kpi_id, question)
+    )""",
+    """CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+]
+
+#: version -> statements that bring the database from version - 1 to it.
+MIGRATIONS: dict[int, list[str]] = {1: V1}
+SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,213 @@
+"""Writes: one upload batch is one transaction.
+
+A batch compares the incoming rows with what is stored (new, changed,
+unchanged), records what it replaces in ``history`` (so a restatement shows
+its old value and a batch can be rolled back), writes only new and changed
+rows, and stamps each with its ``batch_id`` so every stored value can be traced
+to the upload that brought it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from kpi_core.model import FILE_SPECS
+from kpi_core.store.base import StoreError
+
+VALUE_KINDS = {"targets": "target", "actuals": "actual"}
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one committed (or, with ``dry_run``, planned) upload did."""
+
+    batch_id: int | None
+    kind: str
+    rows_total: int
+    rows_added: int
+    rows_changed: int
+    rows_unchanged: int
+
+
+def _key_text(row: pd.Series, key: tuple[str, ...]) -> str:
+    return "|".join(str(row[k]) for k in key)
+
+
+def _row_json(row: dict) -> str:
+    clean = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+    return json.dumps(clean, ensure_ascii=False, default=str)
+
+
+class WriteQueries:
+    """Mixed into :class:`kpi_core.store.Store`."""
+
+    def diff(self, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """The incoming rows with ``change`` = new / changed / unchanged and the
+        stored values they would replace (``old_*`` columns). Writes nothing."""
+        cur = self.cursor()
+        try:
+            return _diff(cur, kind, frame)
+        finally:
+            cur.close()
+
+    def write_batch(
+        self,
+        kind: str,
+        frame: pd.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        uploaded_by: str = "",
+        note: str | None = None,
+    ) -> BatchResult:
+        """Store a validated frame of one kind as one batch, all or nothing.
+
+        A file that changes nothing (loaded before) writes nothing, not even a
+        batch: the result says so with ``batch_id=None``.
+        """
+        with self.transaction() as cur:
+            changes = _diff(cur, kind, frame)
+            if (changes["change"] == "unchanged").all():
+                return summarise_changes(None, kind, changes)
+            batch_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
+            cur.execute(
+                """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, note)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [batch_id, kind, file_name, sha256, uploaded_by, datetime.now(), note],
+            )
+            written = changes[changes["change"] != "unchanged"]
+            _record_history(cur, kind, written, batch_id)
+            _upsert(cur, kind, written, batch_id)
+            result = summarise_changes(int(batch_id), kind, changes)
+            cur.execute(
+                """UPDATE batches SET rows_total = ?, rows_added = ?, rows_changed = ?, rows_unchanged = ?
+                   WHERE batch_id = ?""",
+                [result.rows_total, result.rows_added, result.rows_changed, result.rows_unchanged, batch_id],
+            )
+            stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
+            if stamped != len(written):
+                raise StoreError(f"batch {batch_id}: {stamped} rows stored, {len(written)} expected")
+        self._check_committed(batch_id)
+        return result
+
+    def _check_committed(self, batch_id: int) -> None:
+        found = self.cursor().execute("SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        if found != 1:
+            raise StoreError(f"batch {batch_id} was not committed; the store is unchanged")
+
+
+def summarise_changes(batch_id: int | None, kind: str, changes: pd.DataFrame) -> BatchResult:
+    counts = changes["change"].value_counts()
+    return BatchResult(
+        batch_id=batch_id,
+        kind=kind,
+        rows_total=len(changes),
+        rows_added=int(counts.get("new", 0)),
+        rows_changed=int(counts.get("changed", 0)),
+        rows_unchanged=int(counts.get("unchanged", 0)),
+    )
+
+
+def _prepared(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    spec = FILE_SPECS[kind]
+    out = frame[list(spec.columns)].copy()
+    if kind in VALUE_KINDS:
+        out["period"] = pd.to_datetime(out["period"] + "-01").dt.date
+    return out
+
+
+def _diff(cur, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    spec = FILE_SPECS[kind]
+    incoming = _prepared(kind, frame)
+    cur.register("incoming_rows", incoming)
+    try:
+        keys = list(spec.key)
+        stored = cur.execute(
+            "SELECT s.* FROM " + kind + " s SEMI JOIN incoming_rows i USING (" + ", ".join(keys) + ")"
+        ).df()
+    finally:
+        cur.unregister("incoming_rows")
+    if kind in VALUE_KINDS:
+        stored["period"] = pd.to_datetime(stored["period"]).dt.date
+    stored = stored.rename(columns={c: f"old_{c}" for c in stored.columns if c not in keys})
+    merged = incoming.merge(stored, on=keys, how="left", indicator=True)
+    value_columns = [c for c in spec.columns if c not in keys]
+    same = pd.Series(True, index=merged.index)
+    for c in value_columns:
+        new, old = merged[c], merged[f"old_{c}"]
+        same &= (new == old) | (new.isna() & old.isna())
+    merged["change"] = np.where(merged["_merge"] == "left_only", "new", np.where(same, "unchanged", "changed"))
+    return merged.drop(columns="_merge")
+
+
+def _record_history(cur, kind: str, written: pd.DataFrame, batch_id: int) -> None:
+    if written.empty:
+        return
+    spec = FILE_SPECS[kind]
+    columns = list(spec.columns)
+    if kind in VALUE_KINDS:
+        value = VALUE_KINDS[kind]
+        rows = pd.DataFrame(
+            {
+                "batch_id": batch_id,
+                "kind": kind,
+                "row_key": [_key_text(r, spec.key) for _, r in written.iterrows()],
+                "unit_id": written["unit_id"],
+                "kpi_id": written["kpi_id"],
+                "period": written["period"],
+                "old_value": written[f"old_{value}"],
+                "new_value": written[value],
+                "old_batch_id": written["old_batch_id"],
+                "old_row": None,
+                "new_row": None,
+            }
+        )
+    else:
+        old_cols = [c if c in spec.key else f"old_{c}" for c in columns]
+        rows = pd.DataFrame(
+            {
+                "batch_id": batch_id,
+                "kind": kind,
+                "row_key": [_key_text(r, spec.key) for _, r in written.iterrows()],
+                "unit_id": written.get("unit_id"),
+                "kpi_id": written.get("kpi_id"),
+                "period": None,
+                "old_value": None,
+                "new_value": None,
+                "old_batch_id": written["old_batch_id"],
+                "old_row": [
+                    None if ch == "new" else _row_json(dict(zip(columns, r, strict=True)))
+                    for ch, r in zip(written["change"], written[old_cols].itertuples(index=False), strict=True)
+                ],
+                "new_row": [
+                    _row_json(dict(zip(columns, r, strict=True))) for r in written[columns].itertuples(index=False)
+                ],
+            }
+        )
+    cur.register("history_rows", rows)
+    try:
+        cur.execute(
+            """INSERT INTO history SELECT batch_id, kind, row_key, unit_id, kpi_id, period::DATE,
+                   old_value::DOUBLE, new_value::DOUBLE, old_batch_id::INTEGER, old_row::VARCHAR,
+                   new_row::VARCHAR FROM history_rows"""
+        )
+    finally:
+        cur.unregister("history_rows")
+
+
+def _upsert(cur, kind: str, written: pd.DataFrame, batch_id: int) -> None:
+    if written.empty:
+        return
+    columns = list(FILE_SPECS[kind].columns)
+    rows = written[columns].assign(batch_id=batch_id)
+    cur.register("upsert_rows", rows)
+    try:
+        names = ", ".join([*columns, "batch_id"])
+        cur.execute("INSERT OR REPLACE INTO " + kind + " (" + names + ") SELECT " + names + " FROM upsert_rows")
+    finally:
+        cur.unregister("upsert_rows")

@@ -1,0 +1,139 @@
+"""Shared fixtures: every test gets its own database file under tmp_path, and
+a small hand-made company whose figures are easy to check by hand."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpi_core import ingest
+from kpi_core.store import ENV_VAR, Store
+
+TODAY = date(2026, 11, 21)
+
+# A company small enough to score by hand: HQ with two departments, one person.
+SMALL = {
+    "units": """unit_id,name,name_zh,kind,parent_id
+HQ,Acme,阿克米,company,
+SALES,Sales,销售部,department,HQ
+OPS,Operations,运营部,department,HQ
+P1,Li Na,李娜,person,SALES
+""",
+    "kpis": """kpi_id,name,name_zh,perspective,direction,unit,accumulation,definition,floor,cap,tiers,band_low,band_high,band_penalty,green_at,amber_at,blend
+rev,Revenue,营业收入,financial,higher,10k CNY,sum,Invoiced revenue,0.6,1.2,,,,,,,
+days,Collection days,回款天数,financial,lower,days,avg,Days sales outstanding,,,,,,,,,
+spend,Expense budget execution,费用预算执行率,financial,band,10k CNY,sum,Spend against budget,,,,0.9,1.0,2,,,
+csat,Customer satisfaction,客户满意度,customer,higher,pts,avg,Survey score,,,0.9:0.7;1.0:0.9,,,,,,0.5
+staff,Key staff retained,核心员工保留,learning,higher,count,last,Key staff on payroll,,,,,,,,,
+""",
+    "assignments": """unit_id,kpi_id,year,weight,role
+HQ,rev,2026,40,core
+HQ,days,2026,20,core
+HQ,spend,2026,10,aux
+HQ,csat,2026,20,core
+HQ,staff,2026,10,aux
+SALES,rev,2026,60,core
+SALES,days,2026,40,core
+OPS,spend,2026,50,core
+OPS,staff,2026,50,core
+P1,rev,2026,100,core
+""",
+}
+
+
+def _values(kind: str, rows: list[tuple[str, str, str, float]]) -> str:
+    lines = [f"unit_id,kpi_id,period,{kind[:-1]}"]
+    lines += [f"{u},{k},{p},{v:g}" for u, k, p, v in rows]
+    return "\n".join(lines) + "\n"
+
+
+# Three months of 2026 for HQ: the quarter/YTD figures are checked by hand in tests.
+SMALL_TARGETS = [
+    ("HQ", "rev", "2026-01", 100),
+    ("HQ", "rev", "2026-02", 100),
+    ("HQ", "rev", "2026-03", 200),
+    ("HQ", "days", "2026-01", 40),
+    ("HQ", "days", "2026-02", 40),
+    ("HQ", "days", "2026-03", 40),
+    ("HQ", "spend", "2026-01", 100),
+    ("HQ", "spend", "2026-02", 100),
+    ("HQ", "spend", "2026-03", 100),
+    ("HQ", "csat", "2026-01", 90),
+    ("HQ", "csat", "2026-02", 90),
+    ("HQ", "csat", "2026-03", 90),
+    ("HQ", "staff", "2026-01", 20),
+    ("HQ", "staff", "2026-02", 20),
+    ("HQ", "staff", "2026-03", 20),
+    ("SALES", "rev", "2026-03", 200),
+    ("SALES", "days", "2026-03", 40),
+    ("OPS", "spend", "2026-03", 100),
+    ("OPS", "staff", "2026-03", 20),
+    ("P1", "rev", "2026-03", 50),
+]
+SMALL_ACTUALS = [
+    ("HQ", "rev", "2026-01", 95),
+    ("HQ", "rev", "2026-02", 110),
+    ("HQ", "rev", "2026-03", 150),
+    ("HQ", "days", "2026-01", 50),
+    ("HQ", "days", "2026-02", 44),
+    ("HQ", "days", "2026-03", 38),
+    ("HQ", "spend", "2026-01", 95),
+    ("HQ", "spend", "2026-02", 100),
+    ("HQ", "spend", "2026-03", 103),
+    ("HQ", "csat", "2026-01", 81),
+    ("HQ", "csat", "2026-02", 90),
+    ("HQ", "csat", "2026-03", 99),
+    ("HQ", "staff", "2026-01", 20),
+    ("HQ", "staff", "2026-02", 19),
+    ("HQ", "staff", "2026-03", 18),
+    ("SALES", "rev", "2026-03", 190),
+    ("SALES", "days", "2026-03", 50),
+    ("OPS", "spend", "2026-03", 80),
+    ("OPS", "staff", "2026-03", 20),
+]
+SMALL["targets"] = _values("targets", SMALL_TARGETS)
+SMALL["actuals"] = _values("actuals", SMALL_ACTUALS)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests never touch data/scorecard.duckdb: the default path is a temp file."""
+    path = tmp_path / "test.duckdb"
+    monkeypatch.setenv(ENV_VAR, str(path))
+    return path
+
+
+@pytest.fixture
+def small_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for kind, text in SMALL.items():
+        (folder / f"{kind}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _small_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small company loaded once; each test gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("small_template")
+    for kind, text in SMALL.items():
+        (folder / f"{kind}.csv").write_text(text, encoding="utf-8")
+    path = folder / "small.duckdb"
+    with Store(path) as store:
+        reports = ingest.load_folder(store, folder)
+        bad = [str(p) for r in reports for p in r.validated.errors]
+        assert not bad, bad
+        store.cursor().execute("CHECKPOINT")
+    return path
+
+
+@pytest.fixture
+def small_store(_small_db_template: Path, tmp_path: Path) -> Store:
+    path = tmp_path / "small.duckdb"
+    shutil.copyfile(_small_db_template, path)
+    store = Store(path)
+    yield store
+    store.close()
