@@ -189,11 +189,30 @@ def _children(scored: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
     return out.sort_values("total", na_position="first", kind="stable").reset_index(drop=True)
 
 
-def totals_over_time(store: Store, unit_id: str, periods: list[str], view: str = "month") -> pd.DataFrame:
-    """The unit's total, grade and status for each of ``periods``."""
-    rows = []
-    for period in periods:
-        totals = scoring.unit_totals(score_units(store, [unit_id], period, view))
-        if len(totals):
-            rows.append(totals.assign(period=period).iloc[0])
-    return pd.DataFrame(rows).reset_index(drop=True)
+def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
+    """Month-view scored KPI rows of one unit for each of ``periods`` (with a
+    ``period`` column): one query, then the same scoring as :func:`build`."""
+    if not periods:
+        return pd.DataFrame(columns=[*scoring.SCORED_COLUMNS, "period"])
+    first, _ = scoring.window(min(periods), "ytd")
+    monthly = store.monthly_values([unit_id], first, max(periods))
+    kpis = store.kpis()
+    assigned = store.assignments(None, [unit_id])
+    frames = []
+    for period in sorted(periods):
+        ytd_start, _ = scoring.window(period, "ytd")
+        months = monthly[(monthly["period"] >= ytd_start) & (monthly["period"] <= period)]
+        year = assigned[assigned["year"] == int(period[:4])]
+        if len(year):
+            frames.append(score_frames(year, kpis, months, period, period).assign(period=period))
+    if not frames:
+        return pd.DataFrame(columns=[*scoring.SCORED_COLUMNS, "period"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def totals_over_time(history: pd.DataFrame) -> pd.DataFrame:
+    """Total, grade and status per period from :func:`kpi_history` rows."""
+    if history.empty:
+        return pd.DataFrame(columns=["period", "total", "grade", "status", "coverage"])
+    frames = [scoring.unit_totals(rows).assign(period=p) for p, rows in history.groupby("period", sort=True)]
+    return pd.concat(frames, ignore_index=True)

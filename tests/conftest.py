@@ -137,3 +137,72 @@ def small_store(_small_db_template: Path, tmp_path: Path) -> Store:
     store = Store(path)
     yield store
     store.close()
+
+
+# ---------------------------------------------------------------- the demo company
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company loaded once per test session (copied for each test)."""
+    path = tmp_path_factory.mktemp("demo_template") / "demo.duckdb"
+    with Store(path) as store:
+        reports = ingest.ensure_demo(store)
+        bad = [str(p) for r in reports for p in r.validated.errors]
+        assert not bad, bad
+        store.cursor().execute("CHECKPOINT")
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, _isolated_db: Path) -> Path:
+    """A private copy of the demo database at the path the app and CLI use
+    by default in this test ($KPI_DB_PATH)."""
+    shutil.copyfile(demo_db_template, _isolated_db)
+    return _isolated_db
+
+
+@pytest.fixture
+def demo_store(demo_db: Path) -> Store:
+    store = Store(demo_db)
+    yield store
+    store.close()
+
+
+# ---------------------------------------------------------------- Streamlit AppTest
+
+
+@pytest.fixture
+def app(demo_db: Path):
+    """A factory of AppTests of app.py on a private copy of the demo database.
+
+    ``app(unit="CS", period="2026-09")`` sets those query parameters before
+    the first run. Streamlit's caches survive between AppTests in one
+    process, so they are cleared first.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    made = []
+
+    def make(page: str | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        made.append(at)
+        return at
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from tests.browser_support import browser, live_app, page  # noqa: E402,F401  (fixtures)

@@ -5,6 +5,7 @@ concern (reads, writes ...), each a mixin, so each capability keeps its SQL
 together while callers see a single object.
 """
 
+from kpi_core.store.alerts import AlertQueries
 from kpi_core.store.base import (
     DEFAULT_DB,
     ENV_VAR,
@@ -13,12 +14,15 @@ from kpi_core.store.base import (
     StoreLockedError,
     default_path,
 )
+from kpi_core.store.bulk import BulkQueries
+from kpi_core.store.design import DesignQueries
 from kpi_core.store.reads import ReadQueries, month_date
 from kpi_core.store.schema import SCHEMA_VERSION
+from kpi_core.store.uploads import UploadQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
 
 
-class Store(ReadQueries, WriteQueries, BaseStore):
+class Store(ReadQueries, WriteQueries, UploadQueries, AlertQueries, DesignQueries, BulkQueries, BaseStore):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""
 
 

@@ -1,0 +1,36 @@
+"""Translations of the dashboard's frame: pages, sidebar, notices, shared labels."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "page.scorecard": ("Scorecard", "计分卡"),
+    "page.kpi_detail": ("KPI detail", "指标详情"),
+    "page.alerts": ("Alerts", "预警"),
+    "page.upload": ("Upload data", "数据上传"),
+    "page.dictionary": ("KPI dictionary", "指标字典"),
+    "page.design": ("Scorecard design", "计分卡设计"),
+    "ui.language": ("Language", "语言"),
+    "ui.period": ("Month", "月份"),
+    "ui.view": ("View", "视图"),
+    "ui.unit": ("Unit", "当前单元"),
+    "ui.find_unit": ("Go to unit", "跳转到单元"),
+    "ui.meeting_mode": ("Meeting mode", "会议模式"),
+    "ui.meeting_help": (
+        "Large type and high contrast for screen-sharing; the sidebar starts collapsed.",
+        "大字号、高对比度,适合投屏;侧边栏默认收起。",
+    ),
+    "ui.copy_link": ("Link to this view (copy with the button)", "本视图链接(点击按钮复制)"),
+    "notice.unit": (
+        "Unit “{value}” does not exist (any more); showing the company instead.",
+        "单元“{value}”不存在(或已删除);已改为显示公司。",
+    ),
+    "notice.period": (
+        "There is no data for period “{value}”; showing the latest month instead.",
+        "期间“{value}”没有数据;已改为显示最近月份。",
+    ),
+    "notice.view": ("Unknown view “{value}”; showing the month.", "未知视图“{value}”;已改为当月。"),
+    "notice.kpi": ("KPI “{value}” does not exist; pick one below.", "指标“{value}”不存在;请在下方选择。"),
+    "notice.lang": ("Unknown language “{value}”; showing English.", "未知语言“{value}”;已改为英文。"),
+    "ui.no_data_yet": (
+        "No data yet: upload units, KPIs, assignments, targets and actuals.",
+        "尚无数据:请上传组织、指标、分配、目标与实际值。",
+    ),
+}

@@ -1,0 +1,99 @@
+"""Cached access to the store for the pages.
+
+The database is opened once per process (``st.cache_resource``; the store
+takes a cursor per query, so sessions can share it). Query results are cached
+with ``st.cache_data`` keyed on plain values, including the database path so
+tests with different databases never share results. :func:`clear_caches` runs
+after every write (an upload, an edit) so pages show the new figures at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core import ingest, scorecard
+from kpi_core.org import Org
+from kpi_core.store import Store, default_path
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> Store:
+    store = Store(path)
+    ingest.ensure_demo(store)
+    return store
+
+
+def db_path() -> str:
+    return str(default_path())
+
+
+def store() -> Store:
+    """The process's store for the configured database (filled with the demo
+    company on first run)."""
+    return _open(db_path())
+
+
+def clear_caches() -> None:
+    """Forget every cached query result (not the open database)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def _units(path: str) -> pd.DataFrame:
+    return _open(path).units()
+
+
+def org() -> Org:
+    return Org.from_frame(_units(db_path()))
+
+
+@st.cache_data(show_spinner=False)
+def _kpis(path: str) -> pd.DataFrame:
+    return _open(path).kpis()
+
+
+def kpis() -> pd.DataFrame:
+    """The KPI dictionary, indexed by kpi_id."""
+    return _kpis(db_path()).set_index("kpi_id", drop=False)
+
+
+@st.cache_data(show_spinner=False)
+def _periods(path: str) -> list[str]:
+    return _open(path).periods()
+
+
+def periods() -> list[str]:
+    """Months with actuals, oldest first."""
+    return _periods(db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
+    store = _open(path)
+    return scorecard.build(store, unit_id, period, view, Org.from_frame(_units(path)))
+
+
+def card(unit_id: str, period: str, view: str) -> scorecard.Scorecard:
+    """The scorecard of one unit (with its children's totals)."""
+    return _scorecard(db_path(), unit_id, period, view)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _history(path: str, unit_id: str, periods: tuple[str, ...]) -> pd.DataFrame:
+    return scorecard.kpi_history(_open(path), unit_id, list(periods))
+
+
+def history(unit_id: str, periods: list[str]) -> pd.DataFrame:
+    """Month-view KPI rows of one unit for each of ``periods`` (for trends)."""
+    return _history(db_path(), unit_id, tuple(periods))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _siblings(path: str, unit_ids: tuple[str, ...], period: str, view: str) -> pd.DataFrame:
+    return scorecard.score_units(_open(path), list(unit_ids), period, view)
+
+
+def scored_units(unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
+    """Scored KPI rows of several units (e.g. siblings, or a department's persons)."""
+    return _siblings(db_path(), tuple(unit_ids), period, view)

@@ -1,0 +1,182 @@
+"""The frame every page shares: page list, theme, meeting mode and the sidebar
+(language, period, view, the unit's breadcrumb, a link to this view).
+
+``app.py`` calls :func:`resolve_current` before ``st.set_page_config`` (the
+sidebar starts collapsed in meeting mode) and :func:`sidebar` before running
+the selected page. Pages then read :func:`kpi_ui.state.current`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from kpi_core.model import VIEWS
+from kpi_ui import data, theme
+from kpi_ui.state import SESSION_KEY, ViewState, resolve
+
+
+@dataclass(frozen=True)
+class PageDef:
+    path: str
+    title_key: str
+    icon: str
+    default: bool = False
+
+
+PAGES: tuple[PageDef, ...] = (
+    PageDef("pages/1_scorecard.py", "page.scorecard", ":material/dashboard:", default=True),
+    PageDef("pages/2_kpi_detail.py", "page.kpi_detail", ":material/query_stats:"),
+    PageDef("pages/3_alerts.py", "page.alerts", ":material/notifications:"),
+    PageDef("pages/4_upload.py", "page.upload", ":material/upload_file:"),
+    PageDef("pages/5_kpi_dictionary.py", "page.dictionary", ":material/menu_book:"),
+    PageDef("pages/6_scorecard_design.py", "page.design", ":material/tune:"),
+)
+
+
+def page(path: str) -> PageDef:
+    return next(p for p in PAGES if p.path == path)
+
+
+def resolve_current() -> ViewState:
+    """Resolve this run's view state from the URL (and the session's last one)."""
+    org = data.org()
+    state = resolve(
+        dict(st.query_params),
+        org=org,
+        periods=data.periods(),
+        kpi_ids=set(data.kpis().index),
+        previous=st.session_state.get(SESSION_KEY),
+    )
+    st.session_state[SESSION_KEY] = state
+    return state
+
+
+def sync_url(state: ViewState) -> None:
+    """Make the URL say what is shown (after a fallback or a page switch)."""
+    params = state.params()
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def show_notices(state: ViewState) -> None:
+    for notice in state.notices:
+        st.warning(t(notice.key, state.lang, value=notice.value), icon=":material/info:")
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def _set_param(name: str, key: str) -> None:
+    value = st.session_state[key]
+    if value is None:
+        return
+    if name == "meeting":
+        value = "1" if value else ""
+    params = dict(st.query_params)
+    params[name] = value
+    if name == "unit":
+        params.pop("kpi", None)
+    st.query_params.from_dict({k: v for k, v in params.items() if v})
+
+
+def _widget(key: str, value: object) -> str:
+    """Let the widget show the state of this run (a link or Back may have
+    changed it since the widget last ran)."""
+    st.session_state[key] = value
+    return key
+
+
+def sidebar(state: ViewState) -> None:
+    lang = state.lang
+    org = data.org()
+    periods = data.periods()
+    with st.sidebar:
+        st.segmented_control(
+            t("ui.language", lang),
+            list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            key=_widget("sb_lang", lang),
+            on_change=_set_param,
+            args=("lang", "sb_lang"),
+        )
+        st.selectbox(
+            t("ui.period", lang),
+            periods[::-1],
+            key=_widget("sb_period", state.period),
+            on_change=_set_param,
+            args=("period", "sb_period"),
+        )
+        st.segmented_control(
+            t("ui.view", lang),
+            list(VIEWS),
+            format_func=lambda v: t(f"view.{v}", lang),
+            key=_widget("sb_view", state.view),
+            on_change=_set_param,
+            args=("view", "sb_view"),
+        )
+        _breadcrumb(state, org)
+        ids = list(org.units.index)
+        st.selectbox(
+            t("ui.find_unit", lang),
+            ids,
+            format_func=lambda u: f"{org.name(u, lang)} · {t(f'kind.{org.kind(u)}', lang)}",
+            key=_widget("sb_unit", state.unit),
+            on_change=_set_param,
+            args=("unit", "sb_unit"),
+        )
+        st.toggle(
+            t("ui.meeting_mode", lang),
+            key=_widget("sb_meeting", state.meeting),
+            on_change=_set_param,
+            args=("meeting", "sb_meeting"),
+            help=t("ui.meeting_help", lang),
+        )
+        share_link(state)
+
+
+def _breadcrumb(state: ViewState, org) -> None:
+    lang = state.lang
+    st.markdown(f"**{t('ui.unit', lang)}**")
+    path = org.path(state.unit)
+    for depth, unit in enumerate(path):
+        label = ("  " * depth) + ("› " if depth else "") + org.name(unit, lang)
+        if unit == state.unit:
+            st.markdown(f"{'&nbsp;' * 3 * depth}**{org.name(unit, lang)}**")
+        else:
+            st.page_link(
+                PAGES[0].path,
+                label=label,
+                query_params=state.params(unit=unit, kpi=None),
+            )
+
+
+def share_link(state: ViewState, page_path: str | None = None) -> None:
+    """The full URL of this view, in a box with a copy button."""
+    st.caption(t("ui.copy_link", state.lang))
+    st.code(absolute_url(state), language=None, wrap_lines=True)
+
+
+def absolute_url(state: ViewState) -> str:
+    base = ""
+    try:
+        url = st.context.url
+        if url:
+            parts = urlsplit(url)
+            base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    except Exception:  # AppTest has no browser URL  # noqa: BLE001
+        base = ""
+    return f"{base}?{state.query_string()}"
+
+
+def start() -> ViewState:
+    """Everything a run does before the page: theme, URL, sidebar, notices."""
+    state = st.session_state.get(SESSION_KEY) or resolve_current()
+    theme.inject(state.meeting)
+    sync_url(state)
+    sidebar(state)
+    show_notices(state)
+    return state

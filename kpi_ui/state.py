@@ -1,0 +1,136 @@
+"""The view state: unit, period, view, KPI, language and meeting mode.
+
+It lives in the URL's query parameters, so a copied link opens exactly the
+same view and the browser's back button walks back up a drill-down (each
+change pushes a history entry). :func:`resolve` is pure: it turns whatever a
+URL holds into a valid state plus the notices to show for what it had to
+replace, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from kpi_core.i18n import LANGUAGES
+from kpi_core.model import VIEWS
+from kpi_core.org import Org
+
+PARAMS: tuple[str, ...] = ("unit", "period", "view", "kpi", "lang", "meeting")
+SESSION_KEY = "view_state"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A parameter that could not be used, and what was shown instead."""
+
+    key: str
+    """Translation key of the message (``notice.<param>``)."""
+    value: str
+    """The value the URL held."""
+
+
+@dataclass(frozen=True)
+class ViewState:
+    unit: str
+    period: str
+    view: str = "month"
+    kpi: str | None = None
+    lang: str = "en"
+    meeting: bool = False
+    notices: tuple[Notice, ...] = field(default=(), compare=False)
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """Query parameters of this state (with ``changes``): everything that
+        decides what is shown, so a link never depends on 'the latest month'."""
+        s = replace(self, **changes) if changes else self
+        out = {"unit": s.unit, "period": s.period, "view": s.view, "lang": s.lang}
+        if s.kpi:
+            out["kpi"] = s.kpi
+        if s.meeting:
+            out["meeting"] = "1"
+        return out
+
+    def query_string(self, **changes: object) -> str:
+        return urlencode(self.params(**changes))
+
+
+def resolve(
+    params: Mapping[str, str],
+    *,
+    org: Org,
+    periods: list[str],
+    kpi_ids: set[str],
+    previous: ViewState | None = None,
+) -> ViewState:
+    """A valid view state from URL parameters.
+
+    A URL with none of the parameters (a page picked in the navigation)
+    takes ``previous``, the state this browser session last showed, so
+    switching pages keeps the unit and period. Otherwise missing parameters
+    take the defaults: the company, the latest month with data, the month view,
+    English. Unknown or stale values fall back the same way and leave a
+    :class:`Notice`.
+    """
+    if previous is not None and not any(params.get(name) for name in PARAMS):
+        params = previous.params()
+    notices: list[Notice] = []
+    latest = periods[-1] if periods else ""
+
+    def pick(name: str, valid: object, default: str | None) -> str | None:
+        value = params.get(name)
+        if value is None or value == "":
+            return default
+        if _ok(value, valid):
+            return value
+        notices.append(Notice(f"notice.{name}", str(value)))
+        return default
+
+    return ViewState(
+        unit=pick("unit", lambda u: u in org, org.company_id or "") or "",
+        period=pick("period", set(periods), latest) or latest,
+        view=pick("view", set(VIEWS), "month") or "month",
+        kpi=pick("kpi", kpi_ids, None),
+        lang=pick("lang", set(LANGUAGES), "en") or "en",
+        meeting=str(params.get("meeting", "")).lower() in ("1", "true", "yes"),
+        notices=tuple(notices),
+    )
+
+
+def _ok(value: str, valid: object) -> bool:
+    return valid(value) if callable(valid) else value in valid
+
+
+# --------------------------------------------------------------------------- Streamlit side
+
+
+def current() -> ViewState:
+    """The state resolved for this run (by :func:`kpi_ui.shell.start`)."""
+    state = st.session_state.get(SESSION_KEY)
+    if state is None:
+        from kpi_ui import shell
+
+        state = shell.resolve_current()
+    return state
+
+
+def go(**changes: object) -> None:
+    """Change the view (a drill-down, another period ...) and rerun.
+
+    Writing the query parameters pushes a browser history entry, so Back
+    returns to the view before.
+    """
+    state = current()
+    params = state.params(**changes)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    st.session_state[SESSION_KEY] = replace(state, **changes, notices=())
+    st.rerun()
+
+
+def link(page: str = "", **changes: object) -> str:
+    """A relative link (``page?query``) to this view with ``changes``."""
+    return f"{page}?{current().query_string(**changes)}"
