@@ -8,13 +8,16 @@ the selected page. Pages then read :func:`kpi_ui.state.current`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from kpi_core.model import VIEWS
+from kpi_core.store import StoreError
 from kpi_ui import data, theme
 from kpi_ui.state import SESSION_KEY, ViewState, resolve
 
@@ -180,3 +183,51 @@ def start() -> ViewState:
     sidebar(state)
     show_notices(state)
     return state
+
+
+# --------------------------------------------------------------------------- entry point
+
+ROOT = Path(__file__).resolve().parents[1]
+_running = threading.local()
+
+
+def main() -> None:
+    """What ``app.py`` does: config, navigation, the shared frame, the page."""
+    try:
+        state = resolve_current()
+    except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback
+        st.error(str(exc), icon=":material/lock:")
+        st.stop()
+    st.set_page_config(
+        page_title=t("app.title", state.lang),
+        page_icon=":material/speed:",
+        layout="wide",
+        initial_sidebar_state="collapsed" if state.meeting else "auto",
+    )
+    pages = [
+        st.Page(str(ROOT / p.path), title=t(p.title_key, state.lang), icon=p.icon, default=p.default)
+        for p in PAGES
+        if (ROOT / p.path).exists()
+    ]
+    selected = st.navigation(pages)
+    start()
+    _running.inside = True
+    try:
+        selected.run()
+    finally:
+        _running.inside = False
+
+
+def ensure_navigation() -> None:
+    """Run the page through :func:`main` when Streamlit ran its file directly.
+
+    Until ``app.py`` has called ``st.navigation`` once in a server process,
+    Streamlit treats ``pages/`` as automatically discovered pages, so the
+    first visitor of a deep link (``/kpi_detail?...``) gets the page file run
+    on its own: no sidebar, no page config. Each page calls this first; it
+    does nothing when the page runs inside :func:`main`.
+    """
+    if getattr(_running, "inside", False):
+        return
+    main()
+    st.stop()

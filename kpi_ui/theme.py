@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from kpi_core.i18n import t
+from kpi_core.i18n import has, t
 
 STATUS_COLOURS = {
     "green": "#009E73",
@@ -21,12 +21,6 @@ STATUS_COLOURS = {
     "no_target": "#7F7F7F",
 }
 STATUS_SYMBOLS = {"green": "✔", "amber": "▲", "red": "✖", "no_data": "○", "no_target": "○"}
-PERSPECTIVE_ICONS = {
-    "financial": ":material/payments:",
-    "customer": ":material/groups:",
-    "process": ":material/settings:",
-    "learning": ":material/school:",
-}
 INK = "#1A1A1A"
 MUTED = "#555555"
 
@@ -40,6 +34,14 @@ def badge(status: str, lang: str) -> str:
     """An HTML pill with colour, symbol and word."""
     colour = STATUS_COLOURS.get(status, MUTED)
     return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{status_label(status, lang)}</span>'
+
+
+def measure(unit: object, lang: str) -> str:
+    """A unit of measure in the chosen language (as written when unknown)."""
+    if not isinstance(unit, str) or not unit:
+        return ""
+    key = f"measure.{unit}"
+    return t(key, lang) if has(key) else unit
 
 
 def number(value: float | None, digits: int = 1, unit: str = "") -> str:
@@ -69,13 +71,12 @@ div[data-testid="stMetricValue"] {font-weight:700;}
 _MEETING_CSS = """
 <style>
 html, body, [class*="css"] {font-size: 19px;}
-.block-container {padding-top: 1.2rem; padding-bottom: 0; max-width: 100%;}
+.block-container {padding-top: 3.2rem; padding-bottom: 0; max-width: 100%;}
 .bsc-big {font-size: 3.6rem;}
 .bsc-badge {font-size: 1.05rem; border-width: 3px;}
 div[data-testid="stMetricValue"] {font-size: 2.6rem;}
 div[data-testid="stMetricLabel"] p {font-size: 1.1rem; color:#1A1A1A;}
 p, li, td, th {color: #111;}
-header[data-testid="stHeader"] {display:none;}
 div[data-testid="stToolbar"] {display:none;}
 </style>
 """

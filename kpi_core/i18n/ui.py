@@ -17,6 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Large type and high contrast for screen-sharing; the sidebar starts collapsed.",
         "大字号、高对比度,适合投屏;侧边栏默认收起。",
     ),
+    "ui.share": ("Link", "链接"),
     "ui.copy_link": ("Link to this view (copy with the button)", "本视图链接(点击按钮复制)"),
     "notice.unit": (
         "Unit “{value}” does not exist (any more); showing the company instead.",

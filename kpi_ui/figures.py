@@ -1,0 +1,278 @@
+"""Plotly figure builders: data frames in, figures out.
+
+Every figure writes its numbers on the marks (no information only on hover),
+colours status with the Okabe-Ito palette and adds the status symbol to the
+label, and takes ``big=True`` for meeting mode.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from kpi_core.i18n import t
+from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT
+from kpi_ui.theme import INK, STATUS_COLOURS, STATUS_SYMBOLS
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Segoe UI, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, *, title: str, height: int, big: bool) -> go.Figure:
+    size = 18 if big else 14
+    fig.update_layout(
+        title={"text": title, "font": {"size": size + 4, "color": INK}, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": size, "color": INK},
+        height=height,
+        margin={"l": 70, "r": 30, "t": 70, "b": 50},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=False,
+        hoverlabel={"font_size": size},
+    )
+    return fig
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
+
+
+def children_bar(children: pd.DataFrame, lang: str, *, big: bool = False) -> go.Figure:
+    """Each child's total, worst at the top, coloured and labelled by status.
+
+    ``children`` has ``unit_id, label, total, status`` (worst first); the
+    unit id travels as ``customdata`` so a click can drill down.
+    """
+    rows = children.iloc[::-1]
+    totals = rows["total"].fillna(0.0)
+    labels = [
+        f"{_fmt(v)}  {STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
+        if not pd.isna(v)
+        else f"{STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
+        for v, s in zip(rows["total"], rows["status"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=totals,
+            y=rows["label"],
+            orientation="h",
+            marker={"color": [STATUS_COLOURS[s] for s in rows["status"]], "line": {"color": INK, "width": 0.5}},
+            text=labels,
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": ["white" if s in ("green", "red") else INK for s in rows["status"]]},
+            cliponaxis=False,
+            customdata=rows["unit_id"],
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        )
+    )
+    top = max(120.0, float(np.nanmax(totals)) if len(totals) else 0.0) * 1.25
+    fig.add_vline(x=100, line={"color": INK, "width": 1.5, "dash": "dash"})
+    fig.add_annotation(x=100, y=1.0, yref="paper", text=t("sc.on_target", lang), showarrow=False, yanchor="bottom")
+    fig.update_xaxes(range=[0, top], showgrid=True, gridcolor="#e5e5e5", zeroline=False)
+    fig.update_yaxes(automargin=True)
+    height = 90 + 44 * len(rows) + (10 * len(rows) if big else 0)
+    return _layout(fig, title=t("sc.children_chart", lang), height=height, big=big)
+
+
+def _zones(kpi: pd.Series, target: pd.Series, actual: pd.Series) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(status, lower edge, upper edge) of the green and amber zones per month;
+    open-ended zones stop a little past the highest figure shown."""
+    g = kpi["green_at"] if not pd.isna(kpi["green_at"]) else DEFAULT_GREEN_AT
+    a = kpi["amber_at"] if not pd.isna(kpi["amber_at"]) else DEFAULT_AMBER_AT
+    tv = target.to_numpy(dtype=float)
+    top = np.nanmax(np.concatenate([tv, actual.to_numpy(dtype=float)])) * 1.08
+    if kpi["direction"] == "band":
+        return [("green", kpi["band_low"] * tv, kpi["band_high"] * tv)]
+    if kpi["direction"] == "lower":
+        return [("green", np.zeros_like(tv), (2 - g) * tv), ("amber", (2 - g) * tv, (2 - a) * tv)]
+    return [("amber", a * tv, g * tv), ("green", g * tv, np.maximum(g * tv, top))]
+
+
+def kpi_over_time(history: pd.DataFrame, kpi: pd.Series, lang: str, *, big: bool = False) -> go.Figure:
+    """Actual against target by month, over shaded on-track and at-risk zones."""
+    h = history.sort_values("period")
+    x = _months(h["period"])
+    fig = go.Figure()
+    if h["target"].notna().any() and (h["target"].dropna() > 0).all():
+        for status, low, high in _zones(kpi, h["target"], h["actual"]):
+            fig.add_trace(go.Scatter(x=x, y=low, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=high,
+                    mode="lines",
+                    line={"width": 0},
+                    fill="tonexty",
+                    fillcolor=_rgba(STATUS_COLOURS[status], 0.16),
+                    hoverinfo="skip",
+                    name=t(f"kd.zone.{status}", lang),
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=h["target"],
+            mode="lines",
+            name=t("kd.series.target", lang),
+            line={"color": INK, "dash": "dash", "width": 2},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=h["actual"],
+            mode="lines+markers+text",
+            name=t("kd.series.actual", lang),
+            line={"color": "#0072B2", "width": 3},
+            marker={
+                "size": 10 if big else 8,
+                "color": [STATUS_COLOURS.get(s, INK) for s in h["status"]],
+                "symbol": [_marker(s) for s in h["status"]],
+                "line": {"color": INK, "width": 1},
+            },
+            text=[_short(v) for v in h["actual"]],
+            textposition="top center",
+            cliponaxis=False,
+        )
+    )
+    _month_axis(fig)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")
+    fig = _layout(fig, title=t("kd.actual_vs_target", lang), height=460 if big else 420, big=big)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.18})
+    return fig
+
+
+def completion_and_points(history: pd.DataFrame, kpi: pd.Series, lang: str, *, big: bool = False) -> go.Figure:
+    """Completion (with the status thresholds) above, points below, by month."""
+    h = history.sort_values("period")
+    x = _months(h["period"])
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        row_heights=[0.6, 0.4],
+        subplot_titles=(t("kd.series.completion", lang), t("kd.series.points", lang)),
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=h["completion"] * 100,
+            mode="lines+markers+text",
+            line={"color": "#0072B2", "width": 3},
+            marker={
+                "size": 9,
+                "color": [STATUS_COLOURS.get(s, INK) for s in h["status"]],
+                "symbol": [_marker(s) for s in h["status"]],
+                "line": {"color": INK, "width": 1},
+            },
+            text=[_fmt(v * 100, 0) + "%" if not pd.isna(v) else "" for v in h["completion"]],
+            textposition="top center",
+            cliponaxis=False,
+        ),
+        row=1,
+        col=1,
+    )
+    for status, level in _threshold_lines(kpi):
+        fig.add_hline(y=level * 100, line={"color": STATUS_COLOURS[status], "dash": "dot", "width": 2}, row=1, col=1)
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=h["points"],
+            marker={"color": [STATUS_COLOURS.get(s, INK) for s in h["status"]]},
+            text=[_fmt(v, 1) for v in h["points"]],
+            textposition="outside",
+            cliponaxis=False,
+        ),
+        row=2,
+        col=1,
+    )
+    _month_axis(fig)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", ticksuffix="%", row=1, col=1)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", row=2, col=1)
+    return _layout(fig, title=t("kd.completion_points", lang), height=520 if big else 460, big=big)
+
+
+def _threshold_lines(kpi: pd.Series) -> list[tuple[str, float]]:
+    if kpi["direction"] == "band":
+        return [("green", kpi["band_low"]), ("green", kpi["band_high"])]
+    g = kpi["green_at"] if not pd.isna(kpi["green_at"]) else DEFAULT_GREEN_AT
+    a = kpi["amber_at"] if not pd.isna(kpi["amber_at"]) else DEFAULT_AMBER_AT
+    return [("green", g), ("amber", a)]
+
+
+def completion_bars(
+    rows: pd.DataFrame, lang: str, *, title: str, highlight: str | None = None, big: bool = False
+) -> go.Figure:
+    """Completion of one KPI across units (siblings, or a department's persons),
+    best at the top; ``rows`` has ``unit_id, label, completion, status``."""
+    r = rows.sort_values(["score", "completion"], na_position="first")
+    values = r["completion"] * 100
+    labels = [
+        f"{_fmt(v, 1)}%  {STATUS_SYMBOLS[s]}" if not pd.isna(v) else f"{STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
+        for v, s in zip(values, r["status"], strict=True)
+    ]
+    ticks = [f"<b>▶ {lbl}</b>" if u == highlight else lbl for u, lbl in zip(r["unit_id"], r["label"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=values.fillna(0),
+            y=ticks,
+            orientation="h",
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": [STATUS_COLOURS[s] for s in r["status"]],
+                "line": {
+                    "color": [INK if u == highlight else "white" for u in r["unit_id"]],
+                    "width": [3 if u == highlight else 0.5 for u in r["unit_id"]],
+                },
+            },
+            customdata=r["unit_id"],
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    top = max(120.0, float(np.nanmax(values)) if values.notna().any() else 0.0) * 1.2
+    fig.add_vline(x=100, line={"color": INK, "width": 1.5, "dash": "dash"})
+    fig.update_xaxes(range=[0, top], ticksuffix="%", showgrid=True, gridcolor="#e5e5e5")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title=title, height=90 + 36 * len(r), big=big)
+
+
+def _months(periods: pd.Series) -> pd.Series:
+    return pd.to_datetime(periods + "-01")
+
+
+def _month_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(type="date", dtick="M1", tickformat="%Y-%m", tickangle=-45, showgrid=False)
+
+
+def _short(value: float) -> str:
+    """A label short enough to sit above a point: 2.3k, 97.6, 0.45."""
+    if value is None or pd.isna(value):
+        return ""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:,.0f}k"
+    if abs(value) >= 1000:
+        return f"{value / 1000:,.2f}k"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+def _marker(status: str) -> str:
+    return {
+        "green": "circle",
+        "amber": "triangle-up",
+        "red": "x",
+        "no_data": "circle-open",
+        "no_target": "circle-open",
+    }.get(status, "circle")
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -1,0 +1,205 @@
+"""The pieces of the KPI detail page: one KPI at one unit over time, its
+dictionary entry, the same KPI across sibling units and across a
+department's persons, and its restated values."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core.i18n import t
+from kpi_core.org import Org
+from kpi_ui import data, figures
+from kpi_ui import state as vs
+from kpi_ui.scorecard_view import name_of
+from kpi_ui.theme import badge, measure, number, percent
+
+SCORECARD_PAGE = "pages/1_scorecard.py"
+
+
+def pick_kpi(view: vs.ViewState, assigned: pd.DataFrame) -> str | None:
+    """The KPI chooser; returns the KPI shown (the URL's, or the first)."""
+    lang = view.lang
+    ids = list(assigned["kpi_id"])
+    if not ids:
+        return None
+    current = view.kpi if view.kpi in ids else ids[0]
+    names = {r.kpi_id: name_of(pd.Series(r._asdict()), lang) for r in assigned.itertuples()}
+    st.session_state["kd_kpi"] = current
+
+    def changed() -> None:
+        st.query_params["kpi"] = st.session_state["kd_kpi"]
+
+    st.selectbox(t("kd.pick_kpi", lang), ids, format_func=names.get, key="kd_kpi", on_change=changed)
+    return current
+
+
+def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
+    lang = view.lang
+    st.page_link(
+        SCORECARD_PAGE,
+        label=t("kd.back", lang, unit=org.name(view.unit, lang)),
+        icon=":material/arrow_back:",
+        query_params=view.params(kpi=None),
+    )
+    st.title(f"{name_of(row, lang)} · {org.name(view.unit, lang)}")
+    st.caption(f"{t(f'perspective.{row.perspective}', lang)} · {view.period} · {t(f'view.{view.view}', lang)}")
+    unit = measure(row["unit"], lang)
+    suffix = f" ({unit})" if unit else ""
+    cols = st.columns(5)
+    cols[0].markdown(f"{t('col.status', lang)}<br>{badge(row.status, lang)}", unsafe_allow_html=True)
+    cols[1].metric(t("col.actual", lang) + suffix, number(row.actual, 2))
+    cols[2].metric(t("col.target", lang) + suffix, number(row.target, 2))
+    cols[3].metric(t("col.completion", lang), percent(row.completion))
+    cols[4].metric(t("col.points", lang), f"{number(row.points, 2)} / {row.weight:g}")
+
+
+def over_time(history: pd.DataFrame, kpi: pd.Series, view: vs.ViewState) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            figures.kpi_over_time(history, kpi, view.lang, big=view.meeting),
+            theme=None,
+            config={"displayModeBar": False},
+            key="kd_over_time",
+        )
+    with right:
+        st.plotly_chart(
+            figures.completion_and_points(history, kpi, view.lang, big=view.meeting),
+            theme=None,
+            config={"displayModeBar": False},
+            key="kd_completion",
+        )
+
+
+def rule_text(kpi: pd.Series, lang: str) -> str:
+    """The scoring rule in words."""
+    if kpi["direction"] == "band":
+        parts = [
+            t(
+                "kd.rule.band",
+                lang,
+                low=percent(kpi["band_low"], 0),
+                high=percent(kpi["band_high"], 0),
+                penalty=f"{kpi['band_penalty']:g}",
+            )
+        ]
+    else:
+        parts = [t("kd.rule.plain", lang)]
+        if not pd.isna(kpi["floor"]):
+            parts.append(t("kd.rule.floor", lang, floor=percent(kpi["floor"], 0)))
+        from kpi_core.scoring import parse_tiers
+
+        for below, share in parse_tiers(kpi["tiers"] if isinstance(kpi["tiers"], str) else None):
+            parts.append(t("kd.rule.tier", lang, below=percent(below, 0), share=percent(share, 0)))
+        if not pd.isna(kpi["cap"]):
+            parts.append(t("kd.rule.cap", lang, cap=percent(kpi["cap"], 0)))
+    if not pd.isna(kpi["blend"]):
+        parts.append(t("kd.rule.blend", lang, share=percent(kpi["blend"], 0), rest=percent(1 - kpi["blend"], 0)))
+    return "; ".join(parts)
+
+
+def threshold_text(kpi: pd.Series, lang: str) -> str:
+    if kpi["direction"] == "band":
+        return t("kd.thresholds_band", lang)
+    g = 1.0 if pd.isna(kpi["green_at"]) else kpi["green_at"]
+    a = 0.9 if pd.isna(kpi["amber_at"]) else kpi["amber_at"]
+    return t("kd.thresholds", lang, green=percent(g, 0), amber=percent(a, 0))
+
+
+def dictionary_entry(kpi: pd.Series, lang: str) -> None:
+    st.subheader(t("kd.dictionary", lang))
+    definition = (
+        kpi["definition_zh"] if lang == "zh" and isinstance(kpi.get("definition_zh"), str) else kpi["definition"]
+    )
+    fields = [
+        ("definition", definition),
+        ("caliber", kpi.get("caliber")),
+        ("unit", measure(kpi["unit"], lang)),
+        ("direction", t(f"direction.{kpi['direction']}", lang)),
+        ("accumulation", t(f"accumulation.{kpi['accumulation']}", lang)),
+        ("rule", rule_text(kpi, lang)),
+        ("thresholds", threshold_text(kpi, lang)),
+        ("data_source", kpi.get("data_source")),
+        ("owner", kpi.get("owner")),
+        ("frequency", _word("frequency", kpi.get("frequency"), lang)),
+        ("indicator_type", _word("indicator", kpi.get("indicator_type"), lang)),
+    ]
+    table = pd.DataFrame(
+        {
+            " ": [t(f"kd.field.{f}", lang) for f, _ in fields],
+            "  ": [v if isinstance(v, str) and v else "–" for _, v in fields],
+        }
+    )
+    st.table(table.set_index(" "))
+
+
+def _word(prefix: str, value: object, lang: str) -> str:
+    return t(f"{prefix}.{value}", lang) if isinstance(value, str) and value else "–"
+
+
+def _bars(scored: pd.DataFrame, kpi_id: str, org: Org, view: vs.ViewState, title: str) -> pd.DataFrame:
+    rows = scored[scored["kpi_id"] == kpi_id]
+    rows = rows.assign(label=[org.name(u, view.lang) for u in rows["unit_id"]])
+    if len(rows):
+        st.plotly_chart(
+            figures.completion_bars(rows, view.lang, title=title, highlight=view.unit, big=view.meeting),
+            theme=None,
+            config={"displayModeBar": False},
+            key=f"kd_bars_{title}",
+        )
+    return rows
+
+
+def siblings(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
+    parent = org.parent(view.unit)
+    if parent is None:
+        return
+    lang = view.lang
+    scored = data.scored_units(org.children(parent), view.period, view.view)
+    if (scored["kpi_id"] == kpi["kpi_id"]).sum() < 2:
+        st.caption(t("kd.no_siblings", lang))
+        return
+    title = t("kd.siblings", lang, kpi=name_of(kpi, lang), parent=org.name(parent, lang))
+    rows = _bars(scored, kpi["kpi_id"], org, view, title).dropna(subset=["completion"])
+    if len(rows):
+        # ranked by the credited score: for a budget (band) KPI 109% is worse than 96%
+        ranked = rows.sort_values(["score", "completion"], ascending=False)
+        best, worst = ranked.iloc[0], ranked.iloc[-1]
+        st.markdown(
+            t(
+                "kd.best_worst",
+                lang,
+                best=best["label"],
+                best_value=percent(best["completion"]),
+                worst=worst["label"],
+                worst_value=percent(worst["completion"]),
+            )
+        )
+
+
+def persons(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
+    if org.kind(view.unit) == "person":
+        return
+    lang = view.lang
+    people = [u for u in org.subtree(view.unit) if org.kind(u) == "person"]
+    scored = data.scored_units(people, view.period, view.view) if people else pd.DataFrame(columns=["kpi_id"])
+    if not (scored["kpi_id"] == kpi["kpi_id"]).any():
+        st.caption(t("kd.no_persons", lang, unit=org.name(view.unit, lang)))
+        return
+    _bars(
+        scored, kpi["kpi_id"], org, view, t("kd.persons", lang, kpi=name_of(kpi, lang), unit=org.name(view.unit, lang))
+    )
+
+
+def restatements(kpi_id: str, view: vs.ViewState) -> None:
+    lang = view.lang
+    st.subheader(t("kd.restatements", lang))
+    history = data.store().value_history(view.unit, kpi_id)
+    if history.empty:
+        st.caption(t("kd.no_restatements", lang))
+        return
+    st.dataframe(
+        history[["period", "kind", "old_value", "new_value", "uploaded_at", "uploaded_by", "file_name"]],
+        hide_index=True,
+    )

@@ -1,0 +1,25 @@
+"""The scorecard: where the selected unit stands, which perspectives and KPIs
+are off track, and which units below it pull the total down (click to drill)."""
+
+import streamlit as st
+
+from kpi_core.i18n import t
+from kpi_ui import data, scorecard_view, shell
+from kpi_ui import state as vs
+
+shell.ensure_navigation()
+
+view = vs.current()
+org = data.org()
+if not data.periods():
+    st.info(t("ui.no_data_yet", view.lang))
+    st.stop()
+
+card = data.card(view.unit, view.period, view.view)
+scorecard_view.heading(view, org)
+if card.kpis.empty:
+    st.info(t("sc.no_assignments", view.lang, unit=org.name(view.unit, view.lang), year=view.period[:4]))
+else:
+    scorecard_view.headline(card, scorecard_view.previous_card(view), view)
+    scorecard_view.perspective_panels(card, view)
+scorecard_view.children_section(card, view, org)
