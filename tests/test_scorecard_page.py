@@ -158,3 +158,14 @@ def test_kpi_detail_page_for_the_over_budget_kpi(app):
     assert "Worst: Marketing (109.0%)" in text
     table = at.table[0].value
     assert "full points inside 90%–100% of target" in " ".join(map(str, table.iloc[:, 0]))
+
+
+def test_clicking_a_kpi_row_opens_its_detail_for_this_unit_and_period(app):
+    at = app(unit="CS", period="2026-09")
+    # Customer Service's customer panel: its first row is customer satisfaction (heaviest core KPI)
+    at.session_state["sc_kpis_customer_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == "Customer satisfaction · Customer Service"
+    assert dict(at.query_params)["kpi"] in (["CSAT"], "CSAT")
+    assert dict(at.query_params)["period"] in (["2026-09"], "2026-09")
