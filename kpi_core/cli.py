@@ -1,7 +1,7 @@
 """The command line: ``python -m kpi_core [--db PATH] [--lang en|zh] COMMAND``.
 
 Commands: ``init [--demo]``, ``load KIND FILE [--dry-run]``, ``score``,
-``units``, ``kpis``. Exit code 0 on success, 2 on bad input (each problem on
+``units``, ``kpis``, ``alerts``. Exit code 0 on success, 2 on bad input (each problem on
 stderr naming file, row, column and reason; nothing is written), 1 when the
 database cannot be opened.
 """
@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--period", help="YYYY-MM (default: the latest month with actuals)")
     score.add_argument("--view", choices=VIEWS, default="month")
     score.add_argument("--format", choices=FORMATS, default="table")
+    alerts_cmd = sub.add_parser("alerts", help="list the alerts of a month for a unit and the units below it")
+    alerts_cmd.add_argument("--period", required=True, help="YYYY-MM")
+    alerts_cmd.add_argument("--unit", help="unit id (default: the company, i.e. every unit)")
+    alerts_cmd.add_argument("--format", choices=FORMATS, default="table")
     for name in ("units", "kpis"):
         listing = sub.add_parser(name, help=f"list the stored {name}")
         listing.add_argument("--format", choices=FORMATS, default="table")
@@ -220,4 +224,39 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "load": cmd_load, "score": cmd_score, "units": cmd_list, "kpis": cmd_list}
+def cmd_alerts(store: Store, args: argparse.Namespace) -> int:
+    from kpi_core import alerts
+
+    lang = args.lang
+    if not ingest.valid_period(args.period):
+        print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    org = Org.from_frame(store.units())
+    unit = args.unit or org.company_id
+    if unit is None or unit not in org:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    found = alerts.evaluate(store, args.period, org.subtree(unit))
+    rows = alerts.records(found, lang, alerts.Names.from_frames(store.units(), store.kpis()))
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(pd.DataFrame(rows, columns=list(alerts.RECORD_KEYS)).to_csv(index=False), end="")
+    else:
+        print(t("alert.cli.header", lang, unit=org.name(unit, lang), period=args.period, count=len(rows)))
+        for r in rows:
+            severity = t("alert.severity." + r["severity"], lang)
+            print(f"  {severity:<9} {r['kind']:<8} {r['message']}")
+        if not rows:
+            print(t("alert.cli.none", lang))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "load": cmd_load,
+    "score": cmd_score,
+    "units": cmd_list,
+    "kpis": cmd_list,
+    "alerts": cmd_alerts,
+}

@@ -11,6 +11,7 @@ import pytest
 
 from kpi_core import ingest
 from kpi_core.store import ENV_VAR, Store
+from tests.browser_support import browser, live_app, page  # noqa: F401  (fixtures for the browser tests)
 
 TODAY = date(2026, 11, 21)
 
@@ -187,13 +188,13 @@ def app(demo_db: Path):
     st.cache_data.clear()
     made = []
 
-    def make(page: str | None = None, **params: str) -> AppTest:
+    def make(page_path: str | None = None, **params: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
-        if page:
-            at.switch_page(page)
+        if page_path:
+            at.switch_page(page_path)
             at.run()
         made.append(at)
         return at
@@ -204,5 +205,3 @@ def app(demo_db: Path):
 
 
 ROOT = Path(__file__).resolve().parents[1]
-
-from tests.browser_support import browser, live_app, page  # noqa: E402,F401  (fixtures)

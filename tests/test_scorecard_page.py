@@ -169,3 +169,26 @@ def test_clicking_a_kpi_row_opens_its_detail_for_this_unit_and_period(app):
     assert at.title[0].value == "Customer satisfaction · Customer Service"
     assert dict(at.query_params)["kpi"] in (["CSAT"], "CSAT")
     assert dict(at.query_params)["period"] in (["2026-09"], "2026-09")
+
+
+def _badges(at) -> list[str]:
+    """The alert-count badges of a page's headline ('✖ 4 critical' ...)."""
+    found = []
+    for m in at.markdown:
+        found += re.findall(r">([✖▲ℹ] \d+ [a-z]+)</span>", m.value)
+    return found
+
+
+@pytest.mark.parametrize("unit", ["HQ", "CS", "SALES_N"])
+def test_scorecard_alert_counts_equal_the_alerts_page(app, demo_store, unit):
+    from kpi_core import alerts
+    from kpi_core.org import Org
+
+    evaluated = alerts.evaluate(demo_store, "2026-10", None)
+    counts = alerts.summary(evaluated, Org.from_frame(demo_store.units()), unit)["counts"]
+    expected = sorted(f"{s} {n} {sev}" for sev, n in counts.items() if n for s in [{"critical": "✖", "warning": "▲", "info": "ℹ"}[sev]])
+    on_scorecard = sorted(_badges(app(unit=unit)))
+    on_alerts_page = sorted(_badges(app("pages/3_alerts.py", unit=unit)))
+    assert on_scorecard == on_alerts_page == expected
+    if unit == "HQ":
+        assert counts["critical"] == 4  # the four planted stories, reviewed in tests/golden/alerts_2026-10.csv

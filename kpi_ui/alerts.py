@@ -1,0 +1,325 @@
+"""Alerts on the pages: cached evaluation, severity badges and markers, the
+alert list with its deep links, the acknowledgement form and the thresholds form.
+
+The scorecard page calls :func:`summary`, :func:`headline`, :func:`kpi_marker`
+and :func:`child_marker`; the alerts page calls the rest. Both read the same
+cached evaluation (:func:`for_unit`), so their counts are the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core import alerts
+from kpi_core.i18n import t
+from kpi_ui import data, theme
+from kpi_ui.state import ViewState
+
+ROOT = Path(__file__).resolve().parents[1]
+DETAIL_PAGE = "pages/2_kpi_detail.py"
+ALERTS_PAGE = "pages/3_alerts.py"
+#: Severity is shown by colour, a symbol and a word (colour-blind safe): the
+#: status palette for critical / warning, Okabe-Ito blue for info.
+SEVERITY_COLOURS = {
+    "critical": theme.STATUS_COLOURS["red"],
+    "warning": theme.STATUS_COLOURS["amber"],
+    "info": "#0072B2",
+}
+SEVERITY_SYMBOLS = {"critical": "✖", "warning": "▲", "info": "ℹ"}
+FLASH_KEY = "alerts_flash"
+
+
+# --------------------------------------------------------------------------- data
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _evaluate(path: str, period: str) -> pd.DataFrame:
+    return alerts.evaluate(data.store(), period)
+
+
+def for_unit(unit_id: str, period: str) -> pd.DataFrame:
+    """Every alert of ``period`` for ``unit_id`` and the units below it, worst first."""
+    found = _evaluate(data.db_path(), period)
+    return found[found["unit_id"].isin(data.org().subtree(unit_id))].reset_index(drop=True)
+
+
+def names() -> alerts.Names:
+    return alerts.Names.from_frames(data.org().units, data.kpis())
+
+
+def summary(unit_id: str, period: str) -> dict:
+    """:func:`kpi_core.alerts.summary` of the unit for the month (counts over
+    the subtree, worst severity per own KPI, counts per child)."""
+    return alerts.summary(for_unit(unit_id, period), data.org(), unit_id)
+
+
+def settings() -> alerts.AlertSettings:
+    return alerts.AlertSettings.from_settings(data.store().alert_settings())
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def severity_label(severity: str, lang: str) -> str:
+    """'✖ critical': symbol and word."""
+    return f"{SEVERITY_SYMBOLS[severity]} {t(f'alert.severity.{severity}', lang)}"
+
+
+def severity_badge(severity: str, lang: str, count: int | None = None) -> str:
+    """An HTML pill in the severity's colour, with symbol and word (and a count)."""
+    colour = SEVERITY_COLOURS[severity]
+    text = (
+        severity_label(severity, lang)
+        if count is None
+        else f"{SEVERITY_SYMBOLS[severity]} {count} {t(f'alert.severity.{severity}', lang)}"
+    )
+    return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{text}</span>'
+
+
+def kpi_marker(summary_: dict, kpi_id: str, lang: str) -> str:
+    """The marker of one KPI row of the unit's own scorecard ('' without alerts)."""
+    severity = summary_["kpis"].get(kpi_id)
+    return severity_label(severity, lang) if severity else ""
+
+
+def kpi_markers(summary_: dict, lang: str) -> dict[str, str]:
+    """kpi_id -> marker ('✖ critical') for every own KPI with alerts."""
+    return {kpi_id: kpi_marker(summary_, kpi_id, lang) for kpi_id in summary_["kpis"]}
+
+
+def counts_text(counts: dict[str, int] | None, lang: str | None = None) -> str:
+    """'✖ 2 critical · ▲ 1 warning' ('✖2 ▲1' without ``lang``, for chart
+    labels in any language); severities without alerts are left out, '' when none."""
+    counts = counts or {}
+    if lang is None:
+        return " ".join(f"{SEVERITY_SYMBOLS[s]}{n}" for s, n in counts.items() if n)
+    parts = [f"{SEVERITY_SYMBOLS[s]} {n} {t(f'alert.severity.{s}', lang)}" for s, n in counts.items() if n]
+    return " · ".join(parts)
+
+
+def child_marker(counts: dict[str, int] | None, lang: str | None = None) -> str:
+    """The marker of one child unit's row: its subtree's counts
+    (``summary(...)["children"][child_id]``); '' without alerts."""
+    return counts_text(counts, lang)
+
+
+def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True) -> None:
+    """Alert counts by severity as badges (colour, symbol, number, word), with
+    a link to the alerts page at this unit and month."""
+    lang = view.lang
+    st.markdown(f'<div class="bsc-sub">{t("page.alerts", lang)}</div>', unsafe_allow_html=True)
+    if not any(counts.values()):
+        st.markdown(t("alert.none", lang))
+    else:
+        badges = " ".join(severity_badge(s, lang, n) for s, n in counts.items() if n)
+        st.markdown(badges, unsafe_allow_html=True)
+    if link and _registered(ALERTS_PAGE):
+        st.page_link(
+            ALERTS_PAGE,
+            label=t("alert.open_list", lang),
+            icon=":material/notifications:",
+            query_params=view.params(kpi=None),
+        )
+
+
+def headline(view: ViewState, summary_: dict | None = None, link: bool = True) -> None:
+    """:func:`headline_counts` of the unit's subtree for the month."""
+    summary_ = summary_ or summary(view.unit, view.period)
+    headline_counts(summary_["counts"], view, link)
+
+
+def _registered(page: str) -> bool:
+    return (ROOT / page).exists()
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def detail_link(row: dict, view: ViewState, label: str) -> None:
+    """A deep link to the KPI detail page at the alert's unit and month."""
+    params = view.params(unit=row["unit_id"], kpi=row["kpi_id"], period=row["period"])
+    if _registered(DETAIL_PAGE):
+        st.page_link(DETAIL_PAGE, label=label, icon=":material/query_stats:", query_params=params)
+    else:
+        st.caption(label)
+
+
+def alert_list(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None:
+    """One line per alert: severity badge, sentence, acknowledgement, link."""
+    lang = view.lang
+    for i, row in enumerate(frame.to_dict("records")):
+        with st.container(border=True, key=f"alert_{row['group']}_{i}"):
+            left, middle, right = st.columns([1.2, 6, 1.6], vertical_alignment="center")
+            left.markdown(severity_badge(row["severity"], lang), unsafe_allow_html=True)
+            kind = t("alert.kind." + row["kind"], lang)
+            middle.markdown(f"**{kind}** · {alerts.message(row, lang, names_)}")
+            if row["acknowledged"]:
+                middle.caption(ack_text(row, lang))
+            with right:
+                detail_link(row, view, t("alert.open_detail", lang))
+
+
+def ack_text(row: dict, lang: str) -> str:
+    when = pd.Timestamp(row["acked_at"]).strftime("%Y-%m-%d %H:%M")
+    action = row["action"] or "–"
+    text = "✔ " + t("alert.acknowledged", lang, who=row["acked_by"], when=when, action=action)
+    return f"{text} ({row['comment']})" if row["comment"] else text
+
+
+def alert_key(row: dict) -> str:
+    return f"{row['kind']}|{row['unit_id']}|{row['kpi_id']}"
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def ack_form(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None:
+    """Pick an alert; say who, what was done and why; keep it (never hidden)."""
+    lang = view.lang
+    rows = {alert_key(r): r for r in frame.to_dict("records")}
+    if not rows:
+        return
+    st.subheader(t("alert.ack.title", lang))
+    key = st.selectbox(
+        t("alert.ack.which", lang),
+        list(rows),
+        format_func=lambda k: f"{severity_label(rows[k]['severity'], lang)} · {alerts.message(rows[k], lang, names_)}",
+        key="alerts_ack_which",
+    )
+    who = st.text_input(t("alert.ack.who", lang), key="alerts_ack_who")
+    action = st.text_input(t("alert.ack.action", lang), key="alerts_ack_action")
+    comment = st.text_area(t("alert.ack.comment", lang), key="alerts_ack_comment")
+    if st.button(t("alert.ack.submit", lang), key="alerts_ack_submit", type="primary"):
+        if not who.strip():
+            st.error(t("alert.ack.need_who", lang))
+            return
+        row = rows[key]
+        data.store().acknowledge_alert(
+            kind=row["kind"],
+            unit_id=row["unit_id"],
+            kpi_id=row["kpi_id"],
+            period=row["period"],
+            acked_by=who,
+            action=action,
+            comment=comment,
+        )
+        _written(t("alert.ack.done", lang))
+
+
+def _written(note: str) -> None:
+    data.clear_caches()
+    st.session_state[FLASH_KEY] = note
+    st.rerun()
+
+
+def flash() -> None:
+    """Show the note of the last write (after its rerun)."""
+    note = st.session_state.pop(FLASH_KEY, None)
+    if note:
+        st.success(note, icon=":material/check:")
+
+
+def ack_history(view: ViewState, names_: alerts.Names) -> None:
+    """Every acknowledgement of the month in the unit's subtree, newest first."""
+    lang = view.lang
+    acks = data.store().alert_acks(view.period, data.org().subtree(view.unit))
+    if acks.empty:
+        st.caption(t("alert.ack.none", lang))
+        return
+    table = pd.DataFrame(
+        {
+            t("alert.col.when", lang): acks["acked_at"].dt.strftime("%Y-%m-%d %H:%M"),
+            t("alert.col.who", lang): acks["acked_by"],
+            t("alert.col.alert", lang): [
+                f"{t(f'alert.kind.{k}', lang)} · {names_.unit(u, lang)} · {names_.kpi(p, lang)}"
+                for k, u, p in zip(acks["kind"], acks["unit_id"], acks["kpi_id"], strict=True)
+            ],
+            t("alert.col.action", lang): acks["action"],
+            t("alert.col.comment", lang): acks["comment"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+_COMPANY_FIELDS = (
+    ("drop_pp", 0.0, 100.0, 1.0),
+    ("band_margin_pp", 0.0, 100.0, 1.0),
+    ("signal_min_pp", 0.0, 100.0, 1.0),
+    ("window", 6, 36, 1),
+    ("min_points", 2, 36, 1),
+    ("run_length", 2, 37, 1),
+)
+
+
+def settings_form(view: ViewState) -> None:
+    """Company-wide thresholds, and overrides for one KPI."""
+    lang = view.lang
+    current = settings()
+    st.caption(t("alert.settings.help", lang))
+    values = {}
+    columns = st.columns(3)
+    for i, (name, low, high, step) in enumerate(_COMPANY_FIELDS):
+        value = getattr(current, name)
+        values[name] = columns[i % 3].number_input(
+            t(f"alert.settings.{name}", lang),
+            min_value=low,
+            max_value=high,
+            value=type(low)(value),
+            step=step,
+            key=f"alerts_set_{name}",
+        )
+    if st.button(t("alert.settings.save", lang), key="alerts_set_save"):
+        _save(alerts.AlertSettings(**values, overrides=current.overrides), current, lang)
+    _kpi_overrides(current, lang)
+
+
+def _save(new: alerts.AlertSettings, old: alerts.AlertSettings, lang: str) -> None:
+    problems = new.problems()
+    if problems:
+        st.error(t("alert.settings.invalid", lang, problems="; ".join(problems)))
+        return
+    gone = {key: None for key in old.to_settings() if key not in new.to_settings()}
+    data.store().save_alert_settings({**gone, **new.to_settings()})
+    _written(t("alert.settings.saved", lang))
+
+
+def _kpi_overrides(current: alerts.AlertSettings, lang: str) -> None:
+    st.markdown(f"**{t('alert.settings.kpi', lang)}**")
+    kpis = data.kpis()
+    kpi_id = st.selectbox(
+        t("alert.settings.kpi_pick", lang),
+        list(kpis.index),
+        format_func=lambda k: names().kpi(k, lang),
+        key="alerts_set_kpi",
+    )
+    columns = st.columns(len(alerts.KPI_FIELDS))
+    own = {}
+    for column, name in zip(columns, alerts.KPI_FIELDS, strict=True):
+        own[name] = column.number_input(
+            t(f"alert.settings.{name}", lang),
+            min_value=0.0,
+            max_value=100.0,
+            value=float(current.value(name, kpi_id)),
+            step=1.0,
+            key=f"alerts_set_kpi_{name}_{kpi_id}",
+        )
+    save, clear = st.columns(2)
+    others = tuple(o for o in current.overrides if o[1] != kpi_id)
+    if save.button(t("alert.settings.kpi_save", lang), key="alerts_set_kpi_save"):
+        mine = tuple((n, kpi_id, float(v)) for n, v in own.items() if float(v) != float(getattr(current, n)))
+        _save(_with_overrides(current, others + mine), current, lang)
+    if clear.button(t("alert.settings.kpi_clear", lang), key="alerts_set_kpi_clear"):
+        _save(_with_overrides(current, others), current, lang)
+    if current.overrides:
+        st.caption(t("alert.settings.overrides", lang))
+        st.dataframe(
+            pd.DataFrame(current.overrides, columns=["setting", "kpi_id", "value"]), hide_index=True, width="stretch"
+        )
+
+
+def _with_overrides(current: alerts.AlertSettings, overrides: tuple) -> alerts.AlertSettings:
+    return replace(current, overrides=tuple(sorted(overrides)))
