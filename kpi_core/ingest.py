@@ -8,17 +8,44 @@ as one batch (one transaction).
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first
 data row is row 2.
+
+What is accepted, and normalised (what is ambiguous is refused with a reason):
+
+* CSV in UTF-8 (with or without BOM), UTF-16 with a BOM, or GBK/GB18030;
+  comma, semicolon or tab separated (decided by the header row); or an .xlsx
+  workbook with one sheet of data (or a sheet named after the kind). Merged
+  cells, several data sheets, .xls and formulas in Excel cells are refused.
+  Files over :func:`max_upload_bytes` (``$KPI_UPLOAD_MAX_MB``, default 20) are
+  refused before they are parsed.
+* Numbers: "1,234.5" (commas only as thousands separators grouping by three;
+  in a semicolon-separated file "1,234" may be a decimal comma and is refused).
+  "95%": for an actual or target of a KPI measured in "%" it is 95 (the KPI's
+  values are percent points, so "95%" and "95" mean the same); for a
+  dimensionless KPI (unit empty, "ratio", "share" ...) it is 0.95; for any
+  other unit (days, 10k CNY ...) it is refused. Weights are percents (40% ->
+  40); rule thresholds (floor, cap, green_at ...) are shares (60% -> 0.6).
+* Periods: 2026-03, 2026/03, 2026.3, 202603, 2026年3月, or a date (an Excel
+  date cell) on the first or last day of the month.
+* Text: cells that start like a spreadsheet formula (``=``, ``@``, or ``+``/``-``
+  not followed by a number) are refused, not neutralised: prefixing them with
+  a quote would change the stored names silently, and no real id, name or
+  definition starts that way, so the analyst fixes the source instead. NUL and
+  other control characters are refused; ids are at most 64 characters, other
+  text 2000.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import math
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +64,21 @@ from kpi_core.scoring import parse_tiers
 from kpi_core.store import BatchResult, Store, summarise_changes
 
 HEADER_ROW = 1
+MAX_MB_ENV = "KPI_UPLOAD_MAX_MB"
+DEFAULT_MAX_MB = 20.0
+MAX_ID_LENGTH = 64
+"""Longest id (unit_id, kpi_id ...) accepted."""
+MAX_TEXT_LENGTH = 2000
+"""Longest other text cell (a KPI's caliber is the longest real one, ~500)."""
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+RATIO_UNITS = ("", "ratio", "share", "rate", "比率", "比例")
+"""KPI units of measure in which "95%" means 0.95 (for "%" KPIs it means 95)."""
+_ONE_LINE = ("unit_id", "kpi_id", "parent_id", "period", "year", "kind", "role", "perspective", "direction")
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -69,6 +111,9 @@ class Parsed:
     frame: pd.DataFrame
     """All cells as stripped strings; ``_row`` is the file row number."""
     problems: list[Problem] = field(default_factory=list)
+    source: str = ""
+    """How the file was read, e.g. "CSV, GB18030, semicolon-separated"."""
+    delimiter: str = ","
 
 
 @dataclass
@@ -80,6 +125,8 @@ class Validated:
     sha256: str
     frame: pd.DataFrame
     problems: list[Problem]
+    source: str = ""
+    """How the file was read (format, encoding, delimiter)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -106,49 +153,269 @@ class LoadReport:
 # --------------------------------------------------------------------------- parsing
 
 
+def max_upload_bytes() -> int:
+    """The size limit of one file: ``$KPI_UPLOAD_MAX_MB`` megabytes, default 20."""
+    try:
+        mb = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return int(mb * 1024 * 1024)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 text, with or without a byte-order mark."""
-    return data.decode("utf-8-sig")
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with a BOM,
+    else GB18030 (a superset of GBK: what Chinese Excel saves as "CSV")."""
+    return decode_with_name(data)[0]
 
 
-def parse(kind: str, data: bytes, file_name: str) -> Parsed:
-    """Read CSV bytes into text cells, reporting ragged rows and header problems."""
+def decode_with_name(data: bytes) -> tuple[str, str]:
+    """(text, encoding name); raises UnicodeDecodeError (of the UTF-8 attempt)
+    when the bytes are neither UTF-8 nor GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "GB18030"
+        except UnicodeDecodeError:
+            raise utf8_error from None
+
+
+def is_excel(data: bytes, file_name: str) -> bool:
+    return file_name.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04")
+
+
+def parse(kind: str, data: bytes, file_name: str, *, max_bytes: int | None = None) -> Parsed:
+    """Read CSV or .xlsx bytes into text cells, reporting size, encoding,
+    header, ragged-row and unsafe-cell problems (all of them)."""
     if kind not in FILE_SPECS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(FILE_SPECS)}")
     sha = hashlib.sha256(data).hexdigest()
-    problems: list[Problem] = []
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        reason = f"the file is {_mb(len(data))}; the limit is {_mb(limit)}: split it (e.g. one month per file)"
+        return Parsed(kind, file_name, sha, pd.DataFrame(), [Problem(file_name, None, "", "", reason)])
+    if data.startswith(OLE_MAGIC):
+        reason = "an old Excel .xls workbook: save it as .xlsx or as CSV UTF-8"
+        return Parsed(kind, file_name, sha, pd.DataFrame(), [Problem(file_name, None, "", "", reason)])
+    if is_excel(data, file_name):
+        rows, problems, source = _excel_rows(kind, data, file_name)
+    else:
+        rows, problems, source = _text_rows(kind, data, file_name)
+    if problems and not rows:
+        return Parsed(kind, file_name, sha, pd.DataFrame(), problems, source)
+    parsed = _frame(kind, rows, file_name, problems)
+    parsed.sha256, parsed.source = sha, source
+    parsed.delimiter = next((d for d, n in DELIMITER_NAMES.items() if f"{n}-separated" in source), ",")
+    return parsed
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _text_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[Problem], str]:
+    if _looks_utf16(data):
+        reason = "UTF-16 text without a byte-order mark (NUL bytes): save it as CSV UTF-8"
+        return [], [Problem(file_name, HEADER_ROW, "", "", reason)], ""
     try:
-        text = decode(data)
+        text, encoding = decode_with_name(data)
     except UnicodeDecodeError as exc:
+        return [], [_encoding_problem(kind, data, exc.start, file_name)], ""
+    if not text.strip():
+        return [], [Problem(file_name, HEADER_ROW, "", "", "the file is empty: a header row is needed")], encoding
+    delimiter, problem = _sniff(kind, text, file_name)
+    if problem is not None:
+        return [], [problem], encoding
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for n, cells in enumerate(reader, start=HEADER_ROW):
+            rows.append((n, cells))
+    except csv.Error as exc:
+        row = len(rows) + 1
+        return rows, [Problem(file_name, row, "", "", f"the CSV cannot be read here: {exc}")], encoding
+    return _trim_columns(rows), [], f"CSV, {encoding}, {DELIMITER_NAMES[delimiter]}-separated"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    head = data[:200]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
+
+
+def _encoding_problem(kind: str, data: bytes, start: int, file_name: str) -> Problem:
+    """Name the row and (by counting delimiters in the raw line) the column of
+    the first byte that is neither UTF-8 nor GB18030."""
+    row = data[:start].count(b"\n") + 1
+    header = data.split(b"\n", 1)[0].decode("latin-1")
+    delimiter, _ = _sniff(kind, header, file_name)
+    names = [normalise_header(c) for c in header.split(delimiter)]
+    line_start = data.rfind(b"\n", 0, start) + 1
+    index = data[line_start:start].count(delimiter.encode())
+    column = names[index] if index < len(names) else ""
+    shown = data[start : start + 4].decode("latin-1")
+    reason = f"the file is neither UTF-8 nor GBK/GB18030 text (byte {start}): save it as CSV UTF-8"
+    return Problem(file_name, row, column, shown, reason)
+
+
+def _sniff(kind: str, text: str, file_name: str) -> tuple[str, Problem | None]:
+    """The delimiter (comma, semicolon or tab) under which the header row names
+    the most known columns; a tie between two is refused as ambiguous."""
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    known = set(FILE_SPECS[kind].columns)
+    scores = {}
+    for delimiter in DELIMITER_NAMES:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        scores[delimiter] = len({normalise_header(c) for c in cells} & known)
+    best = max(scores.values())
+    winners = [d for d, s in scores.items() if s == best]
+    if best == 0:
+        return ",", None
+    if len(winners) > 1:
+        names = " or ".join(DELIMITER_NAMES[d] for d in winners)
+        return ",", Problem(file_name, HEADER_ROW, "", first[:80], f"cannot tell whether the file is {names}-separated")
+    return winners[0], None
+
+
+def _excel_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[Problem], str]:
+    """Cells of the one sheet with data (or the sheet named after the kind), as
+    text; merged cells and workbooks with several data sheets are refused."""
+    import openpyxl  # only needed for Excel uploads
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the analyst's problem, with its reason
+        reason = f"not a readable .xlsx workbook ({type(exc).__name__}): save it again as .xlsx or CSV UTF-8"
+        return [], [Problem(file_name, None, "", "", reason)], ""
+    sheets = [ws for ws in book.worksheets if ws.max_row > 1 or ws.cell(1, 1).value is not None]
+    named = [ws for ws in sheets if ws.title.strip().lower() == kind]
+    if len(named) == 1:
+        sheets = named
+    if not sheets:
+        return [], [Problem(file_name, HEADER_ROW, "", "", "the workbook is empty: a header row is needed")], ""
+    if len(sheets) > 1:
+        titles = ", ".join(ws.title for ws in sheets)
+        reason = f"the workbook has {len(sheets)} sheets with data ({titles}): keep one, or name one '{kind}'"
+        return [], [Problem(file_name, None, "sheet", titles, reason)], ""
+    ws = sheets[0]
+    rows = [(n, [_excel_text(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+    rows = _trim_columns(rows)
+    problems = []
+    header = rows[0][1] if rows else []
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        col = merged.min_col - 1
+        name = normalise_header(header[col]) if col < len(header) else merged.coord
         problems.append(
-            Problem(file_name, None, "", "", f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+            Problem(file_name, merged.min_row, name, merged.coord, "merged cells: unmerge them and fill every cell")
         )
-        return Parsed(kind, file_name, sha, pd.DataFrame(), problems)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or not any(c.strip() for c in rows[0]):
-        problems.append(Problem(file_name, HEADER_ROW, "", "", "the file is empty: a header row is needed"))
-        return Parsed(kind, file_name, sha, pd.DataFrame(), problems)
-    header = [normalise_header(c) for c in rows[0]]
+    return rows, problems, f"Excel, sheet '{ws.title}'"
+
+
+def _excel_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _trim_columns(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Excel pads every row to the widest one: drop empty trailing columns
+    (a row with a value beyond the header stays ragged)."""
+    if not rows:
+        return rows
+    width = max((i + 1 for i, c in enumerate(rows[0][1]) if c.strip()), default=0)
+    out = []
+    for n, cells in rows:
+        last = max((i + 1 for i, c in enumerate(cells) if c.strip()), default=0)
+        out.append((n, cells[: max(width, last)]))
+    return out
+
+
+def _frame(kind: str, rows: list[tuple[int, list[str]]], file_name: str, problems: list[Problem]) -> Parsed:
+    problems = list(problems)
+    if not rows or not any(c.strip() for c in rows[0][1]):
+        problems.append(Problem(file_name, HEADER_ROW, "", "", "row 1 is empty: the header must be on row 1"))
+        return Parsed(kind, file_name, "", pd.DataFrame(), problems)
+    header = [normalise_header(c) for c in rows[0][1]]
     problems += _header_problems(kind, header, file_name)
+    problems += _unsafe_cells(kind, HEADER_ROW, header, rows[0][1], file_name)
     body, numbers = [], []
-    for n, cells in enumerate(rows[1:], start=HEADER_ROW + 1):
+    for n, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
+            extra = f"; extra value {cells[len(header)]!r}" if len(cells) > len(header) else ""
             problems.append(
-                Problem(file_name, n, "", "", f"expected {len(header)} fields as in the header, found {len(cells)}")
+                Problem(
+                    file_name, n, "", "", f"expected {len(header)} fields as in the header, found {len(cells)}{extra}"
+                )
             )
             continue
-        body.append([c.strip() for c in cells])
+        stripped = [c.strip() for c in cells]
+        problems += _unsafe_cells(kind, n, header, stripped, file_name)
+        body.append(stripped)
         numbers.append(n)
     frame = pd.DataFrame(body, columns=_dedupe(header), dtype=object)
     frame["_row"] = numbers
-    return Parsed(kind, file_name, sha, frame, problems)
+    return Parsed(kind, file_name, "", frame, problems)
+
+
+def _unsafe_cells(kind: str, row: int, header: list[str], cells: list[str], file_name: str) -> list[Problem]:
+    """NUL and control characters, over-long values, and formula-looking text."""
+    spec = FILE_SPECS[kind]
+    out = []
+    for name, cell in zip(header, cells, strict=False):
+        reason = _unsafe_reason(name, cell, spec.numeric)
+        if reason:
+            shown = cell.replace("\x00", "\\0")[:60]
+            out.append(Problem(file_name, row, name, shown, reason))
+    return out
+
+
+def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | None:
+    if "\x00" in cell:
+        return "contains a NUL byte (a binary or UTF-16 file?): save it as CSV UTF-8"
+    if _CONTROL.search(cell):
+        return "contains a control character"
+    if ("\n" in cell or "\r" in cell) and (column in numeric or column in _ONE_LINE):
+        return "holds a line break: is a quote (\") left open earlier on this row?"
+    limit = MAX_ID_LENGTH if column.endswith("_id") else MAX_TEXT_LENGTH
+    if len(cell) > limit:
+        return f"longer than {limit} characters ({len(cell)})"
+    if column not in numeric and looks_like_formula(cell):
+        return "looks like a spreadsheet formula (starts with = + - or @): refused so no spreadsheet runs it later"
+    return None
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet would run as a formula (CSV injection):
+    starting with ``=``, ``@``, or ``+``/``-`` not followed by a plain number.
+
+    >>> [looks_like_formula(s) for s in ["=cmd|' /C calc'!A0", "@SUM(A1)", "-5", "+86", "-x", "net"]]
+    [True, True, False, False, True, False]
+    """
+    if not text:
+        return False
+    if text[0] in "=@":
+        return True
+    return text[0] in "+-" and not _PLAIN_NUMBER.fullmatch(text[1:].strip())
 
 
 def normalise_header(name: str) -> str:
     """Header cells are matched in any case and with surrounding spaces."""
-    return name.strip().lower().replace(" ", "_")
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -168,8 +435,10 @@ def _header_problems(kind: str, header: list[str], file_name: str) -> list[Probl
             problems.append(Problem(file_name, HEADER_ROW, column, "", "required column is missing"))
     for name in sorted({h for h in header if header.count(h) > 1}):
         problems.append(Problem(file_name, HEADER_ROW, name, name, "column appears more than once"))
-    for name in header:
-        if name not in spec.columns:
+    for i, name in enumerate(header):
+        if name == "":
+            problems.append(Problem(file_name, HEADER_ROW, f"#{i + 1}", "", f"column {i + 1} has no name"))
+        elif name not in spec.columns:
             known = ", ".join(spec.columns)
             problems.append(Problem(file_name, HEADER_ROW, name, name, f"unknown column; the {kind} file has: {known}"))
     return problems
@@ -187,10 +456,14 @@ class _Context:
     frame: pd.DataFrame
     store: Store | None
     today: date
+    delimiter: str = ","
+    raw: pd.DataFrame | None = None
+    """The cells as written in the file: problems quote these, not typed values."""
 
     def problems(self, mask: pd.Series, column: str, reason: str, severity: str = "error") -> list[Problem]:
         hit = self.frame[mask.fillna(False).astype(bool)]
-        values = hit[column] if column in hit else pd.Series("", index=hit.index)
+        source = self.raw.loc[hit.index] if self.raw is not None and column in self.raw else hit
+        values = source[column] if column in source else pd.Series("", index=hit.index)
         return [
             Problem(self.file_name, int(r), column, "" if v is None else str(v), reason, severity)
             for r, v in zip(hit["_row"], values, strict=True)
@@ -212,22 +485,29 @@ def validate(parsed: Parsed, store: Store | None = None, *, today: date | None =
         problems.append(Problem(parsed.file_name, HEADER_ROW + 1, "", "", "the file has a header but no data rows"))
     if frame.empty or missing_columns:
         empty = pd.DataFrame(columns=list(spec.columns))
-        return Validated(parsed.kind, parsed.file_name, parsed.sha256, empty, problems)
+        return Validated(parsed.kind, parsed.file_name, parsed.sha256, empty, _sorted(problems), parsed.source)
     frame = frame.copy()
     for column in spec.optional:
         if column not in frame:
             frame[column] = ""
-    ctx = _Context(parsed.kind, parsed.file_name, frame, store, today or date.today())
+    ctx = _Context(parsed.kind, parsed.file_name, frame, store, today or date.today(), parsed.delimiter, frame)
     problems += _required_values(ctx)
+    if "period" in frame:
+        problems += _normalise_periods(ctx)
     typed, number_problems = _typed(ctx)
     problems += number_problems
     ctx.frame = typed
     for check in _CHECKS[parsed.kind]:
         problems += check(ctx)
     problems += _duplicates(ctx)
-    problems.sort(key=lambda p: (p.row or 0, p.column))
     columns = [*spec.columns]
-    return Validated(parsed.kind, parsed.file_name, parsed.sha256, typed[columns].reset_index(drop=True), problems)
+    frame = ctx.frame[columns].reset_index(drop=True)
+    return Validated(parsed.kind, parsed.file_name, parsed.sha256, frame, _sorted(problems), parsed.source)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """File-wide problems first, then by row and column; errors before warnings."""
+    return sorted(problems, key=lambda p: (p.row or 0, p.column, p.severity != "error"))
 
 
 def _required_values(ctx: _Context) -> list[Problem]:
@@ -237,14 +517,88 @@ def _required_values(ctx: _Context) -> list[Problem]:
     return out
 
 
+def read_number(text: str, *, delimiter: str = ",") -> tuple[float, bool]:
+    """A number cell as (value, written with a % sign). Thousands separators
+    are accepted when they group by three ("1,234.5"); anything else raises
+    ValueError with the reason.
+
+    >>> read_number("1,234.5"), read_number("95%"), read_number("-3e2")
+    ((1234.5, False), (95.0, True), (-300.0, False))
+    """
+    s = text.strip()
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].strip()
+    if s.startswith("="):
+        raise ValueError("a formula, not a value: paste the values")
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            if delimiter == ";":
+                raise ValueError("a decimal comma is not accepted: write 1234.5 (a point, no thousands separator)")
+            raise ValueError("not a number: a comma is read only as a thousands separator, as in 1,234.5")
+        if delimiter == ";" and "." not in s:
+            raise ValueError("ambiguous in a semicolon-separated file: decimal comma or thousands? write 1234 or 1.234")
+        s = s.replace(",", "")
+    if not _NUMBER.fullmatch(s):
+        raise ValueError("not a finite number")
+    value = float(s)
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return value, percent
+
+
 def parse_number(text: str) -> float:
-    """A number cell: empty -> NaN; anything not a finite number raises ValueError."""
+    """A number cell: empty -> NaN; anything not a finite number (or a
+    percentage) raises ValueError."""
     if text == "":
         return math.nan
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
+    value, percent = read_number(text)
+    if percent:
+        raise ValueError("a percentage is not accepted here")
     return value
+
+
+#: Numeric columns in which "60%" means the share 0.6 (rules are shares of completion).
+_SHARE_COLUMNS = ("floor", "cap", "band_low", "band_high", "green_at", "amber_at", "blend")
+
+
+def _percent_rule(ctx: _Context, column: str) -> Callable[[int, float], tuple[float | None, str]]:
+    """How a percentage in ``column`` is read on a row: (value, or None and why not).
+
+    Actuals and targets follow the KPI's unit of measure: a KPI measured in
+    "%" stores 95 for "95%" (its values are percent points, like the 95
+    typed without the sign); a dimensionless KPI (unit empty, "ratio" ...)
+    stores 0.95; any other unit (days, 10k CNY) refuses it as ambiguous.
+    Weights are percents already (40% -> 40); rule thresholds are shares.
+    """
+    if column == "weight":
+        return lambda i, v: (v, "")
+    if column in _SHARE_COLUMNS:
+        return lambda i, v: (v / 100, "")
+    if column not in ("target", "actual"):
+        return lambda i, v: (None, "a percentage is not accepted in this column")
+    units = _kpi_units(ctx)
+    kpi_of = ctx.frame["kpi_id"]
+
+    def rule(i: int, v: float) -> tuple[float | None, str]:
+        kpi = kpi_of.iloc[i]
+        if kpi not in units:
+            return None, "a percentage needs a known KPI to be read"
+        unit = (units[kpi] or "").strip()
+        if unit == "%":
+            return v, ""
+        if unit.lower() in RATIO_UNITS:
+            return v / 100, ""
+        return None, f"KPI {kpi} is measured in {unit!r}: a percentage is ambiguous here, write the number"
+
+    return rule
+
+
+def _kpi_units(ctx: _Context) -> dict[str, str | None]:
+    if ctx.store is None:
+        return {}
+    kpis = ctx.store.kpis()
+    return {k: (u if isinstance(u, str) else None) for k, u in zip(kpis["kpi_id"], kpis["unit"], strict=True)}
 
 
 def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
@@ -252,20 +606,81 @@ def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
     out = ctx.frame.copy()
     problems = []
     for column in spec.numeric:
-        values, bad = [], []
-        for text in out[column]:
-            try:
-                values.append(parse_number(text))
-                bad.append(False)
-            except ValueError:
-                values.append(math.nan)
-                bad.append(True)
-        problems += ctx.problems(pd.Series(bad, index=out.index), column, "not a finite number")
+        values, reasons = _numbers(ctx, column)
+        for reason in sorted(set(reasons) - {""}):
+            problems += ctx.problems(pd.Series([r == reason for r in reasons], index=out.index), column, reason)
         out[column] = np.array(values, dtype="float64")
     for column in spec.columns:
         if column not in spec.numeric:
             out[column] = out[column].where(out[column] != "", None)
     return out, problems
+
+
+def _numbers(ctx: _Context, column: str) -> tuple[list[float], list[str]]:
+    rule = None
+    values, reasons = [], []
+    for i, text in enumerate(ctx.frame[column]):
+        value, reason = math.nan, ""
+        if text != "":
+            try:
+                value, percent = read_number(text, delimiter=ctx.delimiter)
+            except ValueError as exc:
+                value, percent, reason = math.nan, False, str(exc)
+            if percent:
+                rule = rule or _percent_rule(ctx, column)
+                scaled, reason = rule(i, value)
+                value = math.nan if scaled is None else scaled
+        values.append(value)
+        reasons.append(reason)
+    return values, reasons
+
+
+_PERIOD_FORMS = (
+    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})"),
+    re.compile(r"(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月?"),
+    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})(?:[ T]00:00(?::00)?)?"),
+)
+
+
+def normalise_period(text: str) -> tuple[str | None, str]:
+    """A month in any accepted spelling as "YYYY-MM", or (None, why not).
+
+    Accepted: 2026-03, 2026/03, 2026.3, 202603, 2026年3月, and a date on the
+    first or last day of the month (what an Excel date cell holds). A date
+    inside a month is refused: which month it belongs to is a guess.
+
+    >>> [normalise_period(s)[0] for s in ["2026/03", "202603", "2026年3月", "2026-03-31", "2026-03-15", "03/2026"]]
+    ['2026-03', '2026-03', '2026-03', '2026-03', None, None]
+    """
+    for form in _PERIOD_FORMS:
+        match = form.fullmatch(text.strip())
+        if match is None:
+            continue
+        year, month = int(match["y"]), int(match["m"])
+        if not (1 <= month <= 12 and 1900 <= year <= 2200):
+            return None, "not a real month"
+        day = match.groupdict().get("d")
+        if day is not None:
+            last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+            if int(day) not in (1, last):
+                return None, "a date inside a month: write the month as YYYY-MM"
+        return f"{year:04d}-{month:02d}", ""
+    return None, "period is a month written YYYY-MM, e.g. 2026-03 (2026/03 and 202603 are accepted too)"
+
+
+def _normalise_periods(ctx: _Context) -> list[Problem]:
+    """Rewrite every accepted spelling of a month as YYYY-MM; report the rest."""
+    texts = ctx.frame["period"]
+    results = [normalise_period(t) if t else ("", "") for t in texts]
+    reasons = pd.Series([r for _, r in results], index=texts.index)
+    out = []
+    for reason in sorted(set(reasons) - {""}):
+        out += ctx.problems(reasons == reason, "period", reason)
+    normalised = [n if n is not None else "" for n, _ in results]
+    keep = reasons != ""
+    ctx.frame = ctx.frame.assign(period=["" if bad else n for n, bad in zip(normalised, keep, strict=True)])
+    return out
 
 
 def _duplicates(ctx: _Context) -> list[Problem]:
@@ -378,7 +793,9 @@ def _assignment_values(ctx: _Context) -> list[Problem]:
         (f["weight"] <= 0) | (f["weight"] > 100), "weight", "weight is a percent above 0 and at most 100"
     )
     out += ctx.problems(
-        (f["year"] % 1 != 0) | (f["year"] < 1900) | (f["year"] > 2200), "year", "year is a four-digit year"
+        f["year"].notna() & ((f["year"] % 1 != 0) | (f["year"] < 1900) | (f["year"] > 2200)),
+        "year",
+        "year is a four-digit year",
     )
     if not f.empty and f["year"].notna().all():
         ctx.frame = f.assign(year=f["year"].astype("int64"))
@@ -402,7 +819,7 @@ def _period_values(ctx: _Context) -> list[Problem]:
 
 
 def valid_period(text: str | None) -> bool:
-    if not text or len(text) != 7 or text[4] != "-":
+    if not isinstance(text, str) or len(text) != 7 or text[4] != "-":
         return False
     year, month = text[:4], text[5:]
     return year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and int(year) >= 1900
@@ -425,6 +842,70 @@ def _assigned(ctx: _Context, period_ok: pd.Series) -> list[Problem]:
     )
 
 
+WEIGHT_TOLERANCE = 0.01
+HISTORY_MIN_MONTHS = 3
+HISTORY_SPREAD = 3.0
+"""A value is "far outside" its history beyond this many history ranges."""
+
+
+def _weight_sums(ctx: _Context) -> list[Problem]:
+    """Warning: a scorecard (unit, year) whose weights, after this file, do
+    not add up to 100."""
+    f = ctx.frame
+    keys = ["unit_id", "kpi_id", "year"]
+    stored = ctx.store.assignments() if ctx.store is not None else pd.DataFrame(columns=[*keys, "weight"])
+    stored = stored[stored["unit_id"].isin(f["unit_id"])]
+    incoming = f[f["weight"].notna() & f["year"].notna() & f["unit_id"].notna()][[*keys, "weight", "_row"]]
+    merged = pd.concat([incoming, stored[keys + ["weight"]]], ignore_index=True)
+    merged = merged.drop_duplicates(subset=keys, keep="first")
+    sums = merged.groupby(["unit_id", "year"])["weight"].sum()
+    out = []
+    for (unit, year), total in sums.items():
+        if abs(total - 100) <= WEIGHT_TOLERANCE:
+            continue
+        first = incoming[(incoming["unit_id"] == unit) & (incoming["year"] == year)]
+        if first.empty:
+            continue
+        mask = f["_row"] == first["_row"].min()
+        reason = f"the weights of {unit}'s {int(year)} scorecard add up to {total:g}, not 100"
+        out += ctx.problems(mask, "weight", reason, severity="warning")
+    return out
+
+
+def _outliers(ctx: _Context) -> list[Problem]:
+    """Warning: a value far outside what this unit's KPI has had so far."""
+    if ctx.store is None or ctx.frame.empty:
+        return []
+    column = VALUE_COLUMN[ctx.kind]
+    f = ctx.frame
+    units = sorted(u for u in f["unit_id"].dropna().unique())
+    past = ctx.store.monthly_values(units, "1900-01", "2200-12")
+    past = past[past[column].notna()]
+    stats = past.groupby(["unit_id", "kpi_id"])[column].agg(["min", "max", "median", "count"]).reset_index()
+    m = f[["unit_id", "kpi_id", column]].merge(stats, on=["unit_id", "kpi_id"], how="left")
+    spread = np.maximum.reduce(
+        [(m["max"] - m["min"]).to_numpy(float), (m["median"].abs() * 0.1).to_numpy(float), np.full(len(m), 1e-9)]
+    )
+    value = m[column].to_numpy(float)
+    far = (m["count"].to_numpy(float) >= HISTORY_MIN_MONTHS) & (
+        (value < m["min"].to_numpy(float) - HISTORY_SPREAD * spread)
+        | (value > m["max"].to_numpy(float) + HISTORY_SPREAD * spread)
+    )
+    out = []
+    for i in np.flatnonzero(far):
+        r = m.iloc[i]
+        mask = pd.Series(False, index=f.index)
+        mask.iloc[i] = True
+        reason = (
+            f"far outside this KPI's history for {r['unit_id']} "
+            f"({int(r['count'])} months from {r['min']:g} to {r['max']:g}): check the unit of measure"
+        )
+        out += ctx.problems(mask, column, reason, severity="warning")
+    return out
+
+
+VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
+
 _CHECKS: dict[str, list[Check]] = {
     "units": [_enum("kind", UNIT_KINDS), _unit_tree],
     "kpis": [
@@ -433,18 +914,32 @@ _CHECKS: dict[str, list[Check]] = {
         _enum("accumulation", ACCUMULATIONS),
         _kpi_rules,
     ],
-    "assignments": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _enum("role", ROLES), _assignment_values],
-    "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values],
-    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values],
+    "assignments": [
+        _exists("unit_id", "units"),
+        _exists("kpi_id", "kpis"),
+        _enum("role", ROLES),
+        _assignment_values,
+        _weight_sums,
+    ],
+    "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
+    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
 }
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def read(kind: str, data: bytes, file_name: str, store: Store | None, *, today: date | None = None) -> Validated:
-    """Parse and validate in one step."""
-    return validate(parse(kind, data, file_name), store, today=today)
+def read(
+    kind: str,
+    data: bytes,
+    file_name: str,
+    store: Store | None,
+    *,
+    today: date | None = None,
+    max_bytes: int | None = None,
+) -> Validated:
+    """Parse and validate in one step (CSV or .xlsx)."""
+    return validate(parse(kind, data, file_name, max_bytes=max_bytes), store, today=today)
 
 
 def load(
@@ -456,20 +951,37 @@ def load(
     dry_run: bool = False,
     uploaded_by: str = "",
     today: date | None = None,
+    max_bytes: int | None = None,
 ) -> LoadReport:
     """Validate a file and, when it has no errors, store it as one batch.
 
+    Warnings do not stop the load (the page shows them first and asks).
     With ``dry_run`` the report says what would change and nothing is written.
     """
-    validated = read(kind, data, file_name, store, today=today)
+    validated = read(kind, data, file_name, store, today=today, max_bytes=max_bytes)
     if not validated.ok:
         return LoadReport(validated, None, dry_run)
     if dry_run:
         return LoadReport(validated, plan(store, validated), True)
-    result = store.write_batch(
-        kind, validated.frame, file_name=file_name, sha256=validated.sha256, uploaded_by=uploaded_by
+    return LoadReport(validated, commit(store, validated, uploaded_by=uploaded_by), False)
+
+
+def commit(store: Store, validated: Validated, *, uploaded_by: str = "") -> BatchResult:
+    """Store a validated file as one batch (one transaction: all rows or none).
+
+    Raises ValueError for a file with errors; the store's own errors
+    (:class:`kpi_core.store.StoreError`, a failed write) propagate after the
+    transaction was rolled back.
+    """
+    if not validated.ok:
+        raise ValueError(f"{validated.file_name} has {len(validated.errors)} errors; nothing was stored")
+    return store.write_batch(
+        validated.kind,
+        validated.frame,
+        file_name=validated.file_name,
+        sha256=validated.sha256,
+        uploaded_by=uploaded_by.strip()[:MAX_ID_LENGTH],
     )
-    return LoadReport(validated, result, False)
 
 
 def plan(store: Store, validated: Validated) -> BatchResult:

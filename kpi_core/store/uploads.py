@@ -1,7 +1,220 @@
-"""Store queries: upload history and rollback (issue: monthly upload)."""
+"""Store queries: upload history and rollback (issue: monthly upload).
+
+A rollback is itself a batch (``rollback_of`` names the batch it undoes): it
+deletes the rows the batch added, puts back the values the batch replaced
+(from ``history``), and records what it did in ``history`` like any upload,
+so it is audited and could in turn be rolled back. A batch whose values were
+changed again by a later batch is refused: undoing it would silently throw
+away the later upload.
+"""
 
 from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+
+from kpi_core.model import FILE_SPECS
+from kpi_core.store.base import StoreError
+from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
+
+#: Set-up rows that others refer to: kind -> (referring table, column) pairs.
+_REFERENCES = {
+    "units": [("units", "parent_id"), ("assignments", "unit_id"), ("targets", "unit_id"), ("actuals", "unit_id")],
+    "kpis": [("assignments", "kpi_id"), ("targets", "kpi_id"), ("actuals", "kpi_id")],
+}
+
+
+class RollbackError(StoreError):
+    """A batch that cannot be rolled back (unknown, already undone, or changed later)."""
 
 
 class UploadQueries:
     """Mixed into :class:`kpi_core.store.Store`."""
+
+    def upload_history(self) -> pd.DataFrame:
+        """Every batch, newest first, with ``rolled_back_by`` (the batch that
+        undid it, if any)."""
+        return (
+            self.cursor()
+            .execute(
+                """SELECT b.batch_id, b.uploaded_at, b.uploaded_by, b.kind, b.file_name, b.sha256,
+                      b.rows_total, b.rows_added, b.rows_changed, b.rows_unchanged, b.rollback_of, b.note,
+                      r.batch_id AS rolled_back_by
+               FROM batches b LEFT JOIN batches r ON r.rollback_of = b.batch_id
+               ORDER BY b.batch_id DESC"""
+            )
+            .df()
+        )
+
+    def batch_changes(self, batch_id: int) -> pd.DataFrame:
+        """What one batch wrote: key, old and new value (or row, for set-up kinds)."""
+        return (
+            self.cursor()
+            .execute(
+                """SELECT row_key, unit_id, kpi_id, strftime(period, '%Y-%m') AS period, old_value, new_value,
+                      old_batch_id, old_row, new_row
+               FROM history WHERE batch_id = ? ORDER BY row_key""",
+                [batch_id],
+            )
+            .df()
+        )
+
+    def rollback_batch(self, batch_id: int, *, uploaded_by: str = "") -> BatchResult:
+        """Undo one batch as a new, audited batch: all of it or nothing."""
+        batch = self._batch_row(batch_id)
+        kind = batch["kind"]
+        changes = self.batch_changes(batch_id)
+        self._check_rollback(batch_id, kind, changes)
+        with self.transaction() as cur:
+            new_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
+            cur.execute(
+                """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, rollback_of)
+                   VALUES (?, ?, ?, NULL, ?, ?, ?)""",
+                [new_id, kind, f"rollback of batch {batch_id} ({batch['file_name']})", uploaded_by, datetime.now(),
+                 batch_id],
+            )
+            if kind in VALUE_KINDS:
+                removed, restored = _rollback_values(cur, kind, batch_id, new_id)
+            else:
+                removed, restored = _rollback_rows(cur, kind, changes, new_id)
+            note = f"removed {removed} rows batch {batch_id} added; restored {restored} values it replaced"
+            cur.execute(
+                """UPDATE batches SET rows_total = ?, rows_added = 0, rows_changed = ?, rows_unchanged = 0, note = ?
+                   WHERE batch_id = ?""",
+                [removed + restored, removed + restored, note, new_id],
+            )
+            left = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
+            if left:
+                raise StoreError(f"rollback of batch {batch_id}: {left} rows still carry it")
+        self._check_committed(int(new_id))
+        return BatchResult(int(new_id), kind, removed + restored, 0, removed + restored, 0)
+
+    def _batch_row(self, batch_id: int) -> dict:
+        found = self.cursor().execute(
+            "SELECT kind, file_name, rollback_of FROM batches WHERE batch_id = ?", [batch_id]
+        ).fetchone()
+        if found is None:
+            raise RollbackError(f"there is no batch {batch_id}")
+        return {"kind": found[0], "file_name": found[1], "rollback_of": found[2]}
+
+    def _check_rollback(self, batch_id: int, kind: str, changes: pd.DataFrame) -> None:
+        undone = self.cursor().execute(
+            "SELECT min(batch_id) FROM batches WHERE rollback_of = ?", [batch_id]
+        ).fetchone()[0]
+        if undone is not None:
+            raise RollbackError(f"batch {batch_id} was already rolled back by batch {undone}")
+        # A later batch that was itself rolled back (and that rollback) cancel out.
+        later = self.cursor().execute(
+            """SELECT DISTINCT h.batch_id FROM history h JOIN batches b USING (batch_id)
+               WHERE h.batch_id > ? AND h.kind = ?
+                 AND h.row_key IN (SELECT row_key FROM history WHERE batch_id = ?)
+                 AND NOT EXISTS (SELECT 1 FROM batches r WHERE r.rollback_of = h.batch_id)
+                 AND coalesce(b.rollback_of, 0) <= ?
+               ORDER BY h.batch_id""",
+            [batch_id, kind, batch_id, batch_id],
+        ).fetchall()
+        if later:
+            ids = ", ".join(str(r[0]) for r in later)
+            raise RollbackError(
+                f"batch {batch_id} cannot be rolled back: later batch(es) {ids} changed the same rows; "
+                "roll those back first"
+            )
+        if kind in _REFERENCES:
+            self._check_references(kind, changes)
+
+    def _check_references(self, kind: str, changes: pd.DataFrame) -> None:
+        added = changes.loc[changes["old_row"].isna(), "row_key"].tolist()
+        if not added:
+            return
+        for table, column in _REFERENCES[kind]:
+            used = self.cursor().execute(
+                "SELECT DISTINCT " + column + " FROM " + table + " WHERE list_contains(?::VARCHAR[], " + column + ")",
+                [added],
+            ).fetchall()
+            if used:
+                ids = ", ".join(sorted(str(r[0]) for r in used))
+                raise RollbackError(
+                    f"cannot remove {kind} {ids} that this batch added: {table} still refer to them"
+                )
+
+
+def _rollback_values(cur, kind: str, batch_id: int, new_id: int) -> tuple[int, int]:
+    value = VALUE_KINDS[kind]
+    join = "t.unit_id = h.unit_id AND t.kpi_id = h.kpi_id AND t.period = h.period"
+    cur.execute(
+        "INSERT INTO history SELECT ?, h.kind, h.row_key, h.unit_id, h.kpi_id, h.period, t." + value + ", "
+        "h.old_value, t.batch_id, NULL, NULL FROM history h JOIN " + kind + " t ON " + join + " WHERE h.batch_id = ?",
+        [new_id, batch_id],
+    )
+    removed = cur.execute(
+        "DELETE FROM " + kind + " t USING history h WHERE h.batch_id = ? AND h.old_value IS NULL AND " + join,
+        [batch_id],
+    ).fetchone()[0]
+    restored = cur.execute(
+        "UPDATE " + kind + " t SET " + value + " = h.old_value, batch_id = ? FROM history h "
+        "WHERE h.batch_id = ? AND h.old_value IS NOT NULL AND " + join,
+        [new_id, batch_id],
+    ).fetchone()[0]
+    return int(removed), int(restored)
+
+
+def _rollback_rows(cur, kind: str, changes: pd.DataFrame, new_id: int) -> tuple[int, int]:
+    spec = FILE_SPECS[kind]
+    columns = list(spec.columns)
+    keys = list(spec.key)
+    current = [_json_row(r) for r in changes["new_row"]]
+    old = [None if pd.isna(r) else _json_row(r) for r in changes["old_row"]]
+    audit = pd.DataFrame(
+        {
+            "batch_id": new_id,
+            "kind": kind,
+            "row_key": changes["row_key"],
+            "unit_id": changes["unit_id"],
+            "kpi_id": changes["kpi_id"],
+            "old_row": [_row_json(r) for r in current],
+            "new_row": [None if r is None else _row_json(r) for r in old],
+        }
+    )
+    _execute_with(
+        cur,
+        "rollback_audit",
+        audit,
+        """INSERT INTO history SELECT batch_id, kind, row_key, unit_id, kpi_id, NULL, NULL, NULL, NULL,
+               old_row::VARCHAR, new_row::VARCHAR FROM rollback_audit""",
+    )
+    gone = pd.DataFrame([{k: r[k] for k in keys} for r, o in zip(current, old, strict=True) if o is None],
+                        columns=keys)
+    back = pd.DataFrame([o for o in old if o is not None], columns=columns)
+    removed = _delete_keys(cur, kind, keys, gone)
+    if not back.empty:
+        names = ", ".join([*columns, "batch_id"])
+        sql = "INSERT OR REPLACE INTO " + kind + " (" + names + ") SELECT " + names + " FROM rollback_rows"
+        _execute_with(cur, "rollback_rows", back.assign(batch_id=new_id), sql)
+    return removed, len(back)
+
+
+def _execute_with(cur, name: str, frame: pd.DataFrame, sql: str) -> int:
+    """Run ``sql`` with ``frame`` registered as ``name``; the count it reports.
+
+    Unregistering after a failed statement would itself fail (the
+    transaction is aborted) and hide the real error, so it runs on success only;
+    the rollback of the transaction drops the view anyway.
+    """
+    cur.register(name, frame)
+    result = cur.execute(sql).fetchone()
+    cur.unregister(name)
+    return int(result[0]) if result else 0
+
+
+def _json_row(text: str) -> dict:
+    # rows written before "<NA>" was fixed in writes._row_json
+    return {k: (None if v == "<NA>" else v) for k, v in json.loads(text).items()}
+
+
+def _delete_keys(cur, kind: str, keys: list[str], gone: pd.DataFrame) -> int:
+    if gone.empty:
+        return 0
+    match = " AND ".join(f"t.{k} = g.{k}" for k in keys)
+    return _execute_with(cur, "rollback_gone", gone, "DELETE FROM " + kind + " t USING rollback_gone g WHERE " + match)

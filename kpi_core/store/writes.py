@@ -39,7 +39,8 @@ def _key_text(row: pd.Series, key: tuple[str, ...]) -> str:
 
 
 def _row_json(row: dict) -> str:
-    clean = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+    # pd.NA (a nullable integer such as sort_order) would otherwise be written as the text "<NA>"
+    clean = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v) for k, v in row.items()}
     return json.dumps(clean, ensure_ascii=False, default=str)
 
 

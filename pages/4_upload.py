@@ -1,0 +1,53 @@
+"""Upload page: choose the kind, drop a CSV or .xlsx, read every problem,
+preview the effect, confirm; the history of uploads with rollback below."""
+
+import streamlit as st
+
+from kpi_core import ingest
+from kpi_core.i18n import t
+from kpi_core.model import FILE_SPECS
+from kpi_core.upload_preview import preview
+from kpi_ui import data, shell, upload
+from kpi_ui.state import current
+
+shell.ensure_navigation()
+
+lang = current().lang
+store = data.store()
+limit = ingest.max_upload_bytes()
+
+st.title(t("upload.title", lang))
+st.caption(t("upload.intro", lang))
+upload.show_done()
+
+left, right = st.columns([2, 1])
+kind = left.selectbox(
+    t("upload.kind", lang), list(FILE_SPECS), index=list(FILE_SPECS).index("actuals"),
+    format_func=lambda k: t(f"filekind.{k}", lang), key="upload_kind",
+)
+right.download_button(
+    t("upload.template", lang, kind=t(f"filekind.{kind}", lang)),
+    upload.template(kind), file_name=f"{kind}.csv", mime="text/csv", key="upload_template",
+)
+uploaded_by = st.text_input(t("upload.by", lang), key="upload_by", max_chars=ingest.MAX_ID_LENGTH)
+st.caption(t("upload.rules", lang))
+file = st.file_uploader(
+    t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"), type=["csv", "txt", "tsv", "xlsx"],
+    key=f"upload_file_{kind}_{st.session_state.get(upload.NONCE_KEY, 0)}",
+)
+
+if file is not None:
+    if file.size > limit:  # before reading the bytes into a parser
+        st.error(t("upload.too_big", lang, file=file.name, size=f"{file.size / 1024 / 1024:.1f}",
+                   mb=f"{limit / 1024 / 1024:g}"))
+    else:
+        validated = ingest.read(kind, file.getvalue(), file.name, store, max_bytes=limit)
+        may_store = upload.show_problems(validated, lang)
+        if validated.ok:
+            effect = preview(store, validated)
+            upload.show_preview(effect, lang)
+            if may_store:
+                upload.commit_button(store, validated, effect, uploaded_by, lang)
+
+st.divider()
+upload.history(store, lang)
