@@ -1,0 +1,177 @@
+"""Streamlit helpers shared by the KPI dictionary and scorecard design pages:
+labels, warnings, problems, the change log and the weight-method panels.
+
+The arithmetic is in :mod:`kpi_core.design`; these functions only draw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core import design
+from kpi_core.i18n import has, t
+from kpi_core.ingest import Problem
+from kpi_core.weights import DesignWarning
+from kpi_ui import data
+
+FLAG = "⚠"
+
+
+def kpi_name(row: Mapping | pd.Series, lang: str) -> str:
+    zh = row.get("name_zh")
+    if lang == "zh" and isinstance(zh, str) and zh:
+        return zh
+    return str(row.get("name") or row.get("kpi_id"))
+
+
+def kpi_names(kpis: pd.DataFrame, lang: str) -> dict[str, str]:
+    return {r["kpi_id"]: kpi_name(r, lang) for _, r in kpis.iterrows()}
+
+
+def failing() -> set[str]:
+    """KPIs failing the validity test (read fresh: answers change on this page)."""
+    return design.failing_kpis(data.store())
+
+
+def flagged(name: str, kpi_id: str, failing_ids: set[str]) -> str:
+    return f"{FLAG} {name}" if kpi_id in failing_ids else name
+
+
+def show_warnings(warnings: Sequence[DesignWarning], lang: str, names: Mapping[str, str]) -> None:
+    if not warnings:
+        st.success(t("design.checks_ok", lang), icon=":material/check_circle:")
+        return
+    for w in warnings:
+        st.warning(design.warning_text(w, lang, names), icon=":material/warning:")
+
+
+def show_problems(problems: Sequence[Problem], lang: str, *, rows: bool = True) -> None:
+    """Validation problems of an edit; ``rows`` numbers them as the edited
+    table shows its rows (the validator counts a header row first)."""
+    for p in problems:
+        if rows and p.row is not None:
+            where = t("design.problem_where", lang, row=p.row - 1, column=p.column)
+        else:
+            where = t(f"dict.f_{p.column}", lang) if has(f"dict.f_{p.column}") else p.column
+        st.error(f"{where}: {p.reason}" + (f" ({p.value!r})" if p.value else ""), icon=":material/error:")
+
+
+def change_log(frame: pd.DataFrame, lang: str) -> None:
+    if frame.empty:
+        st.caption(t("design.log_empty", lang))
+        return
+    shown = frame.rename(
+        columns={
+            "changed_at": t("design.log_when", lang),
+            "changed_by": t("design.log_who", lang),
+            "entity": t("design.log_what", lang),
+            "entity_id": t("design.log_key", lang),
+            "field": t("design.log_field", lang),
+            "old_value": t("design.log_old", lang),
+            "new_value": t("design.log_new", lang),
+            "reason": t("design.log_reason", lang),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def saved(message_key: str, message: object = True) -> None:
+    """After a write: forget cached figures so every page shows the new ones,
+    and keep a message for the next run."""
+    data.clear_caches()
+    st.session_state[message_key] = message
+
+
+# --------------------------------------------------------------------------- weight methods
+
+
+def method_table(table: pd.DataFrame, lang: str, names: Mapping[str, str]) -> None:
+    """An intermediate table of a weight method, with translated headers."""
+    shown = table.copy()
+    shown.insert(0, t("col.kpi", lang), [names.get(k, k) for k in shown.index])
+    if "share" in shown:
+        shown["share"] = shown["share"].round(4)
+    shown = shown.rename(columns=lambda c: t(f"design.col_{c}", lang) if not c.startswith("m") else c)
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def apply_button(method: str, weights_pct: Mapping[str, float], lang: str) -> None:
+    """A button that puts a method's weights into the design table."""
+    if st.button(t("design.apply", lang), key=f"design_apply_{method}"):
+        st.session_state["design_override"] = dict(weights_pct)
+        st.session_state["design_editor_version"] = st.session_state.get("design_editor_version", 0) + 1
+        st.rerun()
+
+
+def ranking_panel(kpi_ids: list[str], names: Mapping[str, str], lang: str) -> None:
+    st.caption(t("design.ranking_help", lang))
+    cols = st.columns(min(len(kpi_ids), 4) or 1)
+    scores = {}
+    for n, k in enumerate(kpi_ids):
+        with cols[n % len(cols)]:
+            scores[k] = st.number_input(names.get(k, k), min_value=0.0, value=1.0, step=1.0, key=f"design_rank_{k}")
+    try:
+        table = design.ranking_table(scores)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    method_table(table, lang, names)
+    st.caption(t("design.ranking_formula", lang, total=f"{sum(scores.values()):g}"))
+    apply_button("ranking", table["weight"].to_dict(), lang)
+
+
+def three_dimension_panel(kpi_ids: list[str], names: Mapping[str, str], lang: str) -> None:
+    st.caption(t("design.three_help", lang))
+    scores = {}
+    for k in kpi_ids:
+        cols = st.columns([2, 1, 1, 1])
+        cols[0].markdown(f"**{names.get(k, k)}**")
+        dims = []
+        for col, dim in zip(cols[1:], ("achievability", "importance", "urgency"), strict=True):
+            dims.append(
+                col.number_input(
+                    t(f"design.col_{dim}", lang), min_value=1, max_value=5, value=3, step=1, key=f"design_3d_{dim}_{k}"
+                )
+            )
+        scores[k] = tuple(dims)
+    table = design.three_dimension_table(scores)
+    method_table(table, lang, names)
+    st.caption(t("design.three_formula", lang, total=f"{table['product'].sum():g}"))
+    apply_button("three", table["weight"].to_dict(), lang)
+
+
+def pairwise_panel(kpi_ids: list[str], names: Mapping[str, str], lang: str) -> None:
+    st.caption(t("design.pairwise_help", lang))
+    if len(kpi_ids) < 2:
+        st.info(t("design.pairwise_need_two", lang))
+        return
+    members = int(
+        st.number_input(t("design.members", lang), min_value=1, max_value=12, value=3, key="design_pw_members")
+    )
+    matrices = []
+    tabs = st.tabs([t("design.member", lang, n=m) for m in range(1, members + 1)])
+    for m, tab in enumerate(tabs, start=1):
+        with tab:
+            matrices.append(_member_matrix(m, kpi_ids, names, lang))
+    table = design.pairwise_table(matrices)
+    method_table(table, lang, names)
+    st.caption(t("design.pairwise_formula", lang, total=f"{table['total'].sum():g}"))
+    apply_button("pairwise", table["weight"].to_dict(), lang)
+
+
+def _member_matrix(member: int, kpi_ids: list[str], names: Mapping[str, str], lang: str) -> pd.DataFrame:
+    m = design.empty_matrix(kpi_ids)
+    for i, a in enumerate(kpi_ids):
+        for j in range(i + 1, len(kpi_ids)):
+            b = kpi_ids[j]
+            label = t("design.pair", lang, a=names.get(a, a), b=names.get(b, b))
+            m.iat[i, j] = st.number_input(
+                label, min_value=0, max_value=4, value=2, step=1, key=f"design_pw_{member}_{a}_{b}"
+            )
+    full = design.mirrored(m)
+    shown = full.rename(index=names, columns=names)
+    st.dataframe(shown, width="stretch")
+    return full

@@ -1,0 +1,248 @@
+"""KPI dictionary: browse and search every KPI in both languages, see where it
+is used, edit or add one (with the impact on past scores shown before saving),
+record its validity test, and read its change log."""
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core import design
+from kpi_core.i18n import t
+from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, PERSPECTIVES
+from kpi_ui import data, shell
+from kpi_ui import design as ui
+from kpi_ui import state as vs
+
+NEW = "__new__"
+TEXT_FIELDS = ("name", "name_zh", "unit", "definition", "definition_zh", "caliber", "data_source", "owner", "frequency")
+NUMBER_FIELDS = FILE_SPECS["kpis"].numeric
+CHOICES = {
+    "perspective": PERSPECTIVES,
+    "direction": DIRECTIONS,
+    "accumulation": ACCUMULATIONS,
+    "indicator_type": ("", "leading", "lagging"),
+}
+
+shell.ensure_navigation()
+
+view = vs.current()
+lang = view.lang
+store = data.store()
+kpis = data.kpis().reset_index(drop=True)
+usage = store.assignments()
+failing = ui.failing()
+names = ui.kpi_names(kpis, lang)
+
+st.title(t("page.dictionary", lang))
+if st.session_state.pop("dict_saved", False):
+    st.success(t("dict.saved", lang), icon=":material/check_circle:")
+
+query = st.text_input(t("dict.search", lang), key="dict_search", placeholder=t("dict.search_hint", lang))
+found = design.perspective_order(design.search_kpis(kpis, query))
+counts = usage.groupby("kpi_id")["unit_id"].nunique()
+overview = pd.DataFrame(
+    {
+        t("col.kpi", lang): found["kpi_id"],
+        t("col.name", lang): [ui.flagged(ui.kpi_name(r, lang), r["kpi_id"], failing) for _, r in found.iterrows()],
+        t("col.perspective", lang): [t(f"perspective.{p}", lang) for p in found["perspective"]],
+        t("col.direction", lang): [t(f"direction.{d}", lang) for d in found["direction"]],
+        t("col.accumulation", lang): [t(f"accumulation.{a}", lang) for a in found["accumulation"]],
+        t("col.measure", lang): found["unit"],
+        t("dict.used_by", lang): [int(counts.get(k, 0)) for k in found["kpi_id"]],
+        t("dict.validity", lang): [t("dict.failed" if k in failing else "dict.ok", lang) for k in found["kpi_id"]],
+    }
+)
+st.caption(t("dict.found", lang, n=len(found), total=len(kpis)))
+st.dataframe(overview, hide_index=True, width="stretch")
+
+options = [*found["kpi_id"], NEW]
+default = view.kpi if view.kpi in options else (options[0] if options else NEW)
+chosen = st.selectbox(
+    t("dict.pick", lang),
+    options,
+    index=options.index(default),
+    format_func=lambda k: t("dict.new_kpi", lang) if k == NEW else ui.flagged(f"{names.get(k, k)} · {k}", k, failing),
+    key="dict_kpi",
+)
+current = None if chosen == NEW else store.kpi(chosen)
+
+tab_details, tab_edit, tab_validity, tab_log = st.tabs(
+    [t("dict.tab_details", lang), t("dict.tab_edit", lang), t("dict.tab_validity", lang), t("dict.tab_log", lang)]
+)
+
+with tab_details:
+    if current is None:
+        st.info(t("dict.new_help", lang))
+    else:
+        if chosen in failing:
+            st.error(t("design.validity_failed", lang, kpi_id=names.get(chosen, chosen)), icon=":material/flag:")
+        fields = [c for c in FILE_SPECS["kpis"].columns]
+        values = []
+        for c in fields:
+            v = current.get(c)
+            if c in CHOICES and v:
+                key = {"perspective": "perspective", "direction": "direction", "accumulation": "accumulation"}.get(c)
+                v = t(f"{key}.{v}", lang) if key else v
+            values.append("–" if v is None or v == "" else str(v))
+        st.dataframe(
+            pd.DataFrame(
+                {t("dict.field", lang): [t(f"dict.f_{c}", lang) for c in fields], t("dict.value", lang): values}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        used = design.kpi_usage(usage[usage["kpi_id"] == chosen])
+        st.subheader(t("dict.where_used", lang))
+        if used.empty:
+            st.caption(t("dict.unused", lang))
+        else:
+            org = data.org()
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("col.unit", lang): [org.name(u, lang) for u in used["unit_id"]],
+                        t("dict.year", lang): used["year"],
+                        t("col.weight", lang): used["weight"],
+                        t("col.role", lang): [t(f"role.{r}", lang) for r in used["role"]],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _edit_form(kpi: dict | None) -> dict:
+    """The edited KPI from the widgets (keys per KPI, so switching KPI starts afresh)."""
+    prefix = f"dict_edit_{chosen}_"
+    out: dict = {}
+    if kpi is None:
+        out["kpi_id"] = st.text_input(t("dict.f_kpi_id", lang), key=prefix + "kpi_id").strip()
+    else:
+        out["kpi_id"] = kpi["kpi_id"]
+    kpi = kpi or {}
+    left, right = st.columns(2)
+    with left:
+        for c in TEXT_FIELDS:
+            out[c] = st.text_input(t(f"dict.f_{c}", lang), value=kpi.get(c) or "", key=prefix + c)
+    with right:
+        for c, allowed in CHOICES.items():
+            value = kpi.get(c) or allowed[0]
+            out[c] = st.selectbox(
+                t(f"dict.f_{c}", lang),
+                allowed,
+                index=allowed.index(value) if value in allowed else 0,
+                format_func=lambda v, c=c: _choice_label(c, v),
+                key=prefix + c,
+            )
+        st.caption(t("dict.numbers_help", lang))
+        for c in (*NUMBER_FIELDS, "tiers"):
+            v = kpi.get(c)
+            text = "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+            out[c] = st.text_input(t(f"dict.f_{c}", lang), value=text, key=prefix + c)
+    return out
+
+
+def _choice_label(column: str, value: str) -> str:
+    if value == "":
+        return "–"
+    if column == "indicator_type":
+        return t(f"dict.type_{value}", lang)
+    return t(f"{column}.{value}", lang)
+
+
+with tab_edit:
+    edited = _edit_form(current)
+    validated = design.validate_kpi(edited, store)
+    if not edited["kpi_id"]:
+        st.info(t("dict.need_id", lang))
+    elif current is None and edited["kpi_id"] in set(kpis["kpi_id"]):
+        st.error(t("dict.id_taken", lang, kpi_id=edited["kpi_id"]))
+    elif not validated.ok:
+        ui.show_problems(validated.errors, lang, rows=False)
+    else:
+        typed = validated.frame.iloc[0].to_dict()
+        changes = design.kpi_changes(current, typed)
+        if not changes:
+            st.caption(t("dict.no_changes", lang))
+        else:
+            st.markdown(f"**{t('dict.changes', lang)}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("dict.field", lang): [t(f"dict.f_{c}", lang) for c in changes],
+                        t("design.log_old", lang): [str(o) if o is not None else "–" for o, _ in changes.values()],
+                        t("design.log_new", lang): [str(n) if n is not None else "–" for _, n in changes.values()],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            if current is not None and design.rule_changed(changes):
+                st.markdown(f"**{t('dict.impact', lang)}**")
+                impact = design.rule_change_impact(store, typed)
+                if impact.empty:
+                    st.success(t("dict.impact_none", lang))
+                else:
+                    org = data.org()
+                    per_unit = design.impact_by_unit(impact)
+                    st.warning(t("dict.impact_units", lang, units=len(per_unit), months=len(impact)))
+                    st.dataframe(
+                        pd.DataFrame(
+                            {
+                                t("col.unit", lang): [org.name(u, lang) for u in impact["unit_id"]],
+                                t("col.period", lang): impact["period"],
+                                t("dict.old_total", lang): impact["old_total"].round(2),
+                                t("dict.new_total", lang): impact["new_total"].round(2),
+                                t("dict.delta", lang): impact["delta"].round(2),
+                            }
+                        ),
+                        hide_index=True,
+                        width="stretch",
+                    )
+            by = st.text_input(t("design.by", lang), key="dict_by")
+            reason = st.text_input(t("design.reason", lang), key="dict_reason")
+            if st.button(t("dict.save", lang), key="dict_save", type="primary"):
+                if not reason.strip():
+                    st.error(t("design.reason_needed", lang))
+                else:
+                    design.save_kpi(store, edited, changed_by=by, reason=reason)
+                    ui.saved("dict_saved")
+                    st.rerun()
+
+with tab_validity:
+    if current is None:
+        st.info(t("dict.validity_after_save", lang))
+    else:
+        st.caption(t("dict.validity_help", lang))
+        stored = store.validity_answers(chosen).set_index("question")
+        answers = {}
+        for q in design.VALIDITY_QUESTIONS:
+            left, right = st.columns([2, 3])
+            prev = stored.loc[q] if q in stored.index else None
+            with left:
+                verdict = st.radio(
+                    t(f"dict.q_{q}", lang),
+                    ["pass", "fail"],
+                    index=None if prev is None else (0 if bool(prev["passed"]) else 1),
+                    format_func=lambda v: t(f"dict.{v}", lang),
+                    horizontal=True,
+                    key=f"dict_val_{chosen}_{q}",
+                )
+            with right:
+                note = st.text_input(
+                    t("dict.note", lang),
+                    value="" if prev is None or pd.isna(prev["note"]) else prev["note"],
+                    key=f"dict_note_{chosen}_{q}",
+                )
+            if verdict is not None:
+                answers[q] = (verdict == "pass", note)
+        by = st.text_input(t("design.by", lang), key="dict_val_by")
+        if st.button(t("dict.save_validity", lang), key="dict_val_save"):
+            store.save_validity(chosen, answers, answered_by=by)
+            ui.saved("dict_saved")
+            st.rerun()
+
+with tab_log:
+    if current is not None:
+        ui.change_log(store.change_log(kpi_id=chosen), lang)
+    else:
+        st.caption(t("design.log_empty", lang))
