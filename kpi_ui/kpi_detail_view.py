@@ -11,6 +11,7 @@ from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_ui import data, figures
 from kpi_ui import state as vs
+from kpi_ui.design import failing, flagged
 from kpi_ui.scorecard_view import name_of
 from kpi_ui.theme import badge, measure, number, percent
 
@@ -42,7 +43,9 @@ def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
         icon=":material/arrow_back:",
         query_params=view.params(kpi=None),
     )
-    st.title(f"{name_of(row, lang)} · {org.name(view.unit, lang)}")
+    st.title(f"{flagged(name_of(row, lang), row['kpi_id'], failing())} · {org.name(view.unit, lang)}")
+    if row["kpi_id"] in failing():
+        st.warning(t("design.validity_failed", lang, kpi_id=name_of(row, lang)), icon=":material/warning:")
     st.caption(f"{t(f'perspective.{row.perspective}', lang)} · {view.period} · {t(f'view.{view.view}', lang)}")
     unit = measure(row["unit"], lang)
     suffix = f" ({unit})" if unit else ""

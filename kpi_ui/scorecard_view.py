@@ -14,6 +14,7 @@ from kpi_core.scorecard import Scorecard
 from kpi_core.scoring import previous_period
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
+from kpi_ui.design import failing, flagged
 from kpi_ui.theme import badge, measure, number, percent, status_label
 
 DETAIL_PAGE = "pages/2_kpi_detail.py"
@@ -99,11 +100,14 @@ def _trends(view: vs.ViewState) -> dict[str, list[float]]:
     return {k: (g["completion"] * 100).round(1).tolist() for k, g in hist.groupby("kpi_id")}
 
 
-def kpi_frame(kpis: pd.DataFrame, trends: dict, lang: str, markers: dict | None = None) -> pd.DataFrame:
-    """The rows of a perspective panel, formatted for reading."""
+def kpi_frame(
+    kpis: pd.DataFrame, trends: dict, lang: str, markers: dict | None = None, failing: set[str] = frozenset()
+) -> pd.DataFrame:
+    """The rows of a perspective panel, formatted for reading; a KPI failing
+    the validity test carries the design workbench's flag."""
     out = pd.DataFrame(
         {
-            t("col.kpi", lang): [name_of(r, lang) for _, r in kpis.iterrows()],
+            t("col.kpi", lang): [flagged(name_of(r, lang), r["kpi_id"], failing) for _, r in kpis.iterrows()],
             t("col.weight", lang): kpis["weight"].to_numpy(),
             t("col.target_actual", lang): [_actual_target(r, lang) for r in kpis.itertuples()],
             t("col.completion", lang): [percent(v) for v in kpis["completion"]],
@@ -129,6 +133,7 @@ def _actual_target(row, lang: str) -> str:
 def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None = None) -> None:
     lang = view.lang
     trends = _trends(view)
+    failing_ids = failing()
     persp = card.perspectives.set_index("perspective")
     rows = [st.columns(2), st.columns(2)]
     for i, p in enumerate(PERSPECTIVES):
@@ -146,12 +151,14 @@ def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None
             st.markdown(
                 t("sc.perspective_line", lang, score=f"**{number(info['score'], 1)}**", share=percent(info["share"], 0))
             )
-            _kpi_table(kpis, trends, view, p, markers)
+            _kpi_table(kpis, trends, view, p, markers, failing_ids)
 
 
-def _kpi_table(kpis: pd.DataFrame, trends: dict, view: vs.ViewState, perspective: str, markers: dict | None) -> None:
+def _kpi_table(
+    kpis: pd.DataFrame, trends: dict, view: vs.ViewState, perspective: str, markers: dict | None, failing_ids: set[str]
+) -> None:
     lang = view.lang
-    frame = kpi_frame(kpis, trends, lang, markers)
+    frame = kpi_frame(kpis, trends, lang, markers, failing_ids)
     event = st.dataframe(
         frame,
         hide_index=True,

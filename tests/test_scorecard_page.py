@@ -60,8 +60,8 @@ def test_company_scorecard_equals_the_cli(app, demo_db, capsys):
     assert sorted(round(v, 2) for v in shown_points.values()) == sorted(round(k["points"], 2) for k in expected["kpis"])
     children = frames(at)[-1]
     assert list(children["Total"].round(1)) == [round(c["total"], 1) for c in expected["children"]]
-    # worst first: the department sliding into red leads the list
-    assert children["Unit"].iloc[0] == "Customer Service"
+    # worst first: the department sliding into red leads the list, marked with its alerts
+    assert children["Unit"].iloc[0] == "Customer Service ✖2 ▲2"
 
 
 def test_perspective_scores_equal_the_cli(app, capsys):
@@ -145,7 +145,7 @@ def test_the_missing_upload_shows_as_no_data_not_zero(app):
     at = app(unit="SALES_N")
     children = frames(at)[-1]
     first = children.iloc[0]
-    assert first["Unit"] == "Xu Gang" and first["Status"].endswith("no data")
+    assert first["Unit"] == "Xu Gang ▲4" and first["Status"].endswith("no data")
     assert str(first["Data coverage"]) == "0%"
 
 
@@ -192,3 +192,14 @@ def test_scorecard_alert_counts_equal_the_alerts_page(app, demo_store, unit):
     assert on_scorecard == on_alerts_page == expected
     if unit == "HQ":
         assert counts["critical"] == 4  # the four planted stories, reviewed in tests/golden/alerts_2026-10.csv
+
+
+def test_a_kpi_failing_the_validity_test_is_flagged_on_scorecard_and_detail(app, demo_store):
+    demo_store.save_validity("CSAT", {"controllable": (False, "survey owned by marketing")}, answered_by="QA")
+    at = app(unit="CS")
+    names = [n for f in frames(at) if "KPI" in f for n in f["KPI"]]
+    assert "⚠ Customer satisfaction" in names
+    assert "Complaint resolution time" in names  # the others are not flagged
+    detail = app("pages/2_kpi_detail.py", unit="CS", kpi="CSAT")
+    assert detail.title[0].value.startswith("⚠ Customer satisfaction")
+    assert detail.warning, "the detail page says why"
