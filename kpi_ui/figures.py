@@ -128,12 +128,7 @@ def kpi_over_time(history: pd.DataFrame, kpi: pd.Series, lang: str, *, big: bool
             mode="lines+markers+text",
             name=t("kd.series.actual", lang),
             line={"color": "#0072B2", "width": 3},
-            marker={
-                "size": 10 if big else 8,
-                "color": [STATUS_COLOURS.get(s, INK) for s in h["status"]],
-                "symbol": [_marker(s) for s in h["status"]],
-                "line": {"color": INK, "width": 1},
-            },
+            marker=_status_markers(h["status"], 10 if big else 8),
             text=[_short(v) for v in h["actual"]],
             textposition="top center",
             cliponaxis=False,
@@ -164,12 +159,7 @@ def completion_and_points(history: pd.DataFrame, kpi: pd.Series, lang: str, *, b
             y=h["completion"] * 100,
             mode="lines+markers+text",
             line={"color": "#0072B2", "width": 3},
-            marker={
-                "size": 9,
-                "color": [STATUS_COLOURS.get(s, INK) for s in h["status"]],
-                "symbol": [_marker(s) for s in h["status"]],
-                "line": {"color": INK, "width": 1},
-            },
+            marker=_status_markers(h["status"], 9),
             text=[_fmt(v * 100, 0) + "%" if not pd.isna(v) else "" for v in h["completion"]],
             textposition="top center",
             cliponaxis=False,
@@ -260,6 +250,16 @@ def _short(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value / 1000:,.2f}k"
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+def _status_markers(statuses: pd.Series, size: int) -> dict:
+    """Point markers that carry the status in colour and in shape."""
+    return {
+        "size": size,
+        "color": [STATUS_COLOURS.get(s, INK) for s in statuses],
+        "symbol": [_marker(s) for s in statuses],
+        "line": {"color": INK, "width": 1},
+    }
 
 
 def _marker(status: str) -> str:

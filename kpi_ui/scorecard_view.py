@@ -26,6 +26,20 @@ def _nonce() -> int:
     return st.session_state.setdefault("sc_nonce", 0)
 
 
+def _clickable_table(frame: pd.DataFrame, key: str, column_config: dict) -> list[int]:
+    """A one-row-selectable table; returns the selected row positions."""
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{key}_{_nonce()}",
+        column_config=column_config,
+    )
+    # AppTest hands a seeded selection back as a plain dict
+    return event.selection.rows if hasattr(event, "selection") else event["selection"]["rows"]
+
+
 def _bump() -> None:
     st.session_state["sc_nonce"] = _nonce() + 1
 
@@ -159,13 +173,10 @@ def _kpi_table(
 ) -> None:
     lang = view.lang
     frame = kpi_frame(kpis, trends, lang, markers, failing_ids)
-    event = st.dataframe(
+    selected = _clickable_table(
         frame,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"sc_kpis_{perspective}_{_nonce()}",
-        column_config={
+        f"sc_kpis_{perspective}",
+        {
             t("col.trend", lang): st.column_config.LineChartColumn(
                 t("col.trend", lang), y_min=50, y_max=130, width=120
             ),
@@ -174,7 +185,6 @@ def _kpi_table(
             t("col.completion", lang): st.column_config.TextColumn(width=90),
         },
     )
-    selected = event.selection.rows if hasattr(event, "selection") else event["selection"]["rows"]
     if selected:
         kpi_id = kpis.iloc[selected[0]]["kpi_id"]
         _bump()
@@ -223,15 +233,9 @@ def children_section(card: Scorecard, view: vs.ViewState, org: Org, child_counts
                 t("col.coverage", lang): [percent(c, 0) for c in ch["coverage"]],
             }
         )
-        event = st.dataframe(
-            table,
-            hide_index=True,
-            on_select="rerun",
-            selection_mode="single-row",
-            key=f"sc_children_table_{_nonce()}",
-            column_config={t("col.total", lang): st.column_config.NumberColumn(format="%.1f")},
+        rows = _clickable_table(
+            table, "sc_children_table", {t("col.total", lang): st.column_config.NumberColumn(format="%.1f")}
         )
-        rows = event.selection.rows if hasattr(event, "selection") else event["selection"]["rows"]
         if rows:
             _bump()
             vs.go(unit=ch.iloc[rows[0]]["unit_id"], kpi=None)
