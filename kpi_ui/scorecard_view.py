@@ -130,7 +130,7 @@ def kpi_frame(
             t("col.trend", lang): [trends.get(k, []) for k in kpis["kpi_id"]],
         }
     )
-    if markers is not None:
+    if markers:  # only a unit whose own KPIs have alerts needs the column
         out.insert(1, t("col.alert", lang), [markers.get(k, "") for k in kpis["kpi_id"]])
     return out
 
