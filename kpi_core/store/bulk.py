@@ -1,7 +1,232 @@
-"""Store queries: whole-organisation reads for full rescoring and benchmarks."""
+"""Store queries: whole-organisation reads for a full rescore, and set-based
+appends for loading a very large organisation.
+
+The full rescore (:mod:`kpi_core.bulk`) needs every value of every unit; read
+as text ids that would cost more than the scoring itself, so these reads
+return the ids as pandas categoricals (small integer codes plus the sorted id
+list) and the month as an integer.
+
+:meth:`BulkQueries.append_batch` is the fast twin of ``write_batch`` for keys
+that are not stored yet (a first load of millions of values): one batch, one
+transaction, history rows and batch stamps as ``write_batch`` writes them, but
+set-based SQL instead of a row-by-row diff. It refuses keys that already exist.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from kpi_core.model import FILE_SPECS
+from kpi_core.store.base import StoreError
+
+_VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
+
+#: Text key of a history row, as ``write_batch`` writes it ("U|K|2026-03-01").
+_ROW_KEY = {
+    "targets": "concat_ws('|', unit_id, kpi_id, CAST(period AS VARCHAR))",
+    "actuals": "concat_ws('|', unit_id, kpi_id, CAST(period AS VARCHAR))",
+    "assignments": "concat_ws('|', unit_id, kpi_id, CAST(year AS VARCHAR))",
+}
+
+
+def month_index(period: str) -> int:
+    """'2026-03' -> 2026 * 12 + 2: months as consecutive integers.
+
+    >>> month_index("2026-01") - month_index("2025-12")
+    1
+    """
+    return int(period[:4]) * 12 + int(period[5:7]) - 1
+
+
+def month_text(index: int) -> str:
+    """The inverse of :func:`month_index`.
+
+    >>> month_text(month_index("2026-03"))
+    '2026-03'
+    """
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@lru_cache(maxsize=8)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    # building the categories (10,000 ids) costs more than the codes: once per id list
+    return pd.CategoricalDtype(list(categories))
+
+
+def _codes(array: np.ndarray, categories: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(array, dtype="int32"), dtype=_dtype(tuple(categories)))
 
 
 class BulkQueries:
     """Mixed into :class:`kpi_core.store.Store`."""
+
+    def unit_sums(self) -> pd.DataFrame:
+        """Sum of every unit's actuals and targets: the plain scan a whole-table
+        read cannot beat (the benchmark's limit)."""
+        return (
+            self.cursor()
+            .execute(
+                """SELECT unit_id, sum(actual) AS actual, sum(target) AS target FROM (
+                     SELECT unit_id, actual, NULL::DOUBLE AS target FROM actuals
+                     UNION ALL SELECT unit_id, NULL::DOUBLE, target FROM targets)
+                   GROUP BY unit_id"""
+            )
+            .df()
+        )
+
+    def value_months(self) -> tuple[str, str] | None:
+        """First and last month ("YYYY-MM") holding a target or an actual."""
+        row = (
+            self.cursor()
+            .execute(
+                """SELECT strftime(min(p), '%Y-%m'), strftime(max(p), '%Y-%m') FROM (
+                     SELECT min(period) AS p FROM targets UNION ALL SELECT max(period) FROM targets
+                     UNION ALL SELECT min(period) FROM actuals UNION ALL SELECT max(period) FROM actuals)"""
+            )
+            .fetchall()[0]
+        )
+        return None if row[0] is None else (row[0], row[1])
+
+    def id_lists(self) -> tuple[list[str], list[str]]:
+        """Every unit id and every KPI id, sorted: the categories of the bulk reads."""
+        cur = self.cursor()
+        units = [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
+        kpis = [r[0] for r in cur.execute("SELECT kpi_id FROM kpis ORDER BY kpi_id").fetchall()]
+        return units, kpis
+
+    def bulk_values(self, kind: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """Every stored target (or actual) of every unit in [start, end] (None:
+        unbounded): ``unit_id, kpi_id`` (categoricals), ``month``
+        (:func:`month_index`) and ``value``. Values of ids missing from the
+        units or KPI tables are left out (the loader never stores them)."""
+        if kind not in _VALUE_COLUMN:
+            raise ValueError(f"bulk_values reads targets or actuals, not {kind!r}")
+        units, kpis = self.id_lists()
+        first = month_index(start) if start else None
+        last = month_index(end) if end else None
+        # the table and column names come from _VALUE_COLUMN, never from a caller
+        query = (
+            """WITH u AS (SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS u FROM units),
+                    k AS (SELECT kpi_id, (row_number() OVER (ORDER BY kpi_id) - 1)::INTEGER AS k FROM kpis),
+                    v AS (SELECT unit_id, kpi_id, (year(period) * 12 + month(period) - 1)::INTEGER AS m, """
+            + _VALUE_COLUMN[kind]
+            + """ AS value FROM """
+            + kind
+            + """)
+               SELECT u.u, k.k, v.m, v.value FROM v JOIN u USING (unit_id) JOIN k USING (kpi_id)
+               WHERE (?::INTEGER IS NULL OR v.m >= ?) AND (?::INTEGER IS NULL OR v.m <= ?)"""
+        )
+        got = self.cursor().execute(query, [first, first, last, last]).fetchnumpy()
+        return pd.DataFrame(
+            {
+                "unit_id": _codes(got["u"], units),
+                "kpi_id": _codes(got["k"], kpis),
+                "month": np.asarray(got["m"], dtype="int32"),
+                "value": np.asarray(got["value"], dtype="float64"),
+            },
+            copy=False,
+        )
+
+    def bulk_assignments(self) -> pd.DataFrame:
+        """Every assignment of every year, in the order of ``assignments()``,
+        with ``unit_id, kpi_id`` as categoricals (the categories of
+        :meth:`bulk_values`)."""
+        units, kpis = self.id_lists()
+        got = (
+            self.cursor()
+            .execute(
+                """WITH u AS (SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS u FROM units),
+                        k AS (SELECT kpi_id, (row_number() OVER (ORDER BY kpi_id) - 1)::INTEGER AS k FROM kpis)
+                   SELECT u.u, k.k, a.year, a.weight, a.role
+                   FROM assignments a JOIN u USING (unit_id) JOIN k USING (kpi_id)
+                   ORDER BY a.unit_id, a.role, a.weight DESC, a.kpi_id"""
+            )
+            .fetchnumpy()
+        )
+        return pd.DataFrame(
+            {
+                "unit_id": _codes(got["u"], units),
+                "kpi_id": _codes(got["k"], kpis),
+                "year": np.asarray(got["year"], dtype="int64"),
+                "weight": np.asarray(got["weight"], dtype="float64"),
+                "role": np.asarray(got["role"], dtype=object),
+            },
+            copy=False,
+        )
+
+    def append_batch(
+        self,
+        kind: str,
+        frame: pd.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        uploaded_by: str = "",
+        note: str | None = None,
+    ) -> int:
+        """Append a validated frame of new assignments, targets or actuals as one
+        batch; returns its id. Every row becomes a history row with no old
+        value, as in ``write_batch``. Raises :class:`StoreError` (and writes
+        nothing) when any key is already stored."""
+        if kind not in _ROW_KEY:
+            raise ValueError(f"append_batch appends assignments, targets or actuals, not {kind!r}")
+        spec = FILE_SPECS[kind]
+        rows = frame[list(spec.columns)]
+        if kind in _VALUE_COLUMN:
+            rows = rows.assign(period=pd.to_datetime(rows["period"] + "-01").dt.date)
+        with self.transaction() as cur:
+            batch_id = cur.execute("SELECT nextval('batch_seq')").fetchall()[0][0]
+            cur.register("append_rows", rows)
+            try:
+                _append(cur, kind, batch_id, file_name, sha256, uploaded_by, note)
+            finally:
+                cur.unregister("append_rows")
+        return int(batch_id)
+
+
+def _append(cur, kind: str, batch_id: int, file_name: str, sha256: str, uploaded_by: str, note: str | None) -> None:
+    spec = FILE_SPECS[kind]
+    keys = ", ".join(spec.key)
+    clash = cur.execute(
+        "SELECT count(*) FROM append_rows SEMI JOIN " + kind + " USING (" + keys + ")"
+    ).fetchall()[0][0]
+    if clash:
+        raise StoreError(f"{clash} {kind} keys are already stored; load them with write_batch")
+    n = cur.execute("SELECT count(*) FROM append_rows").fetchall()[0][0]
+    cur.execute(
+        """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at,
+               rows_total, rows_added, rows_changed, rows_unchanged, note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
+        [batch_id, kind, file_name, sha256, uploaded_by, datetime.now(), n, n, note],
+    )
+    columns = ", ".join(spec.columns)
+    cur.execute(
+        "INSERT INTO " + kind + " (" + columns + ", batch_id) SELECT " + columns + ", ? FROM append_rows",
+        [batch_id],
+    )
+    if kind in _VALUE_COLUMN:
+        cur.execute(
+            """INSERT INTO history (batch_id, kind, row_key, unit_id, kpi_id, period, old_value, new_value)
+               SELECT ?, ?, """
+            + _ROW_KEY[kind]
+            + ", unit_id, kpi_id, period, NULL, "
+            + _VALUE_COLUMN[kind]
+            + " FROM append_rows",
+            [batch_id, kind],
+        )
+    else:
+        cur.execute(
+            """INSERT INTO history (batch_id, kind, row_key, unit_id, kpi_id, new_row)
+               SELECT ?, ?, """
+            + _ROW_KEY[kind]
+            + """, unit_id, kpi_id, to_json({unit_id: unit_id, kpi_id: kpi_id, year: year,
+                   weight: weight, role: role})::VARCHAR FROM append_rows""",
+            [batch_id, kind],
+        )
+    stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+    if stamped != n:
+        raise StoreError(f"batch {batch_id}: {stamped} rows stored, {n} expected")
