@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -35,6 +36,13 @@ class Org:
             return row["name_zh"]
         return str(row["name"])
 
+    def names(self, lang: str = "en") -> pd.Series:
+        """Every unit's name in ``lang`` (Chinese falling back to English), by id."""
+        zh = self.units["name_zh"]
+        if lang == "zh":
+            return zh.where(zh.notna() & (zh.astype(str) != ""), self.units["name"]).astype(str)
+        return self.units["name"].astype(str)
+
     def kind(self, unit_id: str) -> str:
         return str(self.units.at[unit_id, "kind"])
 
@@ -42,8 +50,18 @@ class Org:
         parent = self.units.at[unit_id, "parent_id"]
         return parent if isinstance(parent, str) and parent else None
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """parent -> children in display order, built once: a large organisation
+        asks for children and subtrees many times per page."""
+        out: dict[str, list[str]] = {}
+        for unit, parent in zip(self.units["unit_id"], self.units["parent_id"], strict=True):
+            if isinstance(parent, str) and parent:
+                out.setdefault(parent, []).append(unit)
+        return out
+
     def children(self, unit_id: str) -> list[str]:
-        return list(self.units.index[self.units["parent_id"] == unit_id])
+        return list(self._children.get(unit_id, []))
 
     def path(self, unit_id: str) -> list[str]:
         """Ids from the company down to ``unit_id`` (the breadcrumb)."""
@@ -53,11 +71,11 @@ class Org:
         return out[::-1]
 
     def subtree(self, unit_id: str) -> list[str]:
-        """``unit_id`` and every unit below it, parents before children."""
-        by_parent = self.units.groupby("parent_id")["unit_id"].apply(list).to_dict()
+        """``unit_id`` and every unit below it, each parent before its children
+        (depth first, in display order)."""
         out, todo = [], [unit_id]
         while todo:
-            node = todo.pop(0)
+            node = todo.pop()
             out.append(node)
-            todo.extend(by_parent.get(node, []))
+            todo.extend(reversed(self._children.get(node, [])))
         return out

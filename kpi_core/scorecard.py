@@ -191,23 +191,25 @@ def _children(scored: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
 
 def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
     """Month-view scored KPI rows of one unit for each of ``periods`` (with a
-    ``period`` column): one query, then the same scoring as :func:`build`."""
+    ``period`` column): one query and one scoring pass for all the months, the
+    same figures as :func:`build` gives month by month."""
+    columns = [*scoring.SCORED_COLUMNS, "period"]
     if not periods:
-        return pd.DataFrame(columns=[*scoring.SCORED_COLUMNS, "period"])
+        return pd.DataFrame(columns=columns)
     first, _ = scoring.window(min(periods), "ytd")
     monthly = store.monthly_values([unit_id], first, max(periods))
     kpis = store.kpis()
-    assigned = store.assignments(None, [unit_id])
-    frames = []
-    for period in sorted(periods):
-        ytd_start, _ = scoring.window(period, "ytd")
-        months = monthly[(monthly["period"] >= ytd_start) & (monthly["period"] <= period)]
-        year = assigned[assigned["year"] == int(period[:4])]
-        if len(year):
-            frames.append(score_frames(year, kpis, months, period, period).assign(period=period))
-    if not frames:
-        return pd.DataFrame(columns=[*scoring.SCORED_COLUMNS, "period"])
-    return pd.concat(frames, ignore_index=True)
+    spine = pd.DataFrame({"period": sorted(periods)}).assign(year=lambda f: f["period"].str[:4].astype(int))
+    rows = store.assignments(None, [unit_id]).merge(spine, on="year")
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = rows.merge(kpis[KPI_INFO_COLUMNS], on="kpi_id", how="left").merge(
+        monthly, on=["unit_id", "kpi_id", "period"], how="left"
+    )
+    ytd = None
+    if rows["blend"].notna().any():
+        ytd = scoring.ytd_by_month(monthly, kpis.set_index("kpi_id")["accumulation"])
+    return scoring.score_rows(rows, ytd)
 
 
 def totals_over_time(history: pd.DataFrame) -> pd.DataFrame:

@@ -327,6 +327,28 @@ def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.D
     return out.reset_index()[[*keys, "target", "actual", "months"]]
 
 
+def ytd_by_month(monthly: pd.DataFrame, accumulation: pd.Series) -> pd.DataFrame:
+    """Year-to-date target and actual at every month of ``monthly``, in one pass.
+
+    The same figures as :func:`accumulate` over each month's year-to-date
+    window wherever a month has a paired figure (running sums and counts of the
+    paired months per unit, KPI and year; ``last`` is the month itself). Where
+    no month so far is paired the actual is NaN, as there. Returns ``unit_id,
+    kpi_id, period, target, actual``.
+    """
+    keys = ["unit_id", "kpi_id"]
+    m = monthly.sort_values("period").assign(year=monthly["period"].str[:4])
+    paired = m["target"].notna() & m["actual"].notna()
+    m = m.assign(tp=m["target"].where(paired, 0.0), ap=m["actual"].where(paired, 0.0), n=paired.astype(int))
+    running = m.groupby([*keys, "year"], sort=False)[["tp", "ap", "n"]].cumsum()
+    n = running["n"].where(running["n"] > 0)
+    acc = m["kpi_id"].map(accumulation).fillna("sum")
+    divisor = np.where(acc == "avg", n, np.where(n.notna(), 1.0, np.nan))
+    target = np.where(acc == "last", m["target"], running["tp"] / divisor)
+    actual = np.where(acc == "last", m["actual"], running["ap"] / divisor)
+    return m[[*keys, "period"]].assign(target=target, actual=actual).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- scorecards
 
 SCORED_COLUMNS = (
@@ -367,7 +389,8 @@ def score_rows(rows: pd.DataFrame, ytd: pd.DataFrame | None = None) -> pd.DataFr
 
 
 def _blend(rows: pd.DataFrame, ytd: pd.DataFrame, score: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    keyed = rows[["unit_id", "kpi_id"]].merge(ytd, on=["unit_id", "kpi_id"], how="left")
+    keys = ["unit_id", "kpi_id"] + (["period"] if "period" in rows and "period" in ytd else [])
+    keyed = rows[keys].merge(ytd[[*keys, "target", "actual"]], on=keys, how="left")
     ytd_comp = completion_array(keyed["actual"], keyed["target"], rows["direction"].to_numpy())
     ytd_score = credited_array(ytd_comp, rows, weight)
     a = _num(rows["blend"])

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core import ingest, scorecard
+from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_core.store import Store, default_path
 
@@ -37,6 +38,8 @@ def store() -> Store:
 def clear_caches() -> None:
     """Forget every cached query result (not the open database)."""
     st.cache_data.clear()
+    _org.clear()
+    _unit_labels.clear()
 
 
 @st.cache_data(show_spinner=False)
@@ -44,8 +47,27 @@ def _units(path: str) -> pd.DataFrame:
     return _open(path).units()
 
 
+@st.cache_resource(show_spinner=False)
+def _org(path: str) -> Org:
+    # a resource, not data: the tree is read-only and shared, so it is built
+    # (and its child index computed) once instead of copied on every call
+    return Org.from_frame(_units(path))
+
+
 def org() -> Org:
-    return Org.from_frame(_units(db_path()))
+    return _org(db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _unit_labels(path: str, lang: str) -> dict[str, str]:
+    tree = _org(path)
+    kinds = tree.units["kind"].map(lambda k: t(f"kind.{k}", lang))
+    return dict(zip(tree.units["unit_id"], tree.names(lang) + " · " + kinds, strict=True))
+
+
+def unit_labels(lang: str) -> dict[str, str]:
+    """unit_id -> 'Name · Kind' in ``lang`` for every unit."""
+    return _unit_labels(db_path(), lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -70,8 +92,7 @@ def periods() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    store = _open(path)
-    return scorecard.build(store, unit_id, period, view, Org.from_frame(_units(path)))
+    return scorecard.build(_open(path), unit_id, period, view, _org(path))
 
 
 def card(unit_id: str, period: str, view: str) -> scorecard.Scorecard:

@@ -224,3 +224,18 @@ def test_unit_without_actuals_has_no_total_not_zero(small_store):
     card = scorecard.build(small_store, "P1", "2026-03", "month")
     assert card.kpis["status"].tolist() == ["no_data"]
     assert math.isnan(card.total) and card.status == "no_data" and card.coverage == 0
+
+
+def test_history_in_one_pass_equals_scoring_month_by_month(demo_store, small_store):
+    for store, unit, months in (
+        (demo_store, "HQ", ["2025-11", "2025-12", "2026-01", "2026-02", "2026-10"]),  # REV and GROSS_MARGIN blend
+        (demo_store, "P_SALES_N_03", ["2026-09", "2026-10"]),  # the missed upload
+        (small_store, "HQ", ["2026-01", "2026-02", "2026-03"]),  # csat blends with its YTD
+    ):
+        history = scorecard.kpi_history(store, unit, months).set_index(["period", "kpi_id"])
+        for period in months:
+            expected = scorecard.build(store, unit, period, "month").kpis.set_index("kpi_id")
+            got = history.loc[period].loc[expected.index]
+            for column in ("completion", "score", "points"):
+                np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, equal_nan=True)
+            assert list(got["status"]) == list(expected["status"])

@@ -11,6 +11,14 @@ _UNIT_COLUMNS = ", ".join(FILE_SPECS["units"].columns)
 _KPI_COLUMNS = ", ".join(FILE_SPECS["kpis"].columns)
 
 
+#: Restricting a query of table alias ``a`` to a list of units: a semi-join on
+#: the unnested list (hashed once), not a list search on every row.
+_UNIT_FILTER = {
+    False: "",
+    True: " AND a.unit_id IN (SELECT unnest(?::VARCHAR[]))",
+}
+
+
 def month_date(period: str) -> str:
     """'2026-03' -> '2026-03-01', the DATE a month is stored as."""
     return f"{period[:7]}-01"
@@ -32,23 +40,21 @@ class ReadQueries:
         return self.cursor().execute(query).df()
 
     def assignments(self, year: int | None = None, unit_ids: list[str] | None = None) -> pd.DataFrame:
-        return (
-            self.cursor()
-            .execute(
-                """SELECT unit_id, kpi_id, year, weight, role FROM assignments
-               WHERE (?::INTEGER IS NULL OR year = ?)
-                 AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], unit_id))
-               ORDER BY unit_id, role, weight DESC, kpi_id""",
-                [year, year, unit_ids, unit_ids],
-            )
-            .df()
+        query = (
+            """SELECT unit_id, kpi_id, year, weight, role FROM assignments a
+               WHERE (?::INTEGER IS NULL OR year = ?)"""
+            + _UNIT_FILTER[unit_ids is not None]
+            + " ORDER BY unit_id, role, weight DESC, kpi_id"
         )
+        params = [year, year] + ([unit_ids] if unit_ids is not None else [])
+        return self.cursor().execute(query, params).df()
 
     def periods(self) -> list[str]:
         """Months ("YYYY-MM") that have at least one actual, oldest first."""
-        rows = (
-            self.cursor().execute("SELECT DISTINCT strftime(period, '%Y-%m') AS p FROM actuals ORDER BY p").fetchall()
-        )
+        # distinct dates first, then format the few left (formatting 4M rows is slow)
+        rows = self.cursor().execute(
+            "SELECT strftime(period, '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) ORDER BY 1"
+        ).fetchall()
         return [r[0] for r in rows]
 
     def latest_period(self) -> str | None:
@@ -58,23 +64,17 @@ class ReadQueries:
     def monthly_values(self, unit_ids: list[str] | None, start: str, end: str) -> pd.DataFrame:
         """Targets and actuals of every (unit, KPI, month) in [start, end];
         ``unit_ids=None`` means every unit."""
-        return (
-            self.cursor()
-            .execute(
-                """WITH t AS (
-                 SELECT unit_id, kpi_id, period, target FROM targets
-                 WHERE period BETWEEN ?::DATE AND ?::DATE
-                   AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], unit_id))),
-               a AS (
-                 SELECT unit_id, kpi_id, period, actual FROM actuals
-                 WHERE period BETWEEN ?::DATE AND ?::DATE
-                   AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], unit_id)))
-               SELECT unit_id, kpi_id, strftime(period, '%Y-%m') AS period, target, actual
-               FROM t FULL OUTER JOIN a USING (unit_id, kpi_id, period)""",
-                [month_date(start), month_date(end), unit_ids, unit_ids] * 2,
-            )
-            .df()
+        scoped = unit_ids is not None
+        query = (
+            "WITH t AS (SELECT unit_id, kpi_id, period, target FROM targets a"
+            " WHERE period BETWEEN ?::DATE AND ?::DATE" + _UNIT_FILTER[scoped] + "),"
+            " x AS (SELECT unit_id, kpi_id, period, actual FROM actuals a"
+            " WHERE period BETWEEN ?::DATE AND ?::DATE" + _UNIT_FILTER[scoped] + ")"
+            " SELECT unit_id, kpi_id, strftime(period, '%Y-%m') AS period, target, actual"
+            " FROM t FULL OUTER JOIN x USING (unit_id, kpi_id, period)"
         )
+        window = [month_date(start), month_date(end)] + ([unit_ids] if scoped else [])
+        return self.cursor().execute(query, window * 2).df()
 
     def batches(self) -> pd.DataFrame:
         return (
