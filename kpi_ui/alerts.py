@@ -37,14 +37,15 @@ FLASH_KEY = "alerts_flash"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _evaluate(path: str, period: str) -> pd.DataFrame:
-    return alerts.evaluate(data.store(), period)
+def _evaluate(path: str, period: str, unit_id: str) -> pd.DataFrame:
+    # only the unit's subtree: a department of a large company need not wait
+    # for the whole organisation's alerts (the rules are per series)
+    return alerts.evaluate(data.store(), period, data.org().subtree(unit_id))
 
 
 def for_unit(unit_id: str, period: str) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_id`` and the units below it, worst first."""
-    found = _evaluate(data.db_path(), period)
-    return found[found["unit_id"].isin(data.org().subtree(unit_id))].reset_index(drop=True)
+    return _evaluate(data.db_path(), period, unit_id)
 
 
 def names() -> alerts.Names:

@@ -699,3 +699,17 @@ def test_alert_values_hold_what_monthly_values_hold(demo_store):
         .sort_index()
     )
     pd.testing.assert_frame_equal(combined, plain)
+
+
+def test_a_subtree_gets_the_same_alerts_as_the_whole_company_filtered(demo_store):
+    """The pages evaluate only the viewed unit's subtree; that must not change an alert."""
+    from kpi_core.org import Org
+
+    org = Org.from_frame(demo_store.units())
+    everything = alerts.evaluate(demo_store, "2026-10")
+    columns = ["kind", "severity", "unit_id", "kpi_id", "value", "threshold", "streak"]
+    for unit in ["CS", "SALES", "SALES_N", "MKT", "PROD", "P_SALES_N_03"]:
+        subtree = org.subtree(unit)
+        alone = alerts.evaluate(demo_store, "2026-10", subtree)
+        expected = everything[everything["unit_id"].isin(subtree)]
+        pd.testing.assert_frame_equal(alone[columns].reset_index(drop=True), expected[columns].reset_index(drop=True))
