@@ -83,7 +83,7 @@ def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_
             st.metric(
                 t("sc.vs_previous", lang, period=prev.period),
                 f"{number(prev.total, 1)} → {number(card.total, 1)}",
-                delta=f"{card.total - prev.total:+.1f}",
+                delta=_change(card.total - prev.total),
                 delta_color="off" if abs(card.total - prev.total) < 0.05 else "normal",
             )
         else:
@@ -102,6 +102,11 @@ def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_
             headline_counts(alert_counts, view)
     if card.coverage < 1:
         st.warning(t("sc.coverage", lang, share=percent(card.coverage, 0)), icon=":material/warning:")
+
+
+def _change(delta: float) -> str:
+    """'+1.2', '-0.8', or '±0.0' for a change that rounds to nothing (not '-0.0')."""
+    return "±0.0" if abs(delta) < 0.05 else f"{delta:+.1f}"
 
 
 def _trends(view: vs.ViewState) -> dict[str, list[float]]:

@@ -27,7 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sc.on_target": ("on target", "目标线"),
     "col.target_actual": ("Actual / target", "实际 / 目标"),
     "col.trend": ("12-month trend", "12个月趋势"),
-    "col.alert": ("Alert", "预警"),
+    "col.alert": ("Alert (month)", "本月预警"),
     # KPI detail
     "kd.pick_kpi": ("KPI", "指标"),
     "kd.back": ("Back to the scorecard of {unit}", "返回 {unit} 的计分卡"),
