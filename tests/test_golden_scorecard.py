@@ -1,0 +1,51 @@
+"""The demo company's full scorecard for its latest month and year to date,
+compared with reviewed files under tests/golden/.
+
+Regenerate on purpose with ``UPDATE_GOLDEN=1 python -m pytest
+tests/test_golden_scorecard.py`` and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi_core import scorecard, scoring
+
+GOLDEN = Path(__file__).parent / "golden"
+KPI_COLUMNS = ["unit_id", "kpi_id", "perspective", "role", "weight", "target", "actual", "completion", "score", "points", "status"]
+
+
+def _card(store, view: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    scored = scorecard.score_units(store, None, "2026-10", view)
+    kpis = scored[KPI_COLUMNS].sort_values(["unit_id", "kpi_id"]).reset_index(drop=True)
+    totals = scoring.unit_totals(scored)[["unit_id", "total", "coverage", "grade", "status", "green", "amber", "red", "missing"]]
+    return kpis.round(6), totals.sort_values("unit_id").reset_index(drop=True).round(6)
+
+
+@pytest.mark.parametrize("view", ["month", "ytd"])
+def test_demo_scorecard_equals_the_reviewed_golden_file(demo_store, view):
+    kpis, totals = _card(demo_store, view)
+    files = {"kpis": GOLDEN / f"scorecard_2026-10_{view}_kpis.csv", "totals": GOLDEN / f"scorecard_2026-10_{view}_totals.csv"}
+    if os.environ.get("UPDATE_GOLDEN"):
+        kpis.to_csv(files["kpis"], index=False)
+        totals.to_csv(files["totals"], index=False)
+    pd.testing.assert_frame_equal(kpis, pd.read_csv(files["kpis"]), check_dtype=False, atol=1e-6)
+    pd.testing.assert_frame_equal(totals, pd.read_csv(files["totals"], keep_default_na=False, na_values=[""]), check_dtype=False, atol=1e-6)
+
+
+def test_the_golden_month_tells_the_planted_stories():
+    totals = pd.read_csv(GOLDEN / "scorecard_2026-10_month_totals.csv").set_index("unit_id")
+    kpis = pd.read_csv(GOLDEN / "scorecard_2026-10_month_kpis.csv").set_index(["unit_id", "kpi_id"])
+    # Customer Service slid into red; Production's on-time delivery dropped; Marketing is over budget
+    assert totals.at["CS", "status"] == "red" and kpis.at[("CS", "CSAT"), "status"] == "red"
+    assert kpis.at[("PROD", "OTD"), "status"] == "red"
+    assert kpis.at[("MKT", "EXPENSE_EXEC"), "status"] == "red" and kpis.at[("MKT", "EXPENSE_EXEC"), "completion"] > 1.0
+    # the person who missed the upload has no total (not zero) and no data on every KPI
+    assert pd.isna(totals.at["P_SALES_N_03", "total"]) and totals.at["P_SALES_N_03", "missing"] == 4
+    # elsewhere nothing is red
+    red = set(kpis[kpis["status"] == "red"].index)
+    assert red == {("CS", "CSAT"), ("CS", "COMPLAINT_TIME"), ("PROD", "OTD"), ("MKT", "EXPENSE_EXEC")}
