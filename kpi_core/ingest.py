@@ -233,8 +233,7 @@ def _text_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int, 
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for n, cells in enumerate(reader, start=HEADER_ROW):
-            rows.append((n, cells))
+        rows.extend(enumerate(reader, start=HEADER_ROW))  # keeps the rows read before an error
     except csv.Error as exc:
         row = len(rows) + 1
         return rows, [Problem(file_name, row, "", "", f"the CSV cannot be read here: {exc}")], encoding
@@ -335,9 +334,14 @@ def _trim_columns(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str
     (a row with a value beyond the header stays ragged)."""
     if not rows:
         return rows
+    if all(cells and cells[-1].strip() for _, cells in rows):
+        return list(rows)  # the usual file: every row ends with a value, nothing to trim
     width = max((i + 1 for i, c in enumerate(rows[0][1]) if c.strip()), default=0)
     out = []
     for n, cells in rows:
+        if cells and cells[-1].strip():  # the usual row: nothing to trim (and no scan)
+            out.append((n, cells))
+            continue
         last = max((i + 1 for i, c in enumerate(cells) if c.strip()), default=0)
         out.append((n, cells[: max(width, last)]))
     return out
@@ -351,25 +355,89 @@ def _frame(kind: str, rows: list[tuple[int, list[str]]], file_name: str, problem
     header = [normalise_header(c) for c in rows[0][1]]
     problems += _header_problems(kind, header, file_name)
     problems += _unsafe_cells(kind, HEADER_ROW, header, rows[0][1], file_name)
-    body, numbers = [], []
-    for n, cells in rows[1:]:
-        if not any(c.strip() for c in cells):
+    if all(len(cells) == len(header) for _, cells in rows[1:]):
+        frame, numbers, found = _even_body(rows[1:], _dedupe(header))
+    else:
+        frame, numbers, found = _ragged_body(rows[1:], header, file_name)
+    found += _unsafe_body(kind, header, frame, numbers, file_name)
+    problems += [p for _, _, p in sorted(found, key=lambda t: (t[0], t[1]))]
+    frame["_row"] = numbers
+    return Parsed(kind, file_name, "", frame, problems)
+
+
+def _even_body(rows: list[tuple[int, list[str]]], names: list[str]) -> tuple[pd.DataFrame, list[int], list]:
+    """The data rows of a file whose rows all have the header's width (the
+    usual file), column by column: cells stripped, blank rows dropped."""
+    columns = [list(map(str.strip, column)) for column in zip(*(cells for _, cells in rows), strict=True)]
+    if not columns:
+        return pd.DataFrame([], columns=names, dtype=object), [], []
+    blank = np.logical_and.reduce([np.array(column, dtype=object) == "" for column in columns])
+    keep = np.flatnonzero(~blank)
+    body = {name: np.array(column, dtype=object)[keep] for name, column in zip(names, columns, strict=True)}
+    return pd.DataFrame(body, columns=names, dtype=object), [rows[i][0] for i in keep], []
+
+
+def _ragged_body(
+    rows: list[tuple[int, list[str]]], header: list[str], file_name: str
+) -> tuple[pd.DataFrame, list[int], list]:
+    """The data rows row by row, reporting each row whose width is not the
+    header's (row, -1, problem); blank rows are skipped."""
+    body, numbers, found = [], [], []
+    for n, cells in rows:
+        if not "".join(cells).strip():  # a blank row (one C call, not one per cell)
             continue
         if len(cells) != len(header):
             extra = f"; extra value {cells[len(header)]!r}" if len(cells) > len(header) else ""
-            problems.append(
-                Problem(
-                    file_name, n, "", "", f"expected {len(header)} fields as in the header, found {len(cells)}{extra}"
-                )
-            )
+            reason = f"expected {len(header)} fields as in the header, found {len(cells)}{extra}"
+            found.append((n, -1, Problem(file_name, n, "", "", reason)))
             continue
-        stripped = [c.strip() for c in cells]
-        problems += _unsafe_cells(kind, n, header, stripped, file_name)
-        body.append(stripped)
+        body.append(list(map(str.strip, cells)))
         numbers.append(n)
-    frame = pd.DataFrame(body, columns=_dedupe(header), dtype=object)
-    frame["_row"] = numbers
-    return Parsed(kind, file_name, "", frame, problems)
+    return pd.DataFrame(body, columns=_dedupe(header), dtype=object), numbers, found
+
+
+#: Any character one of the unsafe-cell rules looks at (NUL, control, line break).
+_SUSPECT_CHARS = r"[\x00-\x1f\x7f]"
+
+
+def _unsafe_body(
+    kind: str, header: list[str], frame: pd.DataFrame, numbers: list[int], file_name: str
+) -> list[tuple[int, int, Problem]]:
+    """:func:`_unsafe_cells` of every data row, column by column: vectorised
+    string tests pick the cells that might be unsafe (a control character, too
+    long, a formula's first character) and only those get the per-cell rules.
+    Returns (row, column index, problem) so the caller keeps file order."""
+    numeric = FILE_SPECS[kind].numeric
+    out = []
+    for j, name in enumerate(header):
+        cells = frame.iloc[:, j]
+        limit = MAX_ID_LENGTH if name.endswith("_id") else MAX_TEXT_LENGTH
+        if _clean_column(cells.tolist(), limit, name in numeric):
+            continue
+        suspect = cells.str.contains(_SUSPECT_CHARS, regex=True) | (cells.str.len() > limit)
+        if name not in numeric:
+            suspect |= cells.str[:1].isin(["=", "@", "+", "-"])
+        for i in np.flatnonzero(suspect.to_numpy(bool)):
+            cell = cells.iat[i]
+            reason = _unsafe_reason(name, cell, numeric)
+            if reason:
+                shown = cell.replace("\x00", "\\0")[:60]
+                out.append((numbers[i], j, Problem(file_name, numbers[i], name, shown, reason)))
+    return out
+
+
+_ANY_SUSPECT = re.compile(_SUSPECT_CHARS)
+_FORMULA_START = re.compile(r"(?:\A|\x00)[=@+\-]")
+
+
+def _clean_column(cells: list[str], limit: int, numeric: bool) -> bool:
+    """True when no cell of a column can be unsafe, tested on the whole column
+    joined into one string (fast): no control character, none too long, and
+    (text columns) none starting like a formula. Joined with NUL, which the
+    first test has just shown no cell contains."""
+    if _ANY_SUSPECT.search("".join(cells)) or max(map(len, cells), default=0) > limit:
+        return False
+    return numeric or not _FORMULA_START.search("\x00".join(cells))
 
 
 def _unsafe_cells(kind: str, row: int, header: list[str], cells: list[str], file_name: str) -> list[Problem]:
@@ -459,6 +527,18 @@ class _Context:
     delimiter: str = ","
     raw: pd.DataFrame | None = None
     """The cells as written in the file: problems quote these, not typed values."""
+
+    def problems_at(
+        self, positions: np.ndarray, column: str, reasons: list[str], severity: str = "error"
+    ) -> list[Problem]:
+        """Like :meth:`problems`, for rows given by position, each with its own reason."""
+        hit = self.frame.iloc[positions]
+        source = self.raw.loc[hit.index] if self.raw is not None and column in self.raw else hit
+        values = source[column] if column in source else pd.Series("", index=hit.index)
+        return [
+            Problem(self.file_name, int(r), column, "" if v is None else str(v), reason, severity)
+            for r, v, reason in zip(hit["_row"], values, reasons, strict=True)
+        ]
 
     def problems(self, mask: pd.Series, column: str, reason: str, severity: str = "error") -> list[Problem]:
         hit = self.frame[mask.fillna(False).astype(bool)]
@@ -617,22 +697,28 @@ def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def _numbers(ctx: _Context, column: str) -> tuple[list[float], list[str]]:
+    """Every cell of ``column`` as (value, reason why not). Plain numbers
+    ("12", "-3.5e2") are found and converted column-wise; only the other
+    cells (commas, percent signs, junk) go through :func:`read_number`."""
+    texts = ctx.frame[column]
+    plain = texts.str.fullmatch(_NUMBER.pattern).to_numpy(bool)
+    values = np.full(len(texts), math.nan)
+    values[plain] = [float(t) for t in texts.to_numpy(object)[plain]]
+    slow = ~plain | ~np.isfinite(values)
+    slow[texts.to_numpy(object) == ""] = False
+    reasons = [""] * len(texts)
     rule = None
-    values, reasons = [], []
-    for i, text in enumerate(ctx.frame[column]):
-        value, reason = math.nan, ""
-        if text != "":
-            try:
-                value, percent = read_number(text, delimiter=ctx.delimiter)
-            except ValueError as exc:
-                value, percent, reason = math.nan, False, str(exc)
-            if percent:
-                rule = rule or _percent_rule(ctx, column)
-                scaled, reason = rule(i, value)
-                value = math.nan if scaled is None else scaled
-        values.append(value)
-        reasons.append(reason)
-    return values, reasons
+    for i in np.flatnonzero(slow):
+        try:
+            value, percent = read_number(texts.iat[i], delimiter=ctx.delimiter)
+        except ValueError as exc:
+            value, percent, reasons[i] = math.nan, False, str(exc)
+        if percent:
+            rule = rule or _percent_rule(ctx, column)
+            scaled, reasons[i] = rule(i, value)
+            value = math.nan if scaled is None else scaled
+        values[i] = value
+    return values.tolist(), reasons
 
 
 _PERIOD_FORMS = (
@@ -672,10 +758,12 @@ def normalise_period(text: str) -> tuple[str | None, str]:
 def _normalise_periods(ctx: _Context) -> list[Problem]:
     """Rewrite every accepted spelling of a month as YYYY-MM; report the rest."""
     texts = ctx.frame["period"]
-    results = [normalise_period(t) if t else ("", "") for t in texts]
+    # a file holds few distinct spellings: read each once
+    known = {t: normalise_period(t) if t else ("", "") for t in texts.unique()}
+    results = [known[t] for t in texts]
     reasons = pd.Series([r for _, r in results], index=texts.index)
     out = []
-    for reason in sorted(set(reasons) - {""}):
+    for reason in sorted({r for _, r in known.values()} - {""}):  # the reasons of all rows
         out += ctx.problems(reasons == reason, "period", reason)
     normalised = [n if n is not None else "" for n, _ in results]
     keep = reasons != ""
@@ -804,7 +892,8 @@ def _assignment_values(ctx: _Context) -> list[Problem]:
 
 def _period_values(ctx: _Context) -> list[Problem]:
     f = ctx.frame
-    ok = f["period"].map(valid_period)
+    valid = {p: valid_period(p) for p in f["period"].unique()}  # few distinct months
+    ok = pd.Series([valid.get(p, False) for p in f["period"].to_numpy(object)], index=f.index, dtype=bool)
     out = ctx.problems(f["period"].notna() & ~ok, "period", "period is a month written YYYY-MM, e.g. 2026-03")
     if ctx.kind == "actuals":
         this_month = ctx.today.strftime("%Y-%m")
@@ -826,20 +915,15 @@ def valid_period(text: str | None) -> bool:
 
 
 def _assigned(ctx: _Context, period_ok: pd.Series) -> list[Problem]:
+    """Rows whose (unit, KPI, year) has no assignment; the store answers for
+    all rows at once (a set of every stored assignment cost seconds)."""
     f = ctx.frame
-    assigned = ctx.store.assignments()
-    keys = set(zip(assigned["unit_id"], assigned["kpi_id"], assigned["year"].astype(int), strict=True))
-    years = f["period"].where(period_ok).str[:4]
-    known_units = _known_ids(ctx, "units")
-    known_kpis = _known_ids(ctx, "kpis")
-    candidate = period_ok & f["unit_id"].isin(known_units) & f["kpi_id"].isin(known_kpis)
-    missing = [
-        bool(c) and (u, k, int(y)) not in keys
-        for c, u, k, y in zip(candidate, f["unit_id"], f["kpi_id"], years.fillna("0"), strict=True)
-    ]
-    return ctx.problems(
-        pd.Series(missing, index=f.index), "kpi_id", "this KPI is not assigned to this unit in that year"
-    )
+    candidate = period_ok & f["unit_id"].isin(_known_ids(ctx, "units")) & f["kpi_id"].isin(_known_ids(ctx, "kpis"))
+    candidate = candidate.fillna(False).astype(bool)
+    rows = f.loc[candidate, ["unit_id", "kpi_id"]].assign(year=f.loc[candidate, "period"].str[:4].astype("int64"))
+    missing = pd.Series(False, index=f.index)
+    missing[rows.index] = ctx.store.unassigned(rows)
+    return ctx.problems(missing, "kpi_id", "this KPI is not assigned to this unit in that year")
 
 
 WEIGHT_TOLERANCE = 0.01
@@ -878,10 +962,7 @@ def _outliers(ctx: _Context) -> list[Problem]:
         return []
     column = VALUE_COLUMN[ctx.kind]
     f = ctx.frame
-    units = sorted(u for u in f["unit_id"].dropna().unique())
-    past = ctx.store.monthly_values(units, "1900-01", "2200-12")
-    past = past[past[column].notna()]
-    stats = past.groupby(["unit_id", "kpi_id"])[column].agg(["min", "max", "median", "count"]).reset_index()
+    stats = ctx.store.value_stats(ctx.kind, f, "1900-01", "2200-12")
     m = f[["unit_id", "kpi_id", column]].merge(stats, on=["unit_id", "kpi_id"], how="left")
     spread = np.maximum.reduce(
         [(m["max"] - m["min"]).to_numpy(float), (m["median"].abs() * 0.1).to_numpy(float), np.full(len(m), 1e-9)]
@@ -891,17 +972,16 @@ def _outliers(ctx: _Context) -> list[Problem]:
         (value < m["min"].to_numpy(float) - HISTORY_SPREAD * spread)
         | (value > m["max"].to_numpy(float) + HISTORY_SPREAD * spread)
     )
-    out = []
-    for i in np.flatnonzero(far):
-        r = m.iloc[i]
-        mask = pd.Series(False, index=f.index)
-        mask.iloc[i] = True
-        reason = (
-            f"far outside this KPI's history for {r['unit_id']} "
-            f"({int(r['count'])} months from {r['min']:g} to {r['max']:g}): check the unit of measure"
+    hits = np.flatnonzero(far)
+    reasons = [
+        f"far outside this KPI's history for {unit} ({int(count)} months from {low:g} to {high:g}): "
+        "check the unit of measure"
+        for unit, count, low, high in zip(
+            m["unit_id"].to_numpy()[hits], m["count"].to_numpy()[hits], m["min"].to_numpy()[hits],
+            m["max"].to_numpy()[hits], strict=True,
         )
-        out += ctx.problems(mask, column, reason, severity="warning")
-    return out
+    ]
+    return ctx.problems_at(hits, column, reasons, severity="warning")
 
 
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
