@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core import design
-from kpi_core.i18n import has, t
+from kpi_core.i18n import has, reason, t
 from kpi_core.ingest import Problem
 from kpi_core.weights import DesignWarning
 from kpi_ui import data
@@ -56,7 +56,7 @@ def show_problems(problems: Sequence[Problem], lang: str, *, rows: bool = True) 
             where = t("design.problem_where", lang, row=p.row - 1, column=p.column)
         else:
             where = t(f"dict.f_{p.column}", lang) if has(f"dict.f_{p.column}") else p.column
-        st.error(f"{where}: {p.reason}" + (f" ({p.value!r})" if p.value else ""), icon=":material/error:")
+        st.error(f"{where}: {reason(p.reason, lang)}" + (f" ({p.value!r})" if p.value else ""), icon=":material/error:")
 
 
 def change_log(frame: pd.DataFrame, lang: str) -> None:

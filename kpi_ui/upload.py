@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core import ingest
-from kpi_core.i18n import t
+from kpi_core.i18n import reason, t
 from kpi_core.store import Store, StoreError
 from kpi_core.upload_preview import Preview
 from kpi_ui import data
@@ -53,7 +53,7 @@ def problems_table(validated: ingest.Validated, lang: str) -> pd.DataFrame:
             t("upload.col.row", lang): [p.row if p.row is not None else "" for p in validated.problems],
             t("upload.col.column", lang): [p.column for p in validated.problems],
             t("upload.col.value", lang): [p.value for p in validated.problems],
-            t("upload.col.reason", lang): [p.reason for p in validated.problems],
+            t("upload.col.reason", lang): [reason(p.reason, lang) for p in validated.problems],
         }
     )
 

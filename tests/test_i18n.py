@@ -43,3 +43,23 @@ def test_switching_language_changes_the_words():
     assert t("perspective.learning", "en") == "Learning & growth"
     assert t("perspective.learning", "zh") == "学习与成长"
     assert t("cli.scorecard_of", "zh", unit="销售部", period="2026-03", view="当月") == "销售部 计分卡 · 2026-03 · 当月"
+
+
+def test_every_reason_the_hostile_corpus_produces_has_a_chinese_translation(small_store):
+    """Chinese analysts read why a file was refused in Chinese: every reason
+    ingest gives for the corpus (and for the other bad files of the tests)
+    matches a ``reason.*`` template of the translation table."""
+    from kpi_core import ingest
+    from kpi_core.i18n import reason
+    from tests.conftest import TODAY
+    from tests.corpus import cases
+    from tests.test_ingest import BAD_ACTUALS
+
+    files = [(c.kind, cases.data(c), c.name) for c in cases.CASES]
+    files += [("actuals", ("unit_id,kpi_id,period,actual\n" + body).encode(), "bad.csv") for body, _ in BAD_ACTUALS]
+    untranslated = set()
+    for kind, data, name in files:
+        for problem in ingest.read(kind, data, name, small_store, today=TODAY).problems:
+            if reason(problem.reason, "zh") == problem.reason:
+                untranslated.add(problem.reason)
+    assert untranslated == set()

@@ -124,6 +124,13 @@ def test_the_page_in_chinese(app):
     assert at.title[0].value == "上传月度数据"
 
 
+def test_a_chinese_analyst_reads_the_reasons_in_chinese(app):
+    at = app("pages/4_upload.py", lang="zh")
+    _upload(at, "bad.csv", (A + "HQ,REV,2026-10,abc\nHQ,NOPE,2026-10,1\n").encode())
+    reasons = list(at.dataframe[0].value.iloc[:, -1])
+    assert reasons == ["不是有效的数字", "未知的指标:请先在指标字典(kpis)文件中载入"]
+
+
 @pytest.mark.browser
 def test_a_real_file_uploaded_in_the_browser(live_app, page):
     from tests.browser_support import assert_no_exception, screenshot, wait_ready

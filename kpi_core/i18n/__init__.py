@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -48,3 +49,34 @@ def t(key: str, lang: str = "en", /, **params: object) -> str:
 
 def has(key: str) -> bool:
     return key in TABLE
+
+
+def _reason_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """English reason templates as patterns, most specific (longest) first."""
+    out = []
+    for key, (en, zh) in TABLE.items():
+        if key.startswith("reason."):
+            literal = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(en))
+            out.append((re.compile(f"^{literal}$", re.S), zh, len(re.sub(r"\{\w+\}", "", en))))
+    return [(pattern, zh) for pattern, zh, _ in sorted(out, key=lambda p: -p[2])]
+
+
+_REASONS = _reason_patterns()
+
+
+def reason(text: str, lang: str) -> str:
+    """An ingest reason (written in English) in ``lang``; unchanged when no
+    template of ``reason.*`` matches it.
+
+    >>> reason("not a finite number", "zh")
+    '不是有效的数字'
+    >>> reason("expected 4 fields as in the header, found 5", "zh")
+    '应与表头一致为 4 个字段,实际为 5 个'
+    """
+    if lang != "zh":
+        return text
+    for pattern, zh in _REASONS:
+        found = pattern.match(text)
+        if found:
+            return zh.format(**found.groupdict())
+    return text
