@@ -115,6 +115,18 @@ def _siblings(path: str, unit_ids: tuple[str, ...], period: str, view: str) -> p
     return scorecard.score_units(_open(path), list(unit_ids), period, view)
 
 
+@st.cache_data(show_spinner=False)
+def _failing(path: str) -> frozenset[str]:
+    from kpi_core import design
+
+    return frozenset(design.failing_kpis(_open(path)))
+
+
+def failing_kpis() -> frozenset[str]:
+    """KPIs failing the validity test (cached; a saved answer clears the caches)."""
+    return _failing(db_path())
+
+
 def scored_units(unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
     """Scored KPI rows of several units (e.g. siblings, or a department's persons)."""
     return _siblings(db_path(), tuple(unit_ids), period, view)

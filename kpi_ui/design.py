@@ -31,9 +31,10 @@ def kpi_names(kpis: pd.DataFrame, lang: str) -> dict[str, str]:
     return {r["kpi_id"]: kpi_name(r, lang) for _, r in kpis.iterrows()}
 
 
-def failing() -> set[str]:
-    """KPIs failing the validity test (read fresh: answers change on this page)."""
-    return design.failing_kpis(data.store())
+def failing() -> frozenset[str]:
+    """KPIs failing the validity test: every page flags the same set, read
+    once per change (:func:`saved` clears it with the other caches)."""
+    return data.failing_kpis()
 
 
 def flagged(name: str, kpi_id: str, failing_ids: set[str]) -> str:

@@ -43,8 +43,9 @@ def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
         icon=":material/arrow_back:",
         query_params=view.params(kpi=None),
     )
-    st.title(f"{flagged(name_of(row, lang), row['kpi_id'], failing())} · {org.name(view.unit, lang)}")
-    if row["kpi_id"] in failing():
+    failing_ids = failing()
+    st.title(f"{flagged(name_of(row, lang), row['kpi_id'], failing_ids)} · {org.name(view.unit, lang)}")
+    if row["kpi_id"] in failing_ids:
         st.warning(t("design.validity_failed", lang, kpi_id=name_of(row, lang)), icon=":material/warning:")
     st.caption(f"{t(f'perspective.{row.perspective}', lang)} · {view.period} · {t(f'view.{view.view}', lang)}")
     unit = measure(row["unit"], lang)
