@@ -210,11 +210,3 @@ def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
     if rows["blend"].notna().any():
         ytd = scoring.ytd_by_month(monthly, kpis.set_index("kpi_id")["accumulation"])
     return scoring.score_rows(rows, ytd)
-
-
-def totals_over_time(history: pd.DataFrame) -> pd.DataFrame:
-    """Total, grade and status per period from :func:`kpi_history` rows."""
-    if history.empty:
-        return pd.DataFrame(columns=["period", "total", "grade", "status", "coverage"])
-    frames = [scoring.unit_totals(rows).assign(period=p) for p, rows in history.groupby("period", sort=True)]
-    return pd.concat(frames, ignore_index=True)

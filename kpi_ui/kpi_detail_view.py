@@ -61,19 +61,14 @@ def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
 def over_time(history: pd.DataFrame, kpi: pd.Series, view: vs.ViewState) -> None:
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            figures.kpi_over_time(history, kpi, view.lang, big=view.meeting),
-            theme=None,
-            config={"displayModeBar": False},
-            key="kd_over_time",
-        )
+        _chart(figures.kpi_over_time(history, kpi, view.lang, big=view.meeting), "kd_over_time")
     with right:
-        st.plotly_chart(
-            figures.completion_and_points(history, kpi, view.lang, big=view.meeting),
-            theme=None,
-            config={"displayModeBar": False},
-            key="kd_completion",
-        )
+        _chart(figures.completion_and_points(history, kpi, view.lang, big=view.meeting), "kd_completion")
+
+
+def _chart(fig, key: str) -> None:
+    """A figure in our own colours (Streamlit's theme would restyle status), no toolbar."""
+    st.plotly_chart(fig, theme=None, config={"displayModeBar": False}, key=key)
 
 
 def rule_text(kpi: pd.Series, lang: str) -> str:
@@ -146,11 +141,9 @@ def _bars(scored: pd.DataFrame, kpi_id: str, org: Org, view: vs.ViewState, title
     rows = scored[scored["kpi_id"] == kpi_id]
     rows = rows.assign(label=[org.name(u, view.lang) for u in rows["unit_id"]])
     if len(rows):
-        st.plotly_chart(
+        _chart(
             figures.completion_bars(rows, view.lang, title=title, highlight=view.unit, big=view.meeting),
-            theme=None,
-            config={"displayModeBar": False},
-            key=f"kd_bars_{title}",
+            f"kd_bars_{title}",
         )
     return rows
 

@@ -40,10 +40,6 @@ PAGES: tuple[PageDef, ...] = (
 )
 
 
-def page(path: str) -> PageDef:
-    return next(p for p in PAGES if p.path == path)
-
-
 def resolve_current() -> ViewState:
     """Resolve this run's view state from the URL (and the session's last one)."""
     org = data.org()
@@ -122,7 +118,7 @@ def sidebar(state: ViewState) -> None:
             args=("view", "sb_view"),
         )
         _breadcrumb(state, org)
-        labels = unit_labels(lang)
+        labels = data.unit_labels(lang)  # built once per language: 10,000 units
         st.selectbox(
             t("ui.find_unit", lang),
             list(labels),
@@ -139,12 +135,6 @@ def sidebar(state: ViewState) -> None:
             help=t("ui.meeting_help", lang),
         )
         share_link(state)
-
-
-def unit_labels(lang: str) -> dict[str, str]:
-    """'Name · Kind' of every unit, built in one pass (10,000 persons make a
-    per-option format function the slowest part of a page)."""
-    return data.unit_labels(lang)
 
 
 def _breadcrumb(state: ViewState, org) -> None:

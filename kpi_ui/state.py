@@ -130,7 +130,3 @@ def go(**changes: object) -> None:
     st.session_state[SESSION_KEY] = replace(state, **changes, notices=())
     st.rerun()
 
-
-def link(page: str = "", **changes: object) -> str:
-    """A relative link (``page?query``) to this view with ``changes``."""
-    return f"{page}?{current().query_string(**changes)}"

@@ -103,18 +103,18 @@ def _show_effect(preview: Preview, lang: str) -> None:
         return
     if not preview.totals.empty:
         st.caption(t("upload.totals", lang))
-        totals = preview.totals.assign(
-            status_before=preview.totals["status_before"].map(lambda v: _status(v, lang)),
-            status_after=preview.totals["status_after"].map(lambda v: _status(v, lang)),
-        ).rename(columns=_labels(lang))
-        st.dataframe(totals.round(2), hide_index=True, width="stretch")
+        st.dataframe(_in_words(preview.totals, lang).round(2), hide_index=True, width="stretch")
     if not preview.statuses.empty:
         st.caption(t("upload.statuses", lang))
-        statuses = preview.statuses.assign(
-            status_before=preview.statuses["status_before"].map(lambda v: _status(v, lang)),
-            status_after=preview.statuses["status_after"].map(lambda v: _status(v, lang)),
-        ).rename(columns=_labels(lang))
-        st.dataframe(statuses, hide_index=True, width="stretch")
+        st.dataframe(_in_words(preview.statuses, lang), hide_index=True, width="stretch")
+
+
+def _in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A preview table with statuses as symbol and word and translated headers."""
+    return frame.assign(
+        status_before=frame["status_before"].map(lambda v: _status(v, lang)),
+        status_after=frame["status_after"].map(lambda v: _status(v, lang)),
+    ).rename(columns=_labels(lang))
 
 
 def commit_button(store: Store, validated: ingest.Validated, preview: Preview, uploaded_by: str, lang: str) -> None:
