@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_core import ingest, scorecard
-from kpi_core.i18n import LANGUAGES, t
+from kpi_core.i18n import LANGUAGES, error_text, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import ENV_VAR, Store, StoreError
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Store(args.db) as store:
             return COMMANDS[args.command](store, args)
     except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+        print(error_text(exc, args.lang), file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -80,3 +80,23 @@ def reason(text: str, lang: str) -> str:
         if found:
             return zh.format(**found.groupdict())
     return text
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """What to tell a person about a failed store operation, in ``lang``.
+
+    A :class:`kpi_core.store.StoreError` names its message's key and values;
+    anything else (a bug) gets the generic sentence, never its own text, which
+    may carry server paths or the database's wording.
+
+    >>> class Conflict(Exception):
+    ...     key, params = "store.conflict_batches", {"batches": "7"}
+    >>> error_text(Conflict(), "en")
+    'Another upload (batch 7) changed these rows a moment ago; nothing of yours was stored. Try again.'
+    >>> error_text(KeyError("/srv/app/x.py"), "zh")
+    '出现意外错误;未保存任何内容,错误已记录。请刷新页面后重试。'
+    """
+    key = getattr(exc, "key", None)
+    if isinstance(key, str) and key in TABLE:
+        return t(key, lang, **getattr(exc, "params", {}))
+    return t("store.unexpected", lang)

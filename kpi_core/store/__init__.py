@@ -12,13 +12,14 @@ from kpi_core.store.base import (
     BaseStore,
     StoreError,
     StoreLockedError,
+    WriteConflictError,
     default_path,
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
 from kpi_core.store.reads import ReadQueries, month_date
 from kpi_core.store.schema import SCHEMA_VERSION
-from kpi_core.store.uploads import UploadQueries
+from kpi_core.store.uploads import RollbackError, UploadQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
 
 
@@ -34,7 +35,9 @@ __all__ = [
     "BatchResult",
     "Store",
     "StoreError",
+    "RollbackError",
     "StoreLockedError",
+    "WriteConflictError",
     "default_path",
     "month_date",
     "summarise_changes",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
-from kpi_core.store.base import StoreError
+from kpi_core.store.base import StoreError, WriteConflictError
 from kpi_core.store.reads import month_date
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
 
@@ -98,94 +98,134 @@ class UploadQueries:
 
     def batch_changes(self, batch_id: int) -> pd.DataFrame:
         """What one batch wrote: key, old and new value (or row, for set-up kinds)."""
-        return (
-            self.cursor()
-            .execute(
-                """SELECT row_key, unit_id, kpi_id, strftime(period, '%Y-%m') AS period, old_value, new_value,
-                      old_batch_id, old_row, new_row
-               FROM history WHERE batch_id = ? ORDER BY row_key""",
-                [batch_id],
-            )
-            .df()
-        )
+        return _batch_changes(self.cursor(), batch_id)
 
     def rollback_batch(self, batch_id: int, *, uploaded_by: str = "") -> BatchResult:
-        """Undo one batch as a new, audited batch: all of it or nothing."""
-        batch = self._batch_row(batch_id)
-        kind = batch["kind"]
-        changes = self.batch_changes(batch_id)
-        self._check_rollback(batch_id, kind, changes)
+        """Undo one batch as a new, audited batch: all of it or nothing.
+
+        Everything the rollback checks (the batch exists, is not undone yet, no
+        later batch in effect changed its rows, nothing refers to set-up rows it
+        would remove) is read inside the rollback's own transaction, and the
+        rows are removed or restored only where they still hold what the batch
+        wrote. Another writer touching the same rows at the same moment makes
+        DuckDB refuse one of the two transactions; the rollback is then tried
+        once more, and that second try sees the other write and refuses (or
+        finds the batch already undone) with a reason.
+        """
+        return self.retrying_once(lambda: self._rollback_once(batch_id, uploaded_by))
+
+    def _rollback_once(self, batch_id: int, uploaded_by: str) -> BatchResult:
         with self.transaction() as cur:
+            batch = _batch_row(cur, batch_id)
+            kind = batch["kind"]
+            changes = _batch_changes(cur, batch_id)
+            _check_rollback(cur, batch_id, kind, changes)
             new_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
             cur.execute(
                 """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, rollback_of)
-                   VALUES (?, ?, ?, NULL, ?, ?, ?)""",
-                [new_id, kind, f"rollback of batch {batch_id} ({batch['file_name']})", uploaded_by, datetime.now(),
-                 batch_id],
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    new_id,
+                    kind,
+                    f"rollback of batch {batch_id} ({batch['file_name']})",
+                    batch["sha256"],
+                    uploaded_by,
+                    datetime.now(),
+                    batch_id,
+                ],
             )
             if kind in VALUE_KINDS:
                 removed, restored = _rollback_values(cur, kind, batch_id, new_id)
             else:
                 removed, restored = _rollback_rows(cur, kind, changes, new_id)
+            if removed + restored != len(changes):
+                # every row the batch wrote was checked above to still hold its value
+                raise WriteConflictError(
+                    f"rollback of batch {batch_id}: {removed + restored} of {len(changes)} rows still held "
+                    "what the batch wrote",
+                    key="store.conflict",
+                )
             note = f"removed {removed} rows batch {batch_id} added; restored {restored} values it replaced"
             cur.execute(
                 """UPDATE batches SET rows_total = ?, rows_added = 0, rows_changed = ?, rows_unchanged = 0, note = ?
                    WHERE batch_id = ?""",
                 [removed + restored, removed + restored, note, new_id],
             )
-            left = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
-            if left:
-                raise StoreError(f"rollback of batch {batch_id}: {left} rows still carry it")
         self._check_committed(int(new_id))
         return BatchResult(int(new_id), kind, removed + restored, 0, removed + restored, 0)
 
-    def _batch_row(self, batch_id: int) -> dict:
-        found = self.cursor().execute(
-            "SELECT kind, file_name, rollback_of FROM batches WHERE batch_id = ?", [batch_id]
-        ).fetchone()
-        if found is None:
-            raise RollbackError(f"there is no batch {batch_id}")
-        return {"kind": found[0], "file_name": found[1], "rollback_of": found[2]}
 
-    def _check_rollback(self, batch_id: int, kind: str, changes: pd.DataFrame) -> None:
-        undone = self.cursor().execute(
-            "SELECT min(batch_id) FROM batches WHERE rollback_of = ?", [batch_id]
-        ).fetchone()[0]
-        if undone is not None:
-            raise RollbackError(f"batch {batch_id} was already rolled back by batch {undone}")
-        # A later batch that was itself rolled back (and that rollback) cancel out.
-        later = self.cursor().execute(
-            """SELECT DISTINCT h.batch_id FROM history h JOIN batches b USING (batch_id)
-               WHERE h.batch_id > ? AND h.kind = ?
-                 AND h.row_key IN (SELECT row_key FROM history WHERE batch_id = ?)
-                 AND NOT EXISTS (SELECT 1 FROM batches r WHERE r.rollback_of = h.batch_id)
-                 AND coalesce(b.rollback_of, 0) <= ?
-               ORDER BY h.batch_id""",
-            [batch_id, kind, batch_id, batch_id],
+def _batch_row(cur, batch_id: int) -> dict:
+    found = cur.execute(
+        "SELECT kind, file_name, rollback_of, sha256 FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    if found is None:
+        raise RollbackError(f"there is no batch {batch_id}", key="store.no_batch", batch=batch_id)
+    return {"kind": found[0], "file_name": found[1], "rollback_of": found[2], "sha256": found[3]}
+
+
+def _batch_changes(cur, batch_id: int) -> pd.DataFrame:
+    return cur.execute(
+        """SELECT row_key, unit_id, kpi_id, strftime(period, '%Y-%m') AS period, old_value, new_value,
+                  old_batch_id, old_row, new_row
+           FROM history WHERE batch_id = ? ORDER BY row_key""",
+        [batch_id],
+    ).df()
+
+
+def _check_rollback(cur, batch_id: int, kind: str, changes: pd.DataFrame) -> None:
+    """The rule: a batch can be rolled back while no later batch still in effect
+    wrote any of its rows. A later batch that was itself rolled back, and that
+    rollback, cancel out; a later batch that wrote the rows back to this
+    batch's values still counts (undoing this one would silently undo it)."""
+    undone = cur.execute("SELECT min(batch_id) FROM batches WHERE rollback_of = ?", [batch_id]).fetchone()[0]
+    if undone is not None:
+        raise RollbackError(
+            f"batch {batch_id} was already rolled back by batch {undone}",
+            key="store.already_rolled_back",
+            batch=batch_id,
+            by=int(undone),
+        )
+    later = cur.execute(
+        """SELECT DISTINCT h.batch_id FROM history h JOIN batches b USING (batch_id)
+           WHERE h.batch_id > ? AND h.kind = ?
+             AND h.row_key IN (SELECT row_key FROM history WHERE batch_id = ?)
+             AND NOT EXISTS (SELECT 1 FROM batches r WHERE r.rollback_of = h.batch_id)
+             AND coalesce(b.rollback_of, 0) <= ?
+           ORDER BY h.batch_id""",
+        [batch_id, kind, batch_id, batch_id],
+    ).fetchall()
+    if later:
+        ids = ", ".join(str(r[0]) for r in later)
+        raise RollbackError(
+            f"batch {batch_id} cannot be rolled back: later batch(es) {ids} changed the same rows; "
+            "roll those back first",
+            key="store.rollback_later",
+            batch=batch_id,
+            later=ids,
+        )
+    if kind in _REFERENCES:
+        _check_references(cur, kind, changes)
+
+
+def _check_references(cur, kind: str, changes: pd.DataFrame) -> None:
+    added = changes.loc[changes["old_row"].isna(), "row_key"].tolist()
+    if not added:
+        return
+    for table, column in _REFERENCES[kind]:
+        used = cur.execute(
+            "SELECT DISTINCT " + column + " FROM " + table + " WHERE list_contains(?::VARCHAR[], " + column + ")",
+            [added],
         ).fetchall()
-        if later:
-            ids = ", ".join(str(r[0]) for r in later)
+        if used:
+            ids = ", ".join(sorted(str(r[0]) for r in used))
             raise RollbackError(
-                f"batch {batch_id} cannot be rolled back: later batch(es) {ids} changed the same rows; "
-                "roll those back first"
+                f"cannot remove {kind} {ids} that this batch added: {table} still refer to them",
+                key="store.rollback_referenced",
+                kind=kind,
+                ids=ids,
+                table=table,
             )
-        if kind in _REFERENCES:
-            self._check_references(kind, changes)
-
-    def _check_references(self, kind: str, changes: pd.DataFrame) -> None:
-        added = changes.loc[changes["old_row"].isna(), "row_key"].tolist()
-        if not added:
-            return
-        for table, column in _REFERENCES[kind]:
-            used = self.cursor().execute(
-                "SELECT DISTINCT " + column + " FROM " + table + " WHERE list_contains(?::VARCHAR[], " + column + ")",
-                [added],
-            ).fetchall()
-            if used:
-                ids = ", ".join(sorted(str(r[0]) for r in used))
-                raise RollbackError(
-                    f"cannot remove {kind} {ids} that this batch added: {table} still refer to them"
-                )
 
 
 def _rollback_values(cur, kind: str, batch_id: int, new_id: int) -> tuple[int, int]:
@@ -196,6 +236,8 @@ def _rollback_values(cur, kind: str, batch_id: int, new_id: int) -> tuple[int, i
         "h.old_value, t.batch_id, NULL, NULL FROM history h JOIN " + kind + " t ON " + join + " WHERE h.batch_id = ?",
         [new_id, batch_id],
     )
+    # only where the row still holds what the batch wrote (its key *and* value)
+    join += " AND t." + value + " IS NOT DISTINCT FROM h.new_value"
     removed = cur.execute(
         "DELETE FROM " + kind + " t USING history h WHERE h.batch_id = ? AND h.old_value IS NULL AND " + join,
         [batch_id],
@@ -232,8 +274,7 @@ def _rollback_rows(cur, kind: str, changes: pd.DataFrame, new_id: int) -> tuple[
         """INSERT INTO history SELECT batch_id, kind, row_key, unit_id, kpi_id, NULL, NULL, NULL, NULL,
                old_row::VARCHAR, new_row::VARCHAR FROM rollback_audit""",
     )
-    gone = pd.DataFrame([{k: r[k] for k in keys} for r, o in zip(current, old, strict=True) if o is None],
-                        columns=keys)
+    gone = pd.DataFrame([{k: r[k] for k in keys} for r, o in zip(current, old, strict=True) if o is None], columns=keys)
     back = pd.DataFrame([o for o in old if o is not None], columns=columns)
     removed = _delete_keys(cur, kind, keys, gone)
     if not back.empty:

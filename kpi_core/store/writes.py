@@ -71,12 +71,29 @@ class WriteQueries:
         """Store a validated frame of one kind as one batch, all or nothing.
 
         A file that changes nothing (loaded before) writes nothing, not even a
-        batch: the result says so with ``batch_id=None``.
+        batch: the result says so with ``batch_id=None``. The diff against the
+        stored rows, and the check that every value is for an assigned KPI, run
+        inside the write's transaction, so they judge exactly what is
+        overwritten. When another writer changes the same rows at the same
+        moment, DuckDB refuses one of the two; this write is then diffed and
+        tried once more, and a second conflict is reported as
+        :class:`~kpi_core.store.base.WriteConflictError` with nothing stored.
         """
+        return self.retrying_once(
+            lambda: self._write_once(
+                kind, frame, file_name=file_name, sha256=sha256, uploaded_by=uploaded_by, note=note
+            )
+        )
+
+    def _write_once(
+        self, kind: str, frame: pd.DataFrame, *, file_name: str, sha256: str, uploaded_by: str, note: str | None
+    ) -> BatchResult:
         with self.transaction() as cur:
             changes = _diff(cur, kind, frame)
             if (changes["change"] == "unchanged").all():
                 return summarise_changes(None, kind, changes)
+            if kind in VALUE_KINDS:
+                _check_assigned(cur, changes)
             batch_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
             cur.execute(
                 """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, note)
@@ -101,7 +118,31 @@ class WriteQueries:
     def _check_committed(self, batch_id: int) -> None:
         found = self.cursor().execute("SELECT count(*) FROM batches WHERE batch_id = ?", [batch_id]).fetchone()[0]
         if found != 1:
-            raise StoreError(f"batch {batch_id} was not committed; the store is unchanged")
+            raise StoreError(f"batch {batch_id} was not committed; the store is unchanged", key="store.not_committed")
+
+
+def _check_assigned(cur, changes: pd.DataFrame) -> None:
+    """Refuse values for a KPI no longer assigned to their unit in that year
+    (validation checked it before; an assignment may have been rolled back
+    since, by another session)."""
+    keys = changes.loc[changes["change"] != "unchanged", ["unit_id", "kpi_id", "period"]]
+    cur.register("assigned_keys", keys)
+    missing = cur.execute(
+        """SELECT k.unit_id, k.kpi_id, year(k.period) AS year FROM assigned_keys k
+           ANTI JOIN assignments a ON a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = year(k.period)
+           LIMIT 1"""
+    ).fetchone()
+    # not in a finally: after a failed statement it would fail too and hide the error
+    cur.unregister("assigned_keys")
+    if missing is not None:
+        unit_id, kpi_id, year = missing
+        raise StoreError(
+            f"{kpi_id} is no longer assigned to {unit_id} in {year} (changed a moment ago); nothing was stored",
+            key="store.unassigned_now",
+            unit=unit_id,
+            kpi=kpi_id,
+            year=year,
+        )
 
 
 def summarise_changes(batch_id: int | None, kind: str, changes: pd.DataFrame) -> BatchResult:
@@ -203,7 +244,9 @@ def _record_history(cur, kind: str, written: pd.DataFrame, batch_id: int) -> Non
     try:
         row_key = _VALUE_ROW_KEY if kind in VALUE_KINDS else "row_key"
         cur.execute(
-            "INSERT INTO history SELECT batch_id, kind, " + row_key + """, unit_id, kpi_id, period::DATE,
+            "INSERT INTO history SELECT batch_id, kind, "
+            + row_key
+            + """, unit_id, kpi_id, period::DATE,
                    old_value::DOUBLE, new_value::DOUBLE, old_batch_id::INTEGER, old_row::VARCHAR,
                    new_row::VARCHAR FROM history_rows"""
         )
