@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_core import ingest, scorecard
-from kpi_core.i18n import LANGUAGES, error_text, t
+from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import ENV_VAR, Store, StoreError
@@ -26,41 +27,83 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 FORMATS = ("table", "json", "csv")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kpi_core", description="Balanced Scorecard store and scoring.")
-    parser.add_argument("--db", type=Path, help=f"database file (default: ${ENV_VAR} or data/scorecard.duckdb)")
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels and messages")
-    sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init", help="create the database")
-    init.add_argument("--demo", action="store_true", help="load the demo company into an empty database")
-    load = sub.add_parser("load", help="validate and load one CSV file")
-    load.add_argument("kind", choices=list(FILE_SPECS))
-    load.add_argument("file", type=Path)
-    load.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
-    load.add_argument("--by", default="", help="who uploads (kept with the batch)")
-    score = sub.add_parser("score", help="print a unit's scorecard")
-    score.add_argument("--unit", help="unit id (default: the company)")
-    score.add_argument("--period", help="YYYY-MM (default: the latest month with actuals)")
-    score.add_argument("--view", choices=VIEWS, default="month")
-    score.add_argument("--format", choices=FORMATS, default="table")
-    alerts_cmd = sub.add_parser("alerts", help="list the alerts of a month for a unit and the units below it")
-    alerts_cmd.add_argument("--period", required=True, help="YYYY-MM")
-    alerts_cmd.add_argument("--unit", help="unit id (default: the company, i.e. every unit)")
-    alerts_cmd.add_argument("--format", choices=FORMATS, default="table")
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser, its help texts in ``lang`` (``--lang zh --help`` is Chinese)."""
+
+    def h(key: str, **params: object) -> str:
+        return t("cli.help." + key, lang, **params)
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
+            super().add_usage(usage, actions, groups, prefix=h("usage") + " " if prefix is None else prefix)
+
+    def translated(**kwargs: object) -> argparse.ArgumentParser:
+        made = argparse.ArgumentParser(formatter_class=Formatter, add_help=False, **kwargs)
+        made._positionals.title = h("positionals")
+        made._optionals.title = h("options")
+        made.add_argument("-h", "--help", action="help", help=h("help"))
+        return made
+
+    parser = translated(prog="python -m kpi_core", description=h("description"))
+    parser.add_argument("--db", type=Path, help=h("db", env=ENV_VAR))
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=h("lang"))
+    sub = parser.add_subparsers(dest="command", required=True, title=h("commands"), parser_class=_Sub)
+    _Sub.make = staticmethod(translated)
+    init = sub.add_parser("init", help=h("init"), description=h("init"))
+    init.add_argument("--demo", action="store_true", help=h("demo"))
+    load = sub.add_parser("load", help=h("load"), description=h("load"))
+    load.add_argument("kind", choices=list(FILE_SPECS), help=h("kind"))
+    load.add_argument("file", type=Path, help=h("file"))
+    load.add_argument("--dry-run", action="store_true", help=h("dry_run"))
+    load.add_argument("--by", default="", help=h("by"))
+    score = sub.add_parser("score", help=h("score"), description=h("score"))
+    score.add_argument("--unit", help=h("unit"))
+    score.add_argument("--period", help=h("period_latest"))
+    score.add_argument("--view", choices=VIEWS, default="month", help=h("view"))
+    score.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+    alerts_cmd = sub.add_parser("alerts", help=h("alerts"), description=h("alerts"))
+    alerts_cmd.add_argument("--period", required=True, help=h("period"))
+    alerts_cmd.add_argument("--unit", help=h("unit_subtree"))
+    alerts_cmd.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
     for name in ("units", "kpis"):
-        listing = sub.add_parser(name, help=f"list the stored {name}")
-        listing.add_argument("--format", choices=FORMATS, default="table")
+        listing = sub.add_parser(name, help=h("list_" + name), description=h("list_" + name))
+        listing.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
     return parser
 
 
+class _Sub(argparse.ArgumentParser):
+    """Sub-command parsers made with the same translated headings as the main one."""
+
+    make = None
+
+    def __new__(cls, **kwargs: object) -> argparse.ArgumentParser:
+        return cls.make(**kwargs)
+
+
+def _language(argv: Sequence[str]) -> str:
+    """The ``--lang`` of a command line, read before the parser (whose help it translates)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
+            return arg.split("=", 1)[1]
+    return "en"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_language(argv)).parse_args(argv)
     try:
         with Store(args.db) as store:
             return COMMANDS[args.command](store, args)
     except StoreError as exc:
         print(error_text(exc, args.lang), file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # the reader went away (``score | head -3``): not an error of ours. Point
+        # stdout at devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def cmd_init(store: Store, args: argparse.Namespace) -> int:
@@ -80,7 +123,7 @@ def cmd_init(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_load(store: Store, args: argparse.Namespace) -> int:
     if not args.file.is_file():
-        print(f"{args.file}: no such file", file=sys.stderr)
+        print(t("cli.no_file", args.lang, file=args.file), file=sys.stderr)
         return EXIT_BAD_INPUT
     report = ingest.load_path(store, args.kind, args.file, dry_run=args.dry_run, uploaded_by=args.by)
     return EXIT_OK if _report(report, args.lang) else EXIT_BAD_INPUT
@@ -90,7 +133,7 @@ def _report(report: ingest.LoadReport, lang: str) -> bool:
     """Print a load's outcome; False when it was rejected."""
     v = report.validated
     for problem in v.problems:
-        print(f"{problem.severity}: {problem}", file=sys.stderr)
+        print(problem_line(problem, lang), file=sys.stderr)
     if not v.ok:
         print(t("cli.rejected", lang, file=v.file_name, count=len(v.errors)), file=sys.stderr)
         return False
@@ -110,6 +153,24 @@ def _report(report: ingest.LoadReport, lang: str) -> bool:
     if report.dry_run:
         print(t("cli.dry_run", lang))
     return True
+
+
+def problem_line(problem: ingest.Problem, lang: str) -> str:
+    """One problem of a file as the CLI prints it, in ``lang``.
+
+    >>> p = ingest.Problem("oct.csv", 4, "actual", "abc", "not a finite number")
+    >>> problem_line(p, "en")
+    "error: oct.csv: row 4, column actual ('abc'): not a finite number"
+    >>> problem_line(p, "zh")
+    "错误: oct.csv: 第 4 行, 列 actual ('abc'): 不是有效的数字"
+    """
+    if lang != "zh":
+        return f"{problem.severity}: {problem}"
+    where = t("cli.where_row", lang, row=problem.row) if problem.row is not None else t("cli.where_file", lang)
+    column = t("cli.where_column", lang, column=problem.column) if problem.column else ""
+    value = f" ({problem.value!r})" if problem.value else ""
+    severity = t("cli.severity." + problem.severity, lang)
+    return f"{severity}: {problem.file}: {where}{column}{value}: {reason(problem.reason, lang)}"
 
 
 def cmd_score(store: Store, args: argparse.Namespace) -> int:

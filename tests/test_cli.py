@@ -140,3 +140,34 @@ def test_a_locked_database_gets_a_clear_message(small_db):
     # DuckDB's own text names the holder's interpreter and PID: not for users' eyes
     assert "PID" not in proc.stderr and sys.executable not in proc.stderr
     assert str(small_db.parent) not in proc.stderr
+
+
+def test_score_piped_into_head_ends_quietly(small_db):
+    # `score | head -3`: the reader closes the pipe after three lines
+    proc = subprocess.run(
+        f'"{sys.executable}" -m kpi_core --db "{small_db}" score --period 2026-03 | head -3',
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout.splitlines()[0] == "Scorecard of Acme · 2026-03 · Month"
+    assert len(proc.stdout.splitlines()) == 3
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
+
+
+def test_help_and_problems_in_chinese(small_db, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "load", "--help"])
+    out, _ = capsys.readouterr()
+    assert out.startswith("用法: python -m kpi_core load")
+    assert "校验并载入一个 CSV 或 .xlsx 文件" in out and "只报告将发生的变化,不做任何更改" in out
+    for english in ("usage:", "options:", "positional arguments", "show this help", "validate and load"):
+        assert english not in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit_id,kpi_id,period,actual\nHQ,rev,2026-03,abc\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", small_db, "--lang", "zh", "load", "actuals", bad)
+    assert code == 2
+    assert err.splitlines()[0] == "错误: bad.csv: 第 2 行, 列 actual ('abc'): 不是有效的数字"
+    code, _, err = run(capsys, "--db", small_db, "--lang", "zh", "load", "actuals", tmp_path / "none.csv")
+    assert (code, err.strip()) == (2, f"{tmp_path / 'none.csv'}:文件不存在")

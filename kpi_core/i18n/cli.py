@@ -1,0 +1,47 @@
+"""The command line's help texts and problem lines (``python -m kpi_core --lang zh --help``)."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "cli.help.description": ("Balanced Scorecard store and scoring.", "平衡计分卡的数据存储与评分。"),
+    "cli.help.commands": ("commands", "命令"),
+    "cli.help.usage": ("usage:", "用法:"),
+    "cli.help.positionals": ("positional arguments", "位置参数"),
+    "cli.help.options": ("options", "选项"),
+    "cli.help.help": ("show this help message and exit", "显示本帮助并退出"),
+    "cli.help.db": (
+        "database file (default: ${env} or data/scorecard.duckdb)",
+        "数据库文件(默认:${env} 或 data/scorecard.duckdb)",
+    ),
+    "cli.help.lang": ("language of labels and messages", "标签与消息的语言"),
+    "cli.help.init": ("create the database", "创建数据库"),
+    "cli.help.demo": ("load the demo company into an empty database", "向空数据库载入演示公司"),
+    "cli.help.load": ("validate and load one CSV or .xlsx file", "校验并载入一个 CSV 或 .xlsx 文件"),
+    "cli.help.kind": ("kind of file", "文件类型"),
+    "cli.help.file": ("the file to load", "要载入的文件"),
+    "cli.help.dry_run": ("report what would change; change nothing", "只报告将发生的变化,不做任何更改"),
+    "cli.help.by": ("who uploads (kept with the batch)", "上传人(随批次保存)"),
+    "cli.help.score": ("print a unit's scorecard", "打印一个单元的计分卡"),
+    "cli.help.unit": ("unit id (default: the company)", "单元编号(默认:公司)"),
+    "cli.help.unit_subtree": (
+        "unit id (default: the company, i.e. every unit)",
+        "单元编号(默认:公司,即所有单元)",
+    ),
+    "cli.help.period": ("month, YYYY-MM", "月份,格式 YYYY-MM"),
+    "cli.help.period_latest": (
+        "month, YYYY-MM (default: the latest month with actuals)",
+        "月份,格式 YYYY-MM(默认:有实际值的最近月份)",
+    ),
+    "cli.help.view": ("month, quarter to date or year to date", "当月、季度累计或年度累计"),
+    "cli.help.format": ("output format", "输出格式"),
+    "cli.help.alerts": (
+        "list the alerts of a month for a unit and the units below it",
+        "列出某单元及其下级单元某月的预警",
+    ),
+    "cli.help.list_units": ("list the stored units", "列出已存储的单元"),
+    "cli.help.list_kpis": ("list the stored KPIs", "列出已存储的指标"),
+    "cli.no_file": ("{file}: no such file", "{file}:文件不存在"),
+    "cli.where_row": ("row {row}", "第 {row} 行"),
+    "cli.where_file": ("file", "整个文件"),
+    "cli.where_column": (", column {column}", ", 列 {column}"),
+    "cli.severity.error": ("error", "错误"),
+    "cli.severity.warning": ("warning", "警告"),
+}
