@@ -263,7 +263,7 @@ def alerts_from_frames(
     rows["status"] = scoring.status_array(rows["completion"], rows["target"], rows)
     limits = _limits(rows, settings)
     frames = [
-        _breaches(rows, comp, limits, reported, period),
+        _breaches(rows, (comp, target), limits, reported, period),
         _signals(rows, comp, limits, settings),
     ]
     found = [f for f in frames if len(f)]
@@ -328,26 +328,23 @@ def _limits(rows: pd.DataFrame, settings: AlertSettings) -> dict[str, np.ndarray
 
 
 def _band_sides(comp: np.ndarray, limits: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Over and under the band (with its margin; the ends are inside), for
-    completion of one month (1-d) or of the window (2-d)."""
+    """Over and under the band widened by the alert's margin (the method's
+    :func:`scoring.band_sides`), for completion of one month (1-d) or of the
+    window (2-d)."""
 
     def col(name: str) -> np.ndarray:
         return limits[name] if comp.ndim == 1 else limits[name][:, None]
 
-    margin = col("band_margin_pp") / 100
-    c = np.round(comp, _PRECISION)
-    with np.errstate(invalid="ignore"):
-        over = col("band") & (c > np.round(col("band_high") + margin, _PRECISION))
-        under = col("band") & (c < np.round(col("band_low") - margin, _PRECISION))
-    return over, under
+    over, under = scoring.band_sides(comp, col("band_low"), col("band_high"), col("band_margin_pp") / 100)
+    return col("band") & over, col("band") & under
 
 
-def _in_breach(comp: np.ndarray, limits: dict[str, np.ndarray]) -> np.ndarray:
-    """Per month of the window: red (below amber_at, as the scorecard's status)
-    for ordinary KPIs, outside band +/- margin for band KPIs."""
+def _in_breach(comp: np.ndarray, target: np.ndarray, rows: pd.DataFrame, limits: dict[str, np.ndarray]) -> np.ndarray:
+    """Per month of the window: red by the scorecard's status for ordinary
+    KPIs, outside band +/- margin for band KPIs."""
     over, under = _band_sides(comp, limits)
-    with np.errstate(invalid="ignore"):
-        red = comp < limits["amber_at"][:, None]
+    k = np.arange(len(rows))[:, None]
+    red = scoring.status_codes_by(comp, target, k, scoring.Rules.of(rows)) == scoring.RED
     return np.where(limits["band"][:, None], over | under, red)
 
 
@@ -366,11 +363,16 @@ def _alerts(rows: pd.DataFrame, mask: np.ndarray, **columns: object) -> pd.DataF
 
 
 def _breaches(
-    rows: pd.DataFrame, comp: np.ndarray, limits: dict[str, np.ndarray], reported: bool, period: str
+    rows: pd.DataFrame,
+    grids: tuple[np.ndarray, np.ndarray],
+    limits: dict[str, np.ndarray],
+    reported: bool,
+    period: str,
 ) -> pd.DataFrame:
+    comp, target = grids
     c = np.round(rows["completion"].to_numpy(dtype="float64"), _PRECISION)
     band = limits["band"]
-    streak = _streak(_in_breach(comp, limits))
+    streak = _streak(_in_breach(comp, target, rows, limits))
     with np.errstate(invalid="ignore"):
         red = ~band & (rows["status"] == "red").to_numpy()
         below_floor = ~np.isnan(limits["floor"]) & (c < limits["floor"])

@@ -33,10 +33,9 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import scoring
-from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, STATUSES, VIEWS
+from kpi_core.model import STATUSES, VIEWS
 from kpi_core.store.bulk import month_index, month_text
 
-_GREEN, _AMBER, _RED, _NO_DATA, _NO_TARGET = range(len(STATUSES))
 VALUE_KINDS = ("targets", "actuals")
 
 
@@ -68,7 +67,7 @@ class Rescore:
     blocks: tuple[_Block, ...]
     unit_ids: tuple[str, ...]
     kpi_ids: tuple[str, ...]
-    rules: _Rules
+    rules: scoring.Rules
 
     def kpi_rows(self, period: str, view: str) -> pd.DataFrame:
         """Scored KPI rows of every unit for one period and view, in the order
@@ -93,58 +92,11 @@ class Rescore:
         cells = {name: block.cells[name][part] for name in ("target", "actual", "score")}
         # completion and points are cheap to recompute (same arithmetic, same floats): not kept
         out["target"], out["actual"] = cells["target"], cells["actual"]
-        out["completion"] = _completion(cells["actual"], cells["target"], block.kpi, self.rules)
+        out["completion"] = scoring.completion_by(cells["actual"], cells["target"], block.kpi, self.rules)
         out["score"] = cells["score"]
         out["points"] = block.weight * cells["score"]
         out["status"] = np.asarray(STATUSES, dtype=object)[block.cells["status"][part]]
         return out
-
-
-@dataclass(frozen=True)
-class _Rules:
-    """The KPI dictionary as arrays indexed by KPI code."""
-
-    acc: np.ndarray
-    lower: np.ndarray
-    higher: np.ndarray
-    band: np.ndarray
-    floor: np.ndarray
-    cap: np.ndarray
-    tier_rule: np.ndarray
-    """Index into ``tiers`` (-1: no tiers)."""
-    tiers: tuple[scoring.Tiers, ...]
-    band_low: np.ndarray
-    band_high: np.ndarray
-    band_penalty: np.ndarray
-    green_at: np.ndarray
-    amber_at: np.ndarray
-    blend: np.ndarray
-
-
-def _rules(kpis: pd.DataFrame, kpi_ids: Iterable[str]) -> _Rules:
-    k = kpis.drop_duplicates("kpi_id").set_index("kpi_id").reindex(list(kpi_ids))
-    text = k["tiers"].fillna("").astype(str)
-    rules = sorted(r for r in text.unique() if r)
-
-    def num(column: str) -> np.ndarray:
-        return k[column].to_numpy(dtype="float64", na_value=np.nan)
-
-    return _Rules(
-        acc=k["accumulation"].fillna("sum").to_numpy(dtype=object),
-        lower=(k["direction"] == "lower").to_numpy(),
-        higher=(k["direction"] == "higher").to_numpy(),
-        band=(k["direction"] == "band").to_numpy(),
-        floor=num("floor"),
-        cap=num("cap"),
-        tier_rule=np.array([rules.index(r) if r else -1 for r in text], dtype="int32"),
-        tiers=tuple(scoring.parse_tiers(r) for r in rules),
-        band_low=num("band_low"),
-        band_high=num("band_high"),
-        band_penalty=num("band_penalty"),
-        green_at=np.nan_to_num(num("green_at"), nan=DEFAULT_GREEN_AT),
-        amber_at=np.nan_to_num(num("amber_at"), nan=DEFAULT_AMBER_AT),
-        blend=num("blend"),
-    )
 
 
 # --------------------------------------------------------------------------- compensated sums
@@ -221,62 +173,23 @@ def _window_starts(view: str) -> set[int]:
 # --------------------------------------------------------------------------- scoring
 
 
-def _completion(actual: np.ndarray, target: np.ndarray, k: np.ndarray, rules: _Rules) -> np.ndarray:
-    """:func:`scoring.completion_array` with the direction looked up by KPI code."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(target == 0, np.nan, actual / np.where(target == 0, 1.0, target))
-    flip = rules.lower[k] | (rules.higher[k] & (target < 0))
-    return np.round(np.where(flip, 2.0 - ratio, ratio), scoring._PRECISION)
-
-
-def _credited(comp: np.ndarray, k: np.ndarray, weight: np.ndarray, rules: _Rules) -> np.ndarray:
-    """:func:`scoring.credited_array`, step for step, with rules by KPI code."""
-    score = comp.copy()
-    rule = rules.tier_rule[k]
-    for i, tiers in enumerate(rules.tiers):
-        mask = rule == i
-        score[mask] = scoring.tiered_array(comp[mask], tiers)
-    cap = rules.cap[k]
-    score = np.where(np.isnan(cap), score, np.minimum(score, cap))
-    floor = rules.floor[k]
-    score = np.where(~np.isnan(floor) & (comp < floor), 0.0, score)
-    score = np.maximum(score, 0.0)
-    band = rules.band[k]
-    if band.any():
-        kb = k[band]
-        score[band] = scoring.band_score_array(
-            comp[band], weight[band], rules.band_low[kb], rules.band_high[kb], rules.band_penalty[kb]
-        )
-    return np.where(np.isnan(comp), np.nan, score)
-
-
-def _status(comp: np.ndarray, target: np.ndarray, k: np.ndarray, rules: _Rules) -> np.ndarray:
-    """:func:`scoring.status_array` as codes into :data:`STATUSES`."""
-    status = np.where(comp >= rules.green_at[k], _GREEN, np.where(comp >= rules.amber_at[k], _AMBER, _RED))
-    inside = (comp >= rules.band_low[k]) & (comp <= rules.band_high[k])
-    status = np.where(rules.band[k], np.where(inside, _GREEN, _RED), status)
-    missing_target = np.isnan(target) | (target == 0)
-    status = np.where(np.isnan(comp), np.where(missing_target, _NO_TARGET, _NO_DATA), status)
-    return status.astype("int8")
-
-
-def _ytd_scores(ytd: tuple, k: np.ndarray, weight: np.ndarray, rules: _Rules) -> np.ndarray:
+def _ytd_scores(ytd: tuple, k: np.ndarray, weight: np.ndarray, rules: scoring.Rules) -> np.ndarray:
     """YTD score of the cells whose KPI blends (NaN elsewhere): the same for
     every view of a year, so computed once."""
     out = np.full(len(k), np.nan)
     use = ~np.isnan(rules.blend[k])
     if use.any():
-        comp = _completion(ytd[1][use], ytd[0][use], k[use], rules)
-        out[use] = _credited(comp, k[use], weight[use], rules)
+        comp = scoring.completion_by(ytd[1][use], ytd[0][use], k[use], rules)
+        out[use] = scoring.credited_by(comp, k[use], weight[use], rules)
     return out
 
 
-def _score(fig: tuple, ytd_score: np.ndarray, k: np.ndarray, weight: np.ndarray, rules: _Rules) -> dict:
+def _score(fig: tuple, ytd_score: np.ndarray, k: np.ndarray, weight: np.ndarray, rules: scoring.Rules) -> dict:
     """Score cells (flat arrays): :func:`scoring.score_rows` with the blend
     against the year-to-date score."""
     target, actual = fig
-    comp = _completion(actual, target, k, rules)
-    score = _credited(comp, k, weight, rules)
+    comp = scoring.completion_by(actual, target, k, rules)
+    score = scoring.credited_by(comp, k, weight, rules)
     blend = rules.blend[k]
     use = ~np.isnan(blend) & ~np.isnan(ytd_score)
     if use.any():
@@ -287,7 +200,7 @@ def _score(fig: tuple, ytd_score: np.ndarray, k: np.ndarray, weight: np.ndarray,
         "completion": comp,
         "score": score,
         "points": weight * score,
-        "status": _status(comp, target, k, rules),
+        "status": scoring.status_codes_by(comp, target, k, rules),
     }
 
 
@@ -352,7 +265,12 @@ def _totals(cells: dict[str, np.ndarray], unit: np.ndarray, weight: np.ndarray, 
         "weight": w_sum.T.ravel(),
         "scored_weight": scored_w.T.ravel(),
     }
-    for name, codes in (("green", [_GREEN]), ("amber", [_AMBER]), ("red", [_RED]), ("missing", [_NO_DATA, _NO_TARGET])):
+    for name, codes in (
+        ("green", [scoring.GREEN]),
+        ("amber", [scoring.AMBER]),
+        ("red", [scoring.RED]),
+        ("missing", [scoring.NO_DATA, scoring.NO_TARGET]),
+    ):
         out[name] = np.add.reduceat(np.isin(status, codes).astype("int64"), starts, axis=0).T.ravel()
     return out
 
@@ -402,7 +320,9 @@ def _year(ctx: dict, year: int, months: list[int]) -> list[tuple[_Block, dict]]:
     return out
 
 
-def _score_months(fig: tuple, ytd: tuple, k: np.ndarray, weight: np.ndarray, months: list[int], rules: _Rules) -> dict:
+def _score_months(
+    fig: tuple, ytd: tuple, k: np.ndarray, weight: np.ndarray, months: list[int], rules: scoring.Rules
+) -> dict:
     """Score one view's figures month by month (small temporaries), into
     month-major flat arrays: target, actual, score, points, status."""
     n = len(k)
@@ -444,33 +364,13 @@ def _totals_frame(parts: list[tuple[_Block, dict]], unit_ids: list[str]) -> pd.D
         w = totals["weight"].to_numpy()
         totals["coverage"] = np.where(w > 0, totals["scored_weight"].to_numpy() / w, np.nan)
     total = totals["total"].to_numpy()
-    totals["status"] = _labels(_unit_status_codes(total), _UNIT_STATUSES)
-    totals["grade"] = _labels(_grade_codes(total), _GRADE_NAMES)
+    totals["status"] = _labels(scoring.unit_status_codes(total), scoring.UNIT_STATUSES)
+    totals["grade"] = _labels(scoring.grade_codes(total), scoring.GRADE_NAMES)
     return totals
-
-
-_UNIT_STATUSES = ("green", "amber", "red", "no_data")
-_GRADE_NAMES = (*(name for _, name in scoring.GRADES), "fail", "no_data")
 
 
 def _labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes.astype("int8"), categories=list(names))
-
-
-def _unit_status_codes(total: np.ndarray) -> np.ndarray:
-    """:func:`scoring.unit_status_array` as codes into ``_UNIT_STATUSES``."""
-    with np.errstate(invalid="ignore"):
-        code = np.where(total >= scoring.UNIT_GREEN_AT, 0, np.where(total >= scoring.UNIT_AMBER_AT, 1, 2))
-    return np.where(np.isnan(total), 3, code)
-
-
-def _grade_codes(total: np.ndarray) -> np.ndarray:
-    """:func:`scoring.grade_array` as codes into ``_GRADE_NAMES``."""
-    code = np.full(total.shape, len(scoring.GRADES))
-    with np.errstate(invalid="ignore"):
-        for i, (at, _) in reversed(list(enumerate(scoring.GRADES))):
-            code = np.where(total >= at, i, code)
-    return np.where(np.isnan(total), len(scoring.GRADES) + 1, code)
 
 
 def _codes(column: pd.Series, categories: list[str]) -> np.ndarray:
@@ -489,7 +389,7 @@ def _check_views(views: Iterable[str]) -> tuple[str, ...]:
 
 def _parts(
     assigned: pd.DataFrame,
-    rules: _Rules,
+    rules: scoring.Rules,
     values: tuple[pd.DataFrame, pd.DataFrame],
     months: tuple[int, int],
     views: tuple[str, ...],
@@ -525,7 +425,7 @@ def _parts(
     return parts
 
 
-def _result(parts: list[tuple[_Block, dict]], unit_ids: list[str], kpi_ids: list[str], rules: _Rules) -> Rescore:
+def _result(parts: list[tuple[_Block, dict]], unit_ids: list[str], kpi_ids: list[str], rules: scoring.Rules) -> Rescore:
     if not parts:
         raise ValueError("nothing to rescore: no assignment in the years of the periods")
     return Rescore(
@@ -557,7 +457,7 @@ def rescore_frames(
     views = _check_views(views)
     unit_ids = list(targets["unit_id"].cat.categories)
     kpi_ids = list(targets["kpi_id"].cat.categories)
-    rules = _rules(kpis, kpi_ids)
+    rules = scoring.Rules.by_kpi(kpis, kpi_ids)
     months = (month_index(periods[0]), month_index(periods[1]))
     return _result(_parts(assigned, rules, (targets, actuals), months, views), unit_ids, kpi_ids, rules)
 
@@ -574,7 +474,7 @@ def rescore(store, views: Iterable[str] = ("month", "ytd"), periods: tuple[str, 
         if periods is None:
             raise ValueError("nothing to rescore: the store holds no target or actual")
     unit_ids, kpi_ids = store.id_lists()
-    rules = _rules(store.kpis(), kpi_ids)
+    rules = scoring.Rules.by_kpi(store.kpis(), kpi_ids)
     assigned = store.bulk_assignments()
     first, last = month_index(periods[0]), month_index(periods[1])
     parts = []

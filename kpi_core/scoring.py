@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, PERSPECTIVES
+from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, PERSPECTIVES, STATUSES
 
 #: Completion is rounded to this many decimals before it is compared with a
 #: threshold, so that 2 - 44/40 (= 0.8999999999999999 in binary) counts as 90%.
@@ -54,6 +55,8 @@ def parse_tiers(text: str | None) -> Tiers:
     ((0.9, 0.7), (1.0, 0.9))
     >>> parse_tiers("")
     ()
+
+    Numbers must be finite: ``0.9:nan`` or ``inf:0.7`` raise ValueError.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ()
@@ -62,7 +65,10 @@ def parse_tiers(text: str | None) -> Tiers:
         if not part.strip():
             continue
         below, share = part.split(":")
-        pairs.append((float(below), float(share)))
+        pair = (float(below), float(share))
+        if not all(map(math.isfinite, pair)):
+            raise ValueError(f"tier {part.strip()!r}: numbers must be finite")
+        pairs.append(pair)
     return tuple(sorted(pairs))
 
 
@@ -70,14 +76,101 @@ def _num(values: object) -> np.ndarray:
     return np.asarray(values, dtype="float64")
 
 
+#: Status codes of the arrays below: positions in :data:`kpi_core.model.STATUSES`.
+GREEN, AMBER, RED, NO_DATA, NO_TARGET = (STATUSES.index(s) for s in ("green", "amber", "red", "no_data", "no_target"))
+#: Names of :func:`unit_status_codes` and :func:`grade_codes`.
+UNIT_STATUSES: tuple[str, ...] = ("green", "amber", "red", "no_data")
+GRADE_NAMES: tuple[str, ...] = (*(name for _, name in GRADES), "fail", "no_data")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Scoring rules as arrays, one entry per rule row (a KPI of the dictionary,
+    or a scored row carrying its KPI's columns). A cell picks its rule by the
+    row's position ``k``: every function below takes ``k`` so one table of
+    rules serves a whole grid of units x KPIs x months."""
+
+    acc: np.ndarray
+    lower: np.ndarray
+    higher: np.ndarray
+    band: np.ndarray
+    floor: np.ndarray
+    cap: np.ndarray
+    tier_rule: np.ndarray
+    """Index into ``tiers`` (-1: no tiers)."""
+    tiers: tuple[Tiers, ...]
+    band_low: np.ndarray
+    band_high: np.ndarray
+    band_penalty: np.ndarray
+    green_at: np.ndarray
+    amber_at: np.ndarray
+    blend: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Rules:
+        """The rules of each row of ``frame`` (KPI dictionary columns; an absent
+        column means no such rule, as an empty cell does)."""
+        n = len(frame)
+
+        def text(column: str, default: str = "") -> pd.Series:
+            if column not in frame:
+                return pd.Series([default] * n, index=frame.index, dtype=object)
+            return frame[column].astype(object).where(frame[column].notna(), default)
+
+        def num(column: str) -> np.ndarray:
+            if column not in frame:
+                return np.full(n, np.nan)
+            return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+        direction = text("direction", "higher").to_numpy()
+        tier_text = text("tiers").astype(str).to_numpy()
+        rules = sorted(r for r in set(tier_text) if r)
+        position = {r: i for i, r in enumerate(rules)}
+        return cls(
+            acc=text("accumulation", "sum").to_numpy(dtype=object),
+            lower=direction == "lower",
+            higher=direction == "higher",
+            band=direction == "band",
+            floor=num("floor"),
+            cap=num("cap"),
+            tier_rule=np.array([position.get(r, -1) for r in tier_text], dtype="int32"),
+            tiers=tuple(parse_tiers(r) for r in rules),
+            band_low=num("band_low"),
+            band_high=num("band_high"),
+            band_penalty=num("band_penalty"),
+            green_at=np.nan_to_num(num("green_at"), nan=DEFAULT_GREEN_AT),
+            amber_at=np.nan_to_num(num("amber_at"), nan=DEFAULT_AMBER_AT),
+            blend=num("blend"),
+        )
+
+    @classmethod
+    def by_kpi(cls, kpis: pd.DataFrame, kpi_ids: Iterable[str]) -> Rules:
+        """The rules of ``kpi_ids``, in that order, from the KPI dictionary."""
+        return cls.of(kpis.drop_duplicates("kpi_id").set_index("kpi_id").reindex(list(kpi_ids)))
+
+
+def _ratio_completion(actual: np.ndarray, target: np.ndarray, lower: np.ndarray, higher: np.ndarray) -> np.ndarray:
+    # THE completion rule: actual / target; 2 - actual / target for lower-is-better and for
+    # higher-is-better against a negative target (a planned loss); a zero target gives NaN
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(target == 0, np.nan, actual / np.where(target == 0, 1.0, target))
+    flip = lower | (higher & (target < 0))
+    return np.round(np.where(flip, 2.0 - ratio, ratio), _PRECISION)
+
+
+def completion_by(actual: np.ndarray, target: np.ndarray, k: np.ndarray, rules: Rules) -> np.ndarray:
+    """Completion of cells whose rules are ``rules[k]``: lower-is-better, and
+    higher-is-better against a negative target (a planned loss), count
+    ``2 - actual / target``."""
+    actual, target = _num(actual), _num(target)
+    return _ratio_completion(actual, target, rules.lower[k], rules.higher[k])
+
+
 def completion_array(actual: object, target: object, direction: object) -> np.ndarray:
     """Vectorised :func:`completion`: arrays (or scalars) in, a float array out."""
     a, t = np.broadcast_arrays(_num(actual), _num(target))
     d = np.broadcast_to(np.asarray(direction, dtype=object), a.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(t == 0, np.nan, a / np.where(t == 0, 1.0, t))
-    flip = (d == "lower") | ((d == "higher") & (t < 0))
-    return np.round(np.where(flip, 2.0 - ratio, ratio), _PRECISION)
+    return _ratio_completion(a, t, d == "lower", d == "higher")
 
 
 def completion(actual: float, target: float, direction: str) -> float:
@@ -117,6 +210,31 @@ def band_score_array(
     return np.where(np.isnan(comp), np.nan, share)
 
 
+def credited_by(comp: np.ndarray, k: np.ndarray, weight: np.ndarray, rules: Rules) -> np.ndarray:
+    """Credited completion (the ``score``) of cells whose rules are ``rules[k]``:
+    tiers, then the cap, then the floor (below it: 0), never below 0; a band
+    KPI by its band and penalty instead."""
+    comp = _num(comp)
+    score = comp.copy()
+    rule = rules.tier_rule[k]
+    for i, tiers in enumerate(rules.tiers):
+        mask = rule == i
+        if mask.any():
+            score[mask] = tiered_array(comp[mask], tiers)
+    cap = rules.cap[k]
+    score = np.where(np.isnan(cap), score, np.minimum(score, cap))
+    floor = rules.floor[k]
+    score = np.where(~np.isnan(floor) & (comp < floor), 0.0, score)
+    score = np.maximum(score, 0.0)
+    band = rules.band[k]
+    if band.any():
+        kb = k[band]
+        score[band] = band_score_array(
+            comp[band], _num(weight)[band], rules.band_low[kb], rules.band_high[kb], rules.band_penalty[kb]
+        )
+    return np.where(np.isnan(comp), np.nan, score)
+
+
 def credited_array(comp: np.ndarray, rules: pd.DataFrame, weight: np.ndarray) -> np.ndarray:
     """Credited completion (the ``score``) for rows of completion and KPI rules.
 
@@ -124,28 +242,7 @@ def credited_array(comp: np.ndarray, rules: pd.DataFrame, weight: np.ndarray) ->
     band_low, band_high, band_penalty`` aligned with ``comp``.
     """
     comp = _num(comp)
-    score = comp.copy()
-    tiers = rules["tiers"].fillna("").astype(str).to_numpy()
-    for rule in np.unique(tiers):
-        if rule:
-            mask = tiers == rule
-            score[mask] = tiered_array(comp[mask], parse_tiers(rule))
-    cap = _num(rules["cap"])
-    score = np.where(np.isnan(cap), score, np.minimum(score, cap))
-    floor = _num(rules["floor"])
-    score = np.where(~np.isnan(floor) & (comp < floor), 0.0, score)
-    score = np.maximum(score, 0.0)
-    band = (rules["direction"] == "band").to_numpy()
-    if band.any():
-        banded = band_score_array(
-            comp,
-            _num(weight),
-            _num(rules["band_low"]),
-            _num(rules["band_high"]),
-            _num(rules["band_penalty"]),
-        )
-        score = np.where(band, banded, score)
-    return np.where(np.isnan(comp), np.nan, score)
+    return credited_by(comp, np.arange(len(comp)), np.broadcast_to(_num(weight), comp.shape), Rules.of(rules))
 
 
 def credited(
@@ -189,27 +286,42 @@ def credited(
     return float(credited_array(np.array([comp], dtype=float), rules, np.array([weight]))[0])
 
 
+def band_sides(comp: np.ndarray, low: np.ndarray, high: np.ndarray, margin: object = 0.0) -> tuple:
+    """Over and under a band ``[low - margin, high + margin]`` (the ends are inside)."""
+    c = np.round(comp, _PRECISION)
+    with np.errstate(invalid="ignore"):
+        over = c > np.round(high + margin, _PRECISION)
+        under = c < np.round(low - margin, _PRECISION)
+    return over, under
+
+
+def status_codes_by(comp: np.ndarray, target: np.ndarray, k: np.ndarray, rules: Rules) -> np.ndarray:
+    """Status codes (:data:`GREEN` ... :data:`NO_TARGET`) of cells whose rules are ``rules[k]``.
+
+    A completion equal to a threshold takes the better status; a band KPI is
+    green inside its band (ends included) and red outside it. No completion:
+    ``no_target`` when the target is missing or 0, else ``no_data``.
+    """
+    comp, target = _num(comp), _num(target)
+    with np.errstate(invalid="ignore"):
+        status = np.where(comp >= rules.green_at[k], GREEN, np.where(comp >= rules.amber_at[k], AMBER, RED))
+        inside = (comp >= rules.band_low[k]) & (comp <= rules.band_high[k])
+    status = np.where(rules.band[k], np.where(inside, GREEN, RED), status)
+    missing_target = np.isnan(target) | (target == 0)
+    status = np.where(np.isnan(comp), np.where(missing_target, NO_TARGET, NO_DATA), status)
+    return status.astype("int8")
+
+
 def status_array(
     comp: np.ndarray,
     target: np.ndarray,
     rules: pd.DataFrame,
 ) -> np.ndarray:
-    """green / amber / red / no_data / no_target for rows of completion and rules.
-
-    A completion equal to a threshold takes the better status; a band KPI is
-    green inside its band (ends included) and red outside it.
-    """
+    """green / amber / red / no_data / no_target for rows of completion and rules
+    (the names of :func:`status_codes_by`)."""
     comp = _num(comp)
-    green_at = _num(rules["green_at"].fillna(DEFAULT_GREEN_AT))
-    amber_at = _num(rules["amber_at"].fillna(DEFAULT_AMBER_AT))
-    status = np.where(comp >= green_at, "green", np.where(comp >= amber_at, "amber", "red"))
-    band = (rules["direction"] == "band").to_numpy()
-    inside = (comp >= _num(rules["band_low"])) & (comp <= _num(rules["band_high"]))
-    status = np.where(band, np.where(inside, "green", "red"), status)
-    target = _num(target)
-    missing_target = np.isnan(target) | (target == 0)
-    status = np.where(np.isnan(comp), np.where(missing_target, "no_target", "no_data"), status)
-    return status.astype(object)
+    codes = status_codes_by(comp, np.broadcast_to(_num(target), comp.shape), np.arange(len(comp)), Rules.of(rules))
+    return np.asarray(STATUSES, dtype=object)[codes]
 
 
 def status_of(
@@ -450,15 +562,34 @@ def perspective_scores(scored: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def unit_status_codes(total: np.ndarray) -> np.ndarray:
+    """Status of totals or perspective scores as codes into :data:`UNIT_STATUSES`:
+    green from 95, amber from 85, red below (a total equal to a threshold takes
+    the better), no_data when there is no total."""
+    total = _num(total)
+    with np.errstate(invalid="ignore"):
+        code = np.where(total >= UNIT_GREEN_AT, 0, np.where(total >= UNIT_AMBER_AT, 1, 2))
+    return np.where(np.isnan(total), 3, code)
+
+
+def grade_codes(total: np.ndarray) -> np.ndarray:
+    """Grades of totals as codes into :data:`GRADE_NAMES`: excellent from 105,
+    good from 95, pass from 85, fail below; no_data when there is no total."""
+    total = _num(total)
+    code = np.full(total.shape, len(GRADES))
+    with np.errstate(invalid="ignore"):
+        for i, (at, _) in reversed(list(enumerate(GRADES))):
+            code = np.where(total >= at, i, code)
+    return np.where(np.isnan(total), len(GRADES) + 1, code)
+
+
 def unit_status_array(total: Iterable[float]) -> np.ndarray:
     """Status of a total or perspective score (100 = on target).
 
     >>> list(unit_status_array([95, 94.99, 85, 70, float("nan")]))
     ['green', 'amber', 'amber', 'red', 'no_data']
     """
-    t = _num(list(total))
-    status = np.where(t >= UNIT_GREEN_AT, "green", np.where(t >= UNIT_AMBER_AT, "amber", "red"))
-    return np.where(np.isnan(t), "no_data", status).astype(object)
+    return np.asarray(UNIT_STATUSES, dtype=object)[unit_status_codes(_num(list(total)))]
 
 
 def grade_array(total: Iterable[float]) -> np.ndarray:
@@ -467,8 +598,4 @@ def grade_array(total: Iterable[float]) -> np.ndarray:
     >>> list(grade_array([105, 100, 95, 85, 84.9, float("nan")]))
     ['excellent', 'good', 'good', 'pass', 'fail', 'no_data']
     """
-    t = _num(list(total))
-    grade = np.full(t.shape, "fail", dtype=object)
-    for at, name in reversed(GRADES):
-        grade = np.where(t >= at, name, grade)
-    return np.where(np.isnan(t), "no_data", grade).astype(object)
+    return np.asarray(GRADE_NAMES, dtype=object)[grade_codes(_num(list(total)))]

@@ -46,7 +46,12 @@ def assert_equivalent(store: Store, result: bulk.Rescore, period: str, view: str
         assert same.all(), (period, view, column, kpis.loc[~same, ["unit_id", "kpi_id", column, f"{column}_bulk"]])
     for column in SUMMED_FIGURES:
         np.testing.assert_allclose(
-            kpis[f"{column}_bulk"].to_numpy(dtype="float64"), kpis[column].to_numpy(dtype="float64"), rtol=1e-13, atol=0, equal_nan=True)
+            kpis[f"{column}_bulk"].to_numpy(dtype="float64"),
+            kpis[column].to_numpy(dtype="float64"),
+            rtol=1e-13,
+            atol=0,
+            equal_nan=True,
+        )
         if view == "month":
             assert _same(kpis[column], kpis[f"{column}_bulk"]).all(), (period, view, column)
     assert (kpis["status"] == kpis["status_bulk"]).all(), (period, view)
@@ -118,9 +123,7 @@ def test_demo_planted_story_totals(demo_rescore: bulk.Rescore) -> None:
 
 @pytest.mark.parametrize("view", ["month", "quarter", "ytd"])
 @pytest.mark.parametrize("period", ["2026-01", "2026-02", "2026-03", "2026-04"])
-def test_small_company_matches_score_units(
-    small: Store, small_rescore: bulk.Rescore, view: str, period: str
-) -> None:
+def test_small_company_matches_score_units(small: Store, small_rescore: bulk.Rescore, view: str, period: str) -> None:
     assert assert_equivalent(small, small_rescore, period, view) == 10
 
 
@@ -137,12 +140,13 @@ def test_unknown_view_is_refused(small: Store) -> None:
         bulk.rescore(small, views=("week",))
 
 
-def test_unit_status_and_grade_match_scoring() -> None:
+def test_unit_status_and_grade_at_their_thresholds() -> None:
+    # green from 95, amber from 85; excellent from 105, good from 95, pass from 85 (equal takes the better)
     total = np.array([110.0, 105.0, 104.99, 95.0, 94.99, 85.0, 84.99, 0.0, -5.0, np.nan])
-    status = bulk._labels(bulk._unit_status_codes(total), bulk._UNIT_STATUSES)
-    grade = bulk._labels(bulk._grade_codes(total), bulk._GRADE_NAMES)
-    assert list(status) == list(scoring.unit_status_array(total))
-    assert list(grade) == list(scoring.grade_array(total))
+    status = bulk._labels(scoring.unit_status_codes(total), scoring.UNIT_STATUSES)
+    grade = bulk._labels(scoring.grade_codes(total), scoring.GRADE_NAMES)
+    assert list(status) == ["green"] * 4 + ["amber"] * 2 + ["red"] * 3 + ["no_data"]
+    assert list(grade) == ["excellent"] * 2 + ["good"] * 2 + ["pass"] * 2 + ["fail"] * 3 + ["no_data"]
 
 
 def test_rescore_frames_is_the_pure_core(small: Store, small_rescore: bulk.Rescore) -> None:
