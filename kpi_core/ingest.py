@@ -29,24 +29,49 @@ What is accepted, and normalised (what is ambiguous is refused with a reason):
 * Text: cells that start like a spreadsheet formula (``=``, ``@``, or ``+``/``-``
   not followed by a number) are refused, not neutralised: prefixing them with
   a quote would change the stored names silently, and no real id, name or
-  definition starts that way, so the analyst fixes the source instead. NUL and
-  other control characters are refused; ids are at most 64 characters, other
+  definition starts that way, so the analyst fixes the source instead. The
+  full-width forms (＝ ＋ － ＠) count too: Chinese input methods type them, and
+  East Asian spreadsheets may read them as the start of a formula. NUL, other control characters and the invisible
+  text-direction controls (U+202A-202E, U+2066-2069: they can make a name
+  display as something else) are refused; ids are at most 64 characters, other
   text 2000.
+* Limits (refused early, with the row and column where reading stopped, so a
+  small file cannot unpack into gigabytes): at most :data:`MAX_ROWS` rows under
+  the header (data below row ``MAX_ROWS + 1`` is refused; blank rows are
+  skipped without being kept), :data:`MAX_COLUMNS` columns and
+  :data:`MAX_CELLS` cells. A workbook may unpack to at most
+  :data:`MAX_XLSX_UNPACKED_BYTES` (a zip bomb is refused before it is
+  opened), and its sheets may store at most :data:`MAX_XLSX_RECORDS` rows
+  and cells, empty formatted ones included; a sheet's declared dimension is
+  not trusted: its cells are streamed and counted as they come.
+* Values: numbers beyond :data:`MAX_ABS_VALUE` in magnitude are refused;
+  ``sort_order`` is a whole number within the store's 32-bit INTEGER. Units:
+  a person has no units below it, and no unit is more than
+  :data:`MAX_TREE_DEPTH` levels below the company.
+* Encodings: a byte that is neither UTF-8 nor GB18030 is reported at its row
+  and column (any line ending, after a BOM); a GB18030 file with a rare CJK
+  character directly next to Latin letters ("M黮ler" is "Müller" in Latin-1)
+  is refused as probably Latin-1.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
+import itertools
 import math
+import operator
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
@@ -70,6 +95,37 @@ MAX_ID_LENGTH = 64
 """Longest id (unit_id, kpi_id ...) accepted."""
 MAX_TEXT_LENGTH = 2000
 """Longest other text cell (a KPI's caliber is the longest real one, ~500)."""
+MAX_ROWS = 250_000
+"""Rows a file may hold under its header: about twice the largest real monthly
+file (10,000 persons x 12 KPIs = 120,000 rows). Data below row ``MAX_ROWS + 1``
+is refused (blank rows count, as a spreadsheet numbers them, but are not kept)."""
+MAX_COLUMNS = 64
+"""Columns a file may use; the widest kind (kpis) has 23."""
+MAX_CELLS = 2_000_000
+"""Cells kept from a file (each non-blank row counted at its width, at least the
+header's): 250,000 rows of 8 columns. Bounds the memory a file can take."""
+MAX_XLSX_UNPACKED_BYTES = 128 * 1024 * 1024
+"""What a workbook may unpack to, all parts together (the sum of the sizes its
+zip declares; reading never goes past a declared size). A real sheet of
+250,000 rows x 4 columns unpacks to 30-60 MB."""
+MAX_XLSX_PART_BYTES = 16 * 1024 * 1024
+"""What one part other than a worksheet (shared strings, styles ...) may unpack
+to: they are read whole. Real ones are well under 1 MB."""
+MAX_XLSX_RECORDS = MAX_CELLS + MAX_ROWS
+"""Rows and cells a workbook's sheets may store, empty formatted ones included:
+as many as the largest file within the limits above needs. Bounds the time to
+read a sheet (one to two microseconds each: a few seconds at most)."""
+MAX_ABS_VALUE = 1e15
+"""Largest magnitude of a number (actual, target, rule threshold): a thousand
+times the revenue of the largest company in yuan, and below 2**53, where
+doubles stop holding whole numbers exactly. Beyond it is a typo or a unit
+slip, and completions and sums would turn into inf."""
+INT32_RANGE = (-(2**31), 2**31 - 1)
+"""``sort_order`` is stored as a DuckDB INTEGER (32 bits)."""
+MAX_TREE_DEPTH = 12
+"""Levels a unit may sit below the company. Real organisations have 3-6
+(company, division, department, team, person); every page walks the chain from
+the company down, so a 5,000-deep chain made the deepest unit's page hang."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 RATIO_UNITS = ("", "ratio", "share", "rate", "比率", "比例")
@@ -223,21 +279,115 @@ def _text_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int, 
         return [], [Problem(file_name, HEADER_ROW, "", "", reason)], ""
     try:
         text, encoding = decode_with_name(data)
-    except UnicodeDecodeError as exc:
-        return [], [_encoding_problem(kind, data, exc.start, file_name)], ""
-    if not text.strip():
+    except UnicodeDecodeError:
+        return [], [_encoding_problem(kind, data, file_name)], ""
+    if not text or text.isspace():
         return [], [Problem(file_name, HEADER_ROW, "", "", "the file is empty: a header row is needed")], encoding
     delimiter, problem = _sniff(kind, text, file_name)
     if problem is not None:
         return [], [problem], encoding
-    rows: list[tuple[int, list[str]]] = []
+    rows, problems = _csv_rows(text, delimiter, file_name)
+    if problems:
+        return rows, problems, encoding
+    if encoding == "GB18030":
+        problems = _mojibake(rows, file_name)
+    return _trim_columns(rows), problems, f"CSV, {encoding}, {DELIMITER_NAMES[delimiter]}-separated"
+
+
+# A field may be as long as the file: over-long cells are then reported with
+# their row and column (longer than MAX_TEXT_LENGTH) instead of the csv
+# module's "field larger than field limit (131072)". The file is at most
+# max_upload_bytes(), so this bounds nothing that the size limit does not.
+csv.field_size_limit(2**31 - 1)
+
+
+def _csv_rows(text: str, delimiter: str, file_name: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """The non-blank records of a CSV text with their row numbers, reading no
+    further than the limits (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
+    :data:`MAX_CELLS`). Empty lines are dropped inside C (a file of 19
+    million empty lines costs about a second and no memory); lines of blanks
+    and delimiters only are dropped here, before they are kept."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbers = itertools.count(HEADER_ROW)
+    # zip takes a number before each record, so after a csv.Error the failing
+    # record is the number taken last; filter drops [] (an empty line) in C.
+    records = filter(operator.itemgetter(1), zip(numbers, reader, strict=False))
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    cells_kept = 0
+    last_row = HEADER_ROW + MAX_ROWS
     try:
-        rows.extend(enumerate(reader, start=HEADER_ROW))  # keeps the rows read before an error
+        for n, cells in records:
+            width = len(cells)
+            while width and not cells[width - 1].strip():  # the usual row ends with a value: no loop
+                width -= 1
+            if not width:
+                continue  # blanks and delimiters only
+            kept = cells_kept + max(width, len(header))
+            if n > last_row or width > MAX_COLUMNS or kept > MAX_CELLS:
+                return [], [_limit_problem(file_name, n, cells, width, header, cells_kept)]
+            if n == HEADER_ROW:
+                header = [normalise_header(c) for c in cells]
+            cells_kept = kept
+            rows.append((n, cells))
     except csv.Error as exc:
-        row = len(rows) + 1
-        return rows, [Problem(file_name, row, "", "", f"the CSV cannot be read here: {exc}")], encoding
-    return _trim_columns(rows), [], f"CSV, {encoding}, {DELIMITER_NAMES[delimiter]}-separated"
+        row = next(numbers) - 1
+        return rows, [Problem(file_name, row, "", "", f"the CSV cannot be read here: {exc}")]
+    return rows, []
+
+
+def _limit_problem(
+    file_name: str, row: int, cells: list[str], width: int, header: list[str], cells_kept: int
+) -> Problem:
+    """The problem of a non-blank row that goes past a limit, named at the
+    first cell beyond it."""
+    if row > HEADER_ROW + MAX_ROWS:
+        first = next(i for i, c in enumerate(cells) if c.strip())
+        return _beyond_rows(file_name, row, _column_name(header, first + 1), cells[first])
+    if width > MAX_COLUMNS:
+        first = next(i for i in range(MAX_COLUMNS, width) if cells[i].strip())
+        return _beyond_columns(file_name, row, _column_name(header, first + 1), cells[first])
+    column = min(MAX_CELLS - cells_kept, width - 1)
+    value = cells[column] if column < len(cells) else ""
+    return Problem(file_name, row, _column_name(header, column + 1), value[:60], _too_many_cells())
+
+
+def _column_name(header: list[str], column: int) -> str:
+    """A 1-based column as problems name it: its header name, else (beyond
+    the header, or unnamed) its spreadsheet letters."""
+    if column <= len(header) and header[column - 1]:
+        return header[column - 1]
+    return _letters(column)
+
+
+def _letters(column: int) -> str:
+    """Spreadsheet letters of a 1-based column.
+
+    >>> _letters(1), _letters(27), _letters(16384)
+    ('A', 'AA', 'XFD')
+    """
+    out = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def _beyond_rows(file_name: str, row: int, column: str, value: str) -> Problem:
+    reason = (
+        f"data below row {HEADER_ROW + MAX_ROWS:,}: a file holds at most {MAX_ROWS:,} rows under its header; "
+        "split it (e.g. by department)"
+    )
+    return Problem(file_name, row, column, value[:60], reason)
+
+
+def _beyond_columns(file_name: str, row: int, column: str, value: str) -> Problem:
+    reason = f"data beyond column {_letters(MAX_COLUMNS)}: a file has at most {MAX_COLUMNS} columns"
+    return Problem(file_name, row, column, value[:60], reason)
+
+
+def _too_many_cells() -> str:
+    return f"more than {MAX_CELLS:,} cells: split the file (e.g. by department)"
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -247,25 +397,110 @@ def _looks_utf16(data: bytes) -> bool:
     return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
-def _encoding_problem(kind: str, data: bytes, start: int, file_name: str) -> Problem:
-    """Name the row and (by counting delimiters in the raw line) the column of
-    the first byte that is neither UTF-8 nor GB18030."""
-    row = data[:start].count(b"\n") + 1
-    header = data.split(b"\n", 1)[0].decode("latin-1")
-    delimiter, _ = _sniff(kind, header, file_name)
-    names = [normalise_header(c) for c in header.split(delimiter)]
-    line_start = data.rfind(b"\n", 0, start) + 1
-    index = data[line_start:start].count(delimiter.encode())
+def _encoding_problem(kind: str, data: bytes, file_name: str) -> Problem:
+    """Name the row and column of the first byte that is neither UTF-8 nor
+    GB18030, by reading the text before it as CSV: quotes, a BOM and any line
+    ending (``\\n``, ``\\r\\n``, old Macs' ``\\r``) are counted as the reader
+    counts them. The byte is the one at which the likelier encoding fails:
+    GB18030's when everything before UTF-8's failure is ASCII (a Chinese file
+    with one bad byte, e.g. a GBK character cut off at the end), else UTF-8's.
+    ``byte`` in the reason is the offset from the start of the file (0-based)."""
+    start, encoding, skip = _first_bad_byte(data)
+    head = data[skip : skip + 65536]
+    first_line = re.match(rb"[^\r\n]*", head).group().decode(encoding, errors="replace")
+    delimiter, _ = _sniff(kind, first_line, file_name)
+    names = [normalise_header(c) for c in next(csv.reader([first_line], delimiter=delimiter), [])]
+    before = data[skip:start].decode(encoding, errors="replace")
+    row, last = HEADER_ROW - 1, [""]
+    # "x" stands for the bad byte: it lands in the field the byte is in, even
+    # at the start of a line
+    for record in csv.reader(io.StringIO(before + "x", newline=""), delimiter=delimiter):
+        row, last = row + 1, record
+    index = max(len(last) - 1, 0)
     column = names[index] if index < len(names) else ""
-    shown = data[start : start + 4].decode("latin-1")
+    shown = re.match(rb"[^\r\n]*", data[start : start + 4]).group().decode("latin-1")
     reason = f"the file is neither UTF-8 nor GBK/GB18030 text (byte {start}): save it as CSV UTF-8"
     return Problem(file_name, row, column, shown, reason)
+
+
+def _first_bad_byte(data: bytes) -> tuple[int, str, int]:
+    """(offset of the first undecodable byte, the encoding it fails in, bytes
+    of BOM to skip)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return exc.start, "utf-16", 0
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        data[skip:].decode("utf-8")
+        utf8 = len(data)
+    except UnicodeDecodeError as exc:
+        utf8 = skip + exc.start
+    if skip:
+        return utf8, "utf-8", skip  # a BOM says UTF-8
+    try:
+        data.decode("gb18030")
+        gb = len(data)
+    except UnicodeDecodeError as exc:
+        gb = exc.start
+    if gb > utf8 and data[:utf8].isascii():
+        return gb, "gb18030", 0
+    return utf8, "utf-8", 0
+
+
+#: Han characters (CJK ideographs and compatibility ideographs).
+_HAN_NEXT_TO_LATIN = re.compile(r"[A-Za-z][\u3400-\u9fff\uf900-\ufaff]|[\u3400-\u9fff\uf900-\ufaff][A-Za-z]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unlikely_han(text: str) -> str | None:
+    """The first Han character outside GB2312 (the 6,763 common ones) that
+    stands directly next to a Latin letter: what Latin-1 text read as GBK looks
+    like ("Müller" -> "M黮ler": the byte of "ü" and the "l" after it make one
+    rare character). None when there is none.
+
+    >>> _unlikely_han(b"M\\xfcller".decode("gb18030")), _unlikely_han("iPhone手机"), _unlikely_han("王喆")
+    ('黮', None, None)
+    """
+    for match in _HAN_NEXT_TO_LATIN.finditer(text):
+        pair = match.group()
+        han = pair[1] if pair[0].isascii() else pair[0]
+        if not _in_gb2312(han):
+            return han
+    return None
+
+
+def _mojibake(rows: list[tuple[int, list[str]]], file_name: str) -> list[Problem]:
+    """Refuse a file read as GB18030 whose text looks like Latin-1 read as
+    GBK (see :func:`_unlikely_han`), naming the first such cell. Refused, not
+    warned: the stored names would be garbage, and saving as CSV UTF-8 (which
+    this check never applies to) always gets a real GBK name through."""
+    header = [normalise_header(c) for c in rows[0][1]] if rows and rows[0][0] == HEADER_ROW else []
+    for n, cells in rows:
+        for j, cell in enumerate(cells):
+            char = None if cell.isascii() else _unlikely_han(cell)
+            if char is not None:
+                reason = (
+                    f"read as GBK this has the rare character {char} next to Latin letters: the file may be "
+                    "Latin-1 (Western European) text; save it as CSV UTF-8"
+                )
+                return [Problem(file_name, n, _column_name(header, j + 1), cell[:60], reason)]
+    return []
 
 
 def _sniff(kind: str, text: str, file_name: str) -> tuple[str, Problem | None]:
     """The delimiter (comma, semicolon or tab) under which the header row names
     the most known columns; a tie between two is refused as ambiguous."""
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    first = re.match(r"[^\r\n]*", text[:65536]).group().lstrip("\ufeff")
     known = set(FILE_SPECS[kind].columns)
     scores = {}
     for delimiter in DELIMITER_NAMES:
@@ -281,38 +516,318 @@ def _sniff(kind: str, text: str, file_name: str) -> tuple[str, Problem | None]:
     return winners[0], None
 
 
+# --------------------------------------------------------------------------- Excel
+
+
+class _Refused(Exception):
+    """Reading stopped at a limit; ``problem`` says where."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
 def _excel_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[Problem], str]:
     """Cells of the one sheet with data (or the sheet named after the kind), as
-    text; merged cells and workbooks with several data sheets are refused."""
-    import openpyxl  # only needed for Excel uploads
+    text; merged cells and workbooks with several data sheets are refused.
 
+    The zip's declared sizes are checked first (a zip bomb is refused before
+    anything is unpacked); openpyxl reads the workbook's small parts (sheet
+    list, shared strings, styles) and each sheet is streamed by
+    :class:`_SheetReader`, which keeps only cells with a value and stops at
+    the first limit passed."""
+    problem = _zip_problem(data, file_name)
+    if problem is not None:
+        return [], [problem], ""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        book = _Book(data)
+        named = [(title, path) for title, path in book.sheets if title.strip().lower() == kind]
+        budget = _Budget()
+        sheets = []
+        if len(named) == 1:  # the sheet named after the kind: the others are not read
+            sheets = [(named[0][0], *book.read(named[0][1], file_name, budget))]
+        if not sheets or not sheets[0][1]:
+            sheets = [(title, *book.read(path, file_name, budget)) for title, path in book.sheets]
+    except _Refused as stop:
+        return [], [stop.problem], ""
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the analyst's problem, with its reason
         reason = f"not a readable .xlsx workbook ({type(exc).__name__}): save it again as .xlsx or CSV UTF-8"
         return [], [Problem(file_name, None, "", "", reason)], ""
-    sheets = [ws for ws in book.worksheets if ws.max_row > 1 or ws.cell(1, 1).value is not None]
-    named = [ws for ws in sheets if ws.title.strip().lower() == kind]
-    if len(named) == 1:
-        sheets = named
+    sheets = [s for s in sheets if s[1]]
     if not sheets:
         return [], [Problem(file_name, HEADER_ROW, "", "", "the workbook is empty: a header row is needed")], ""
     if len(sheets) > 1:
-        titles = ", ".join(ws.title for ws in sheets)
+        titles = ", ".join(title for title, _, _ in sheets)
         reason = f"the workbook has {len(sheets)} sheets with data ({titles}): keep one, or name one '{kind}'"
         return [], [Problem(file_name, None, "sheet", titles, reason)], ""
-    ws = sheets[0]
-    rows = [(n, [_excel_text(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
-    rows = _trim_columns(rows)
+    title, rows, merged_ranges = sheets[0]
+    header = rows[0][1] if rows[0][0] == HEADER_ROW else []
     problems = []
-    header = rows[0][1] if rows else []
-    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        col = merged.min_col - 1
-        name = normalise_header(header[col]) if col < len(header) else merged.coord
-        problems.append(
-            Problem(file_name, merged.min_row, name, merged.coord, "merged cells: unmerge them and fill every cell")
+    for min_row, min_col, ref in sorted(merged_ranges):
+        col = min_col - 1
+        name = normalise_header(header[col]) if col < len(header) else ref
+        problems.append(Problem(file_name, min_row, name, ref, "merged cells: unmerge them and fill every cell"))
+    return rows, problems, f"Excel, sheet '{title}'"
+
+
+def _range_start(ref: str) -> tuple[int, int]:
+    """(row, column) of the top-left cell of a range such as "A2:B3"."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, _, _ = range_boundaries(ref)
+    return min_row or 0, min_col or 0
+
+
+def _zip_problem(data: bytes, file_name: str) -> Problem | None:
+    """A workbook that would unpack to more than the limits (a zip bomb), from
+    the sizes its zip declares; None when it is within them (or not a zip:
+    opening it says so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    total = sum(p.file_size for p in parts)
+    if total > MAX_XLSX_UNPACKED_BYTES:
+        reason = (
+            f"the workbook unpacks to {_mb(total)}; the limit is {_mb(MAX_XLSX_UNPACKED_BYTES)}: "
+            "save the table alone as .xlsx or CSV UTF-8"
         )
-    return rows, problems, f"Excel, sheet '{ws.title}'"
+        return Problem(file_name, None, "", "", reason)
+    for part in parts:
+        if not part.filename.startswith("xl/worksheets/") and part.file_size > MAX_XLSX_PART_BYTES:
+            reason = (
+                f"the workbook part {part.filename} unpacks to {_mb(part.file_size)}; "
+                f"the limit is {_mb(MAX_XLSX_PART_BYTES)}: save the table alone as .xlsx or CSV UTF-8"
+            )
+            return Problem(file_name, None, "", part.filename[:60], reason)
+    return None
+
+
+class _Book:
+    """A workbook's parts but its sheets, read by openpyxl (read-only, formulas
+    kept as text so they are refused): the sheets' titles and paths, shared
+    strings, which cell styles are dates, and the date epoch. openpyxl's
+    ``load_workbook`` is not used because it parses every sheet once more to
+    size it when the sheet declares no dimension."""
+
+    def __init__(self, data: bytes) -> None:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        self.archive = reader.archive
+        self.strings = reader.shared_strings
+        self.date_styles = set(reader.wb._date_formats)
+        self.timedelta_styles = set(reader.wb._timedelta_formats)
+        self.epoch = reader.wb.epoch
+        self.sheets = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+
+    def read(
+        self, path: str, file_name: str, budget: _Budget
+    ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int, str]]]:
+        """(rows with a value, merged ranges) of one sheet."""
+        sheet = _SheetReader(self, file_name, budget)
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.StartElementHandler = sheet.start
+        parser.EndElementHandler = sheet.end
+        parser.CharacterDataHandler = sheet.characters
+        parser.StartDoctypeDeclHandler = _no_doctype
+        with self.archive.open(path) as source:
+            while chunk := source.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        return sheet.rows, sheet.merged
+
+
+def _no_doctype(*_: object) -> None:
+    raise ValueError("a worksheet with a DOCTYPE (entity declarations)")
+
+
+@dataclass
+class _Budget:
+    """Rows and cells read so far from a workbook's sheets."""
+
+    records: int = 0
+
+
+_MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # Strict Open XML
+)
+_TAGS = {f"{ns} {tag}": tag for ns in _MAIN_NAMESPACES for tag in ("row", "c", "v", "f", "is", "t", "rPh", "mergeCell")}
+
+
+@functools.lru_cache(maxsize=16384)
+def _column_index(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    return column_index_from_string(letters)
+
+
+class _SheetReader:
+    """Expat handlers that stream one worksheet's XML.
+
+    Only cells with a value are kept, each row up to its last value (padded to
+    the header's width): trailing empty rows and cells, however many the sheet
+    stores or its dimension declares, are counted, never materialised. A value
+    below row ``MAX_ROWS + 1`` or right of :data:`MAX_COLUMNS`, more than
+    :data:`MAX_CELLS` cells kept or :data:`MAX_XLSX_RECORDS` rows and cells
+    read stop the reading at once with a problem naming that cell. The
+    handlers run once per XML element (about a microsecond each): an empty
+    cell costs a counter and little else."""
+
+    def __init__(self, book: _Book, file_name: str, budget: _Budget) -> None:
+        self.book, self.file_name, self.budget = book, file_name, budget
+        self.rows: list[tuple[int, list[str]]] = []
+        self.merged: list[tuple[int, int, str]] = []
+        """Merged ranges: (top row, left column, "A2:A3")."""
+        self.header: list[str] = []
+        self.cells_kept = 0
+        self.row = 0
+        self.col = 0
+        """Column of the current cell; 0 until known from ``ref`` (computed
+        only for a cell with a value, or to count on from)."""
+        self.ref: str | None = None
+        self.attrs: dict[str, str] = {}
+        self.values: dict[int, str] = {}
+        self.v: str | None = None
+        self.formula: str | None = None
+        self.inline: list[str] | None = None
+        self.text: list[str] | None = None
+        self.phonetic = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _TAGS.get(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                self.col = self._column() + 1
+            self.ref, self.attrs = ref, attrs
+            self.v = self.formula = self.inline = None
+            self.budget.records += 1
+            if self.budget.records > MAX_XLSX_RECORDS:
+                self._too_many_records()
+        elif tag == "row":
+            self.budget.records += 1
+            if self.budget.records > MAX_XLSX_RECORDS:
+                self._too_many_records()
+            ref = attrs.get("r")
+            self.row, self.col, self.ref = (int(ref) if ref else self.row + 1), 0, None
+        elif tag in ("v", "f") or (tag == "t" and not self.phonetic):
+            self.text = []
+        elif tag == "is":
+            self.inline = []
+        elif tag == "rPh":
+            self.phonetic = True  # phonetic guide (furigana): not part of the text
+        elif tag == "mergeCell":
+            ref = attrs.get("ref", "")
+            self.merged.append((*_range_start(ref), ref))
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def end(self, name: str) -> None:
+        tag = _TAGS.get(name)
+        if tag == "c":
+            if self.v is not None or self.formula is not None or self.inline is not None:
+                self._cell()
+        elif tag == "row":
+            if self.values:
+                self._row()
+        elif tag == "v":
+            self.v, self.text = "".join(self.text or ()), None
+        elif tag == "f":
+            self.formula, self.text = "".join(self.text or ()), None
+        elif tag == "t" and self.text is not None:
+            if self.inline is not None:
+                self.inline.append("".join(self.text))
+            self.text = None
+        elif tag == "rPh":
+            self.phonetic = False
+
+    def _column(self) -> int:
+        if self.ref is not None:
+            self.col, self.ref = _column_index(self.ref.rstrip("0123456789")), None
+        return self.col
+
+    def _too_many_records(self) -> None:
+        reason = (
+            f"the workbook stores more than {MAX_XLSX_RECORDS:,} rows and cells, empty formatted ones "
+            "included: delete the rows and columns below and right of the table, or save it as CSV UTF-8"
+        )
+        column = self._column()
+        where = _column_name(self.header, column) if column else ""
+        raise _Refused(Problem(self.file_name, self.row, where, "", reason))
+
+    def _value(self) -> object:
+        """The cell's value as openpyxl gives it (``data_only=False``)."""
+        if self.formula is not None:
+            return "=" + self.formula  # refused later as a formula, not a value
+        kind, v = self.attrs.get("t", "n"), self.v
+        if kind == "inlineStr":
+            return "".join(self.inline or ())
+        if v is None:
+            return None
+        if kind == "s":
+            return self.book.strings[int(v)]
+        if kind == "b":
+            return bool(int(v))
+        if kind == "d":
+            from openpyxl.utils.datetime import from_ISO8601
+
+            return from_ISO8601(v)
+        if kind != "n":
+            return v  # "str" (a formula's text) and "e" (an error such as #N/A)
+        number = float(v) if any(ch in v for ch in ".eE") else int(v)
+        style = int(self.attrs.get("s") or 0)
+        if style in self.book.date_styles:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return from_excel(number, self.book.epoch, timedelta=style in self.book.timedelta_styles)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+
+    def _cell(self) -> None:
+        value = self._value()
+        text = "" if value is None else _excel_text(value)
+        if not text.strip():
+            return
+        column = self._column()
+        if self.row > HEADER_ROW + MAX_ROWS:
+            raise _Refused(_beyond_rows(self.file_name, self.row, _column_name(self.header, column), text))
+        if column > MAX_COLUMNS:
+            raise _Refused(_beyond_columns(self.file_name, self.row, _column_name(self.header, column), text))
+        self.values[column] = text
+
+    def _row(self) -> None:
+        width = max(max(self.values), len(self.header))
+        self.cells_kept += width
+        if self.cells_kept > MAX_CELLS:
+            column = min(self.values)
+            value = self.values[column][:60]
+            raise _Refused(
+                Problem(self.file_name, self.row, _column_name(self.header, column), value, _too_many_cells())
+            )
+        cells = [""] * width
+        for column, text in self.values.items():
+            cells[column - 1] = text
+        if self.row == HEADER_ROW:
+            self.header = [normalise_header(c) for c in cells]
+        self.rows.append((self.row, cells))
+        self.values = {}
 
 
 def _excel_text(value: object) -> str:
@@ -349,7 +864,7 @@ def _trim_columns(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str
 
 def _frame(kind: str, rows: list[tuple[int, list[str]]], file_name: str, problems: list[Problem]) -> Parsed:
     problems = list(problems)
-    if not rows or not any(c.strip() for c in rows[0][1]):
+    if not rows or rows[0][0] != HEADER_ROW or not any(c.strip() for c in rows[0][1]):
         problems.append(Problem(file_name, HEADER_ROW, "", "", "row 1 is empty: the header must be on row 1"))
         return Parsed(kind, file_name, "", pd.DataFrame(), problems)
     header = [normalise_header(c) for c in rows[0][1]]
@@ -397,7 +912,12 @@ def _ragged_body(
 
 
 #: Any character one of the unsafe-cell rules looks at (NUL, control, line break).
-_SUSPECT_CHARS = r"[\x00-\x1f\x7f]"
+_SUSPECT_CHARS = "[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]"
+#: Invisible text-direction controls (embeddings, overrides, isolates): "abc\u202egnp.exe"
+#: displays as "abcexe.png". Zero-width joiners and marks are left alone.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: First characters of a formula, ASCII and full-width (＝ ＠ ＋ －).
+_FORMULA_CHARS = "=@+-\uff1d\uff20\uff0b\uff0d"
 
 
 def _unsafe_body(
@@ -416,18 +936,17 @@ def _unsafe_body(
             continue
         suspect = cells.str.contains(_SUSPECT_CHARS, regex=True) | (cells.str.len() > limit)
         if name not in numeric:
-            suspect |= cells.str[:1].isin(["=", "@", "+", "-"])
+            suspect |= cells.str[:1].isin(list(_FORMULA_CHARS))
         for i in np.flatnonzero(suspect.to_numpy(bool)):
             cell = cells.iat[i]
             reason = _unsafe_reason(name, cell, numeric)
             if reason:
-                shown = cell.replace("\x00", "\\0")[:60]
-                out.append((numbers[i], j, Problem(file_name, numbers[i], name, shown, reason)))
+                out.append((numbers[i], j, Problem(file_name, numbers[i], name, _shown(cell), reason)))
     return out
 
 
 _ANY_SUSPECT = re.compile(_SUSPECT_CHARS)
-_FORMULA_START = re.compile(r"(?:\A|\x00)[=@+\-]")
+_FORMULA_START = re.compile("(?:\\A|\x00)[=@+\\-\uff1d\uff20\uff0b\uff0d]")
 
 
 def _clean_column(cells: list[str], limit: int, numeric: bool) -> bool:
@@ -447,9 +966,14 @@ def _unsafe_cells(kind: str, row: int, header: list[str], cells: list[str], file
     for name, cell in zip(header, cells, strict=False):
         reason = _unsafe_reason(name, cell, spec.numeric)
         if reason:
-            shown = cell.replace("\x00", "\\0")[:60]
-            out.append(Problem(file_name, row, name, shown, reason))
+            out.append(Problem(file_name, row, name, _shown(cell), reason))
     return out
+
+
+def _shown(cell: str) -> str:
+    """A cell as a problem quotes it: NUL and text-direction controls made
+    visible (a raw U+202E would turn the message around)."""
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", cell.replace("\x00", "\\0"))[:60]
 
 
 def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | None:
@@ -457,8 +981,14 @@ def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | No
         return "contains a NUL byte (a binary or UTF-16 file?): save it as CSV UTF-8"
     if _CONTROL.search(cell):
         return "contains a control character"
+    bidi = _BIDI.search(cell)
+    if bidi:
+        return (
+            f"contains the invisible text-direction control U+{ord(bidi.group()):04X}, "
+            "which makes text display as something else"
+        )
     if ("\n" in cell or "\r" in cell) and (column in numeric or column in _ONE_LINE):
-        return "holds a line break: is a quote (\") left open earlier on this row?"
+        return 'holds a line break: is a quote (") left open earlier on this row?'
     limit = MAX_ID_LENGTH if column.endswith("_id") else MAX_TEXT_LENGTH
     if len(cell) > limit:
         return f"longer than {limit} characters ({len(cell)})"
@@ -469,16 +999,19 @@ def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | No
 
 def looks_like_formula(text: str) -> bool:
     """True for text a spreadsheet would run as a formula (CSV injection):
-    starting with ``=``, ``@``, or ``+``/``-`` not followed by a plain number.
+    starting with ``=``, ``@``, or ``+``/``-`` not followed by a plain number,
+    or with one of their full-width forms (＝ ＠ ＋ －).
 
     >>> [looks_like_formula(s) for s in ["=cmd|' /C calc'!A0", "@SUM(A1)", "-5", "+86", "-x", "net"]]
     [True, True, False, False, True, False]
+    >>> [looks_like_formula(s) for s in ["＝SUM(A1)", "＠A1", "＋HYPERLINK(1)", "－5", "净利润"]]
+    [True, True, True, False, False]
     """
     if not text:
         return False
-    if text[0] in "=@":
+    if text[0] in "=@\uff1d\uff20":
         return True
-    return text[0] in "+-" and not _PLAIN_NUMBER.fullmatch(text[1:].strip())
+    return text[0] in "+-\uff0b\uff0d" and not _PLAIN_NUMBER.fullmatch(text[1:].strip())
 
 
 def normalise_header(name: str) -> str:
@@ -681,12 +1214,19 @@ def _kpi_units(ctx: _Context) -> dict[str, str | None]:
     return {k: (u if isinstance(u, str) else None) for k, u in zip(kpis["kpi_id"], kpis["unit"], strict=True)}
 
 
+#: Numeric columns the store keeps as INTEGER, with their range. ``year`` (also
+#: INTEGER) has its own, narrower rule: a four-digit year.
+_INTEGER_COLUMNS = {"sort_order": INT32_RANGE}
+
+
 def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
     spec = FILE_SPECS[ctx.kind]
     out = ctx.frame.copy()
     problems = []
     for column in spec.numeric:
         values, reasons = _numbers(ctx, column)
+        if column != "year":
+            values, reasons = _in_store_range(column, values, reasons)
         for reason in sorted(set(reasons) - {""}):
             problems += ctx.problems(pd.Series([r == reason for r in reasons], index=out.index), column, reason)
         out[column] = np.array(values, dtype="float64")
@@ -694,6 +1234,44 @@ def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
         if column not in spec.numeric:
             out[column] = out[column].where(out[column] != "", None)
     return out, problems
+
+
+def _in_store_range(column: str, values: list[float], reasons: list[str]) -> tuple[list[float], list[str]]:
+    """Refuse what the store cannot keep as written: a fraction or a number
+    outside the range of an INTEGER column (DuckDB would round 2.5 to 2 and
+    fail on 3000000000), and any magnitude beyond :data:`MAX_ABS_VALUE` in a
+    DOUBLE one. Refused values become NaN, so no later rule reports them again.
+
+    >>> _in_store_range("sort_order", [2.0, 2.5, 3e9], ["", "", ""])[1][1:]
+    ['must be a whole number', 'must be a whole number from -2147483648 to 2147483647']
+    >>> _in_store_range("actual", [1e308, -5.0], ["", ""])[1][0]
+    'beyond 1e15 in magnitude: no scorecard figure is that large; check the number and its unit of measure'
+    """
+    array = np.array(values, dtype="float64")
+    checked = np.array([r == "" for r in reasons], dtype=bool) & np.isfinite(array)
+    if column in _INTEGER_COLUMNS:
+        low, high = _INTEGER_COLUMNS[column]
+        rules = [
+            (checked & (array % 1 != 0), "must be a whole number"),
+            (
+                checked & (array % 1 == 0) & ((array < low) | (array > high)),
+                f"must be a whole number from {low} to {high}",
+            ),
+        ]
+    else:
+        limit = f"{MAX_ABS_VALUE:.0e}".replace("e+", "e")
+        reason = (
+            f"beyond {limit} in magnitude: no scorecard figure is that large; check the number and its unit of measure"
+        )
+        rules = [(checked & (np.abs(array) > MAX_ABS_VALUE), reason)]
+    if not any(mask.any() for mask, _ in rules):
+        return values, reasons
+    reasons = list(reasons)
+    for mask, reason in rules:
+        for i in np.flatnonzero(mask):
+            reasons[i] = reason
+            array[i] = math.nan
+    return array.tolist(), reasons
 
 
 def _numbers(ctx: _Context, column: str) -> tuple[list[float], list[str]]:
@@ -808,11 +1386,16 @@ def _exists(column: str, kind: str) -> Check:
 
 
 def _unit_tree(ctx: _Context) -> list[Problem]:
+    """The organisation the units file makes together with the stored units:
+    one company, parents that exist and are not persons, persons without
+    units below them, no loops, at most :data:`MAX_TREE_DEPTH` levels."""
     f = ctx.frame
     stored = ctx.store.units() if ctx.store is not None else pd.DataFrame(columns=["unit_id", "kind", "parent_id"])
     merged = pd.concat([stored[~stored["unit_id"].isin(f["unit_id"])], f], ignore_index=True)
     kinds = dict(zip(merged["unit_id"], merged["kind"], strict=True))
-    parents = dict(zip(merged["unit_id"], merged["parent_id"], strict=True))
+    parents = {
+        u: (p if isinstance(p, str) else None) for u, p in zip(merged["unit_id"], merged["parent_id"], strict=True)
+    }
     is_company = f["kind"] == "company"
     out = ctx.problems(is_company & f["parent_id"].notna(), "parent_id", "the company has no parent")
     out += ctx.problems(
@@ -824,24 +1407,83 @@ def _unit_tree(ctx: _Context) -> list[Problem]:
     out += ctx.problems(unknown, "parent_id", "unknown parent unit")
     parent_kind = f["parent_id"].map(kinds)
     out += ctx.problems(parent_kind == "person", "parent_id", "a person cannot be a parent")
+    out += _person_children(ctx, merged)
     companies = [u for u, k in kinds.items() if k == "company"]
     if len(companies) > 1:
         out += ctx.problems(is_company, "kind", f"only one company is allowed; found {', '.join(sorted(companies))}")
-    out += ctx.problems(
-        f["unit_id"].map(lambda u: _in_cycle(u, parents)), "parent_id", "the parent chain loops back to this unit"
-    )
+    depths, looped = _tree_depths(parents)
+    out += ctx.problems(f["unit_id"].isin(looped), "parent_id", "the parent chain loops back to this unit")
+    out += _too_deep(ctx, depths, parents)
     return out
 
 
-def _in_cycle(unit: str, parents: dict[str, str | None]) -> bool:
-    seen = {unit}
-    node = parents.get(unit)
-    while node is not None and node in parents:
-        if node in seen:
-            return True
-        seen.add(node)
-        node = parents.get(node)
-    return False
+def _person_children(ctx: _Context, merged: pd.DataFrame) -> list[Problem]:
+    """A unit the file makes a person while units (stored, or in the file)
+    still have it as their parent: a person has no units below it."""
+    f = ctx.frame
+    persons = (f["kind"] == "person").to_numpy(bool)
+    if not persons.any():
+        return []
+    children = merged.groupby("parent_id")["unit_id"].agg(lambda ids: sorted(map(str, ids)))
+    found = f["unit_id"].map(children)
+    hits = np.flatnonzero(persons & found.notna().to_numpy(bool))
+    reasons = []
+    for ids in found.iloc[hits]:
+        shown = ", ".join(ids[:3]) + (" ..." if len(ids) > 3 else "")
+        reasons.append(f"a person cannot have units below it; it is the parent of {shown} ({len(ids)} in all)")
+    return ctx.problems_at(hits, "kind", reasons)
+
+
+def _tree_depths(parents: dict[str, str | None]) -> tuple[dict[str, int | None], set[str]]:
+    """(levels below the top of each unit's chain - the company is 0 -, the
+    units whose parent chain runs into a loop), in one pass over the units:
+    each chain is walked once (walking it from every unit of a 5,000-deep
+    chain took seconds). A unit whose chain ends at an unknown parent has
+    depth None (that parent is reported as unknown)."""
+    depths: dict[str, int | None] = {}
+    looped: set[str] = set()
+    for unit in parents:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = unit
+        while node is not None and node in parents and node not in depths and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        if node is None:
+            base: int | None = -1  # path[-1] has no parent: the top of its tree
+        elif node in on_path or node in looped:
+            looped.update(path)
+            base = None
+        else:
+            base = depths.get(node)  # None for an unknown parent (not in parents)
+        for i, step in enumerate(reversed(path)):
+            depths[step] = None if base is None else base + 1 + i
+    return depths, looped
+
+
+def _too_deep(ctx: _Context, depths: dict[str, int | None], parents: dict[str, str | None]) -> list[Problem]:
+    """The first row (in file order) that puts a unit more than
+    :data:`MAX_TREE_DEPTH` levels below the company: the unit itself, or the
+    nearest unit of the file above a stored unit that the file pushes down."""
+    deep = {u: d for u, d in depths.items() if d is not None and d > MAX_TREE_DEPTH}
+    if not deep:
+        return []
+    f = ctx.frame
+    position = {u: i for i, u in reversed(list(enumerate(f["unit_id"])))}  # first row of each unit
+    rows = f["_row"].to_numpy()
+    found = []
+    for unit, depth in deep.items():
+        node: str | None = unit
+        while node is not None and node not in position:
+            node = parents.get(node)
+        if node is not None:
+            found.append((int(rows[position[node]]), depth, position[node], unit))
+    if not found:
+        return []
+    _, depth, at, unit = min(found)
+    reason = f"this puts {unit} {depth} levels below the company; at most {MAX_TREE_DEPTH} levels are allowed"
+    return ctx.problems_at(np.array([at]), "parent_id", [reason])
 
 
 def _kpi_rules(ctx: _Context) -> list[Problem]:
@@ -857,22 +1499,23 @@ def _kpi_rules(ctx: _Context) -> list[Problem]:
     )
     out += ctx.problems(f["amber_at"] > f["green_at"], "amber_at", "amber_at must not be above green_at")
     out += ctx.problems((f["blend"] < 0) | (f["blend"] > 1), "blend", "blend is a share from 0 to 1")
+    tiers = f["tiers"].map(_tiers_problem)
     out += ctx.problems(
-        f["tiers"].map(_bad_tiers),
-        "tiers",
-        "tiers are written like 0.9:0.7;1.0:0.9 (below completion : share of points)",
+        tiers == "form", "tiers", "tiers are written like 0.9:0.7;1.0:0.9 (below completion : share of points)"
     )
+    out += ctx.problems(tiers == "finite", "tiers", "tier numbers must be finite (no nan or inf)")
     return out
 
 
-def _bad_tiers(text: str | None) -> bool:
+def _tiers_problem(text: str | None) -> str:
+    """What is wrong with a tier rule: "" (nothing), "finite" or "form"."""
     if text is None:
-        return False
+        return ""
     try:
         tiers = parse_tiers(text)
-    except ValueError:
-        return True
-    return not tiers or any(share < 0 for _, share in tiers)
+    except ValueError as exc:
+        return "finite" if "finite" in str(exc) else "form"
+    return "form" if not tiers or any(share < 0 for _, share in tiers) else ""
 
 
 def _assignment_values(ctx: _Context) -> list[Problem]:
@@ -977,8 +1620,11 @@ def _outliers(ctx: _Context) -> list[Problem]:
         f"far outside this KPI's history for {unit} ({int(count)} months from {low:g} to {high:g}): "
         "check the unit of measure"
         for unit, count, low, high in zip(
-            m["unit_id"].to_numpy()[hits], m["count"].to_numpy()[hits], m["min"].to_numpy()[hits],
-            m["max"].to_numpy()[hits], strict=True,
+            m["unit_id"].to_numpy()[hits],
+            m["count"].to_numpy()[hits],
+            m["min"].to_numpy()[hits],
+            m["max"].to_numpy()[hits],
+            strict=True,
         )
     ]
     return ctx.problems_at(hits, column, reasons, severity="warning")

@@ -94,11 +94,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "period is a month written YYYY-MM, e.g. 2026-03 (2026/03 and 202603 are accepted too)",
         "期间应为 YYYY-MM 格式的月份,例如 2026-03(也接受 2026/03 和 202603)",
     ),
-    "reason.period_format": ("period is a month written YYYY-MM, e.g. 2026-03", "期间应为 YYYY-MM 格式的月份,例如 2026-03"),
-    "reason.future": ("an actual cannot be for a future month (today is {today})", "实际值不能属于未来月份(今天是 {today})"),
-    "reason.duplicate_key": ("duplicate key ({key}) already given on an earlier row", "重复的键({key}):前面的行已经出现过"),
+    "reason.period_format": (
+        "period is a month written YYYY-MM, e.g. 2026-03",
+        "期间应为 YYYY-MM 格式的月份,例如 2026-03",
+    ),
+    "reason.future": (
+        "an actual cannot be for a future month (today is {today})",
+        "实际值不能属于未来月份(今天是 {today})",
+    ),
+    "reason.duplicate_key": (
+        "duplicate key ({key}) already given on an earlier row",
+        "重复的键({key}):前面的行已经出现过",
+    ),
     "reason.one_of": ("must be one of {allowed}", "必须是以下之一:{allowed}"),
-    "reason.unknown_unit": ("unknown unit: load it in the units file first", "未知的单元:请先在组织单元(units)文件中载入"),
+    "reason.unknown_unit": (
+        "unknown unit: load it in the units file first",
+        "未知的单元:请先在组织单元(units)文件中载入",
+    ),
     "reason.unknown_kpi": ("unknown KPI: load it in the kpis file first", "未知的指标:请先在指标字典(kpis)文件中载入"),
     "reason.not_assigned": ("this KPI is not assigned to this unit in that year", "该年度未将此指标分配给该单元"),
     "reason.company_parent": ("the company has no parent", "公司没有上级单元"),
@@ -107,7 +119,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.person_parent": ("a person cannot be a parent", "个人不能作为上级单元"),
     "reason.one_company": ("only one company is allowed; found {found}", "只允许一个公司;发现:{found}"),
     "reason.loop": ("the parent chain loops back to this unit", "上级链条循环回到了本单元"),
-    "reason.band_needs": ("a band KPI needs band_low, band_high and band_penalty", "区间指标需要 band_low、band_high 和 band_penalty"),
+    "reason.band_needs": (
+        "a band KPI needs band_low, band_high and band_penalty",
+        "区间指标需要 band_low、band_high 和 band_penalty",
+    ),
     "reason.band_order": ("band_high must not be below band_low", "band_high 不能低于 band_low"),
     "reason.penalty": ("the penalty cannot be negative", "扣分不能为负"),
     "reason.cap_floor": ("the cap must be above the floor", "上限必须高于下限"),
@@ -126,5 +141,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.outlier": (
         "far outside this KPI's history for {unit} ({count} months from {low} to {high}): check the unit of measure",
         "远超出 {unit} 该指标的历史范围({count} 个月,在 {low} 到 {high} 之间):请检查计量单位",
+    ),
+    "reason.tiers_finite": (
+        "tier numbers must be finite (no nan or inf)",
+        "分级中的数字必须是有限数(不能是 nan 或 inf)",
+    ),
+    "reason.rows_limit": (
+        "data below row {last}: a file holds at most {rows} rows under its header; split it (e.g. by department)",
+        "第 {last} 行以下还有数据:一个文件在表头下最多 {rows} 行;请拆分(例如按部门)",
+    ),
+    "reason.columns_limit": (
+        "data beyond column {letters}: a file has at most {limit} columns",
+        "{letters} 列之后还有数据:一个文件最多 {limit} 列",
+    ),
+    "reason.cells_limit": (
+        "more than {limit} cells: split the file (e.g. by department)",
+        "单元格超过 {limit} 个:请拆分文件(例如按部门)",
+    ),
+    "reason.xlsx_records": (
+        "the workbook stores more than {limit} rows and cells, empty formatted ones included: "
+        "delete the rows and columns below and right of the table, or save it as CSV UTF-8",
+        "工作簿存储的行和单元格超过 {limit} 个(含带格式的空单元格):请删除表格下方和右侧的行列,或另存为 CSV UTF-8",
+    ),
+    "reason.xlsx_unpacked": (
+        "the workbook unpacks to {size}; the limit is {limit}: save the table alone as .xlsx or CSV UTF-8",
+        "工作簿解压后为 {size},上限为 {limit}:请只把表格另存为 .xlsx 或 CSV UTF-8",
+    ),
+    "reason.xlsx_part": (
+        "the workbook part {part} unpacks to {size}; the limit is {limit}: save the table alone as .xlsx or CSV UTF-8",
+        "工作簿中的 {part} 解压后为 {size},上限为 {limit}:请只把表格另存为 .xlsx 或 CSV UTF-8",
+    ),
+    "reason.mojibake": (
+        "read as GBK this has the rare character {char} next to Latin letters: the file may be Latin-1 "
+        "(Western European) text; save it as CSV UTF-8",
+        "按 GBK 读取时,拉丁字母旁出现了生僻字 {char}:文件可能是 Latin-1(西欧)编码;请另存为 CSV UTF-8",
+    ),
+    "reason.bidi": (
+        "contains the invisible text-direction control {code}, which makes text display as something else",
+        "含有不可见的文字方向控制符 {code},会使文字显示成别的样子",
+    ),
+    "reason.whole_number": ("must be a whole number", "必须是整数"),
+    "reason.integer_range": (
+        "must be a whole number from {low} to {high}",
+        "必须是 {low} 到 {high} 之间的整数",
+    ),
+    "reason.magnitude": (
+        "beyond {limit} in magnitude: no scorecard figure is that large; check the number and its unit of measure",
+        "绝对值超过 {limit}:计分卡中没有这么大的数;请检查数字及其计量单位",
+    ),
+    "reason.person_children": (
+        "a person cannot have units below it; it is the parent of {units} ({n} in all)",
+        "个人下面不能有单元;它是 {units} 的上级(共 {n} 个)",
+    ),
+    "reason.too_deep": (
+        "this puts {unit} {depth} levels below the company; at most {limit} levels are allowed",
+        "这会使 {unit} 位于公司之下第 {depth} 级;最多允许 {limit} 级",
     ),
 }
