@@ -18,6 +18,7 @@ from kpi_core import alerts
 from kpi_core.i18n import t
 from kpi_ui import data, theme
 from kpi_ui.state import ViewState
+from kpi_ui.text import html_text, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 DETAIL_PAGE = "pages/2_kpi_detail.py"
@@ -49,7 +50,17 @@ def for_unit(unit_id: str, period: str) -> pd.DataFrame:
 
 
 def names() -> alerts.Names:
+    """Unit and KPI names as stored (for plain-text places: options, tables)."""
     return alerts.Names.from_frames(data.org().units, data.kpis())
+
+
+def markdown_names(names_: alerts.Names) -> alerts.Names:
+    """The same names made literal for Markdown (:func:`kpi_ui.text.plain`),
+    for alert sentences shown with ``st.markdown``."""
+    return alerts.Names(
+        units={u: (plain(en), plain(zh)) for u, (en, zh) in names_.units.items()},
+        kpis={k: (plain(en), plain(zh), measure) for k, (en, zh, measure) in names_.kpis.items()},
+    )
 
 
 def summary(unit_id: str, period: str) -> dict:
@@ -78,7 +89,7 @@ def severity_badge(severity: str, lang: str, count: int | None = None) -> str:
         if count is None
         else f"{SEVERITY_SYMBOLS[severity]} {count} {t(f'alert.severity.{severity}', lang)}"
     )
-    return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{text}</span>'
+    return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{html_text(text)}</span>'
 
 
 def kpi_marker(summary_: dict, kpi_id: str, lang: str) -> str:
@@ -112,7 +123,7 @@ def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True) 
     """Alert counts by severity as badges (colour, symbol, number, word), with
     a link to the alerts page at this unit and month."""
     lang = view.lang
-    st.markdown(f'<div class="bsc-sub">{t("page.alerts", lang)}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="bsc-sub">{html_text(t("page.alerts", lang))}</div>', unsafe_allow_html=True)
     if not any(counts.values()):
         st.markdown(t("alert.none", lang))
     else:
@@ -152,12 +163,13 @@ def detail_link(row: dict, view: ViewState, label: str) -> None:
 def alert_list(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None:
     """One line per alert: severity badge, sentence, acknowledgement, link."""
     lang = view.lang
+    shown_names = markdown_names(names_)
     for i, row in enumerate(frame.to_dict("records")):
         with st.container(border=True, key=f"alert_{row['group']}_{i}"):
             left, middle, right = st.columns([1.2, 6, 1.6], vertical_alignment="center")
             left.markdown(severity_badge(row["severity"], lang), unsafe_allow_html=True)
             kind = t("alert.kind." + row["kind"], lang)
-            middle.markdown(f"**{kind}** · {alerts.message(row, lang, names_)}")
+            middle.markdown(f"**{kind}** · {alerts.message(row, lang, shown_names)}")
             if row["acknowledged"]:
                 middle.caption(ack_text(row, lang))
             with right:
@@ -165,10 +177,12 @@ def alert_list(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> No
 
 
 def ack_text(row: dict, lang: str) -> str:
+    """The acknowledgement line, as Markdown: who, action and comment are
+    typed by people and shown literally."""
     when = pd.Timestamp(row["acked_at"]).strftime("%Y-%m-%d %H:%M")
-    action = row["action"] or "–"
-    text = "✔ " + t("alert.acknowledged", lang, who=row["acked_by"], when=when, action=action)
-    return f"{text} ({row['comment']})" if row["comment"] else text
+    action, comment = (v if isinstance(v, str) else "" for v in (row["action"], row["comment"]))
+    text = "✔ " + t("alert.acknowledged", lang, who=plain(row["acked_by"]), when=when, action=plain(action) or "–")
+    return f"{text} ({plain(comment)})" if comment else text
 
 
 def alert_key(row: dict) -> str:
@@ -281,7 +295,7 @@ def settings_form(view: ViewState) -> None:
 def _save(new: alerts.AlertSettings, old: alerts.AlertSettings, lang: str) -> None:
     problems = new.problems()
     if problems:
-        st.error(t("alert.settings.invalid", lang, problems="; ".join(problems)))
+        st.error(t("alert.settings.invalid", lang, problems=plain("; ".join(problems))))
         return
     gone = {key: None for key in old.to_settings() if key not in new.to_settings()}
     data.store().save_alert_settings({**gone, **new.to_settings()})

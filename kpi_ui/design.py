@@ -16,6 +16,7 @@ from kpi_core.i18n import has, reason, t
 from kpi_core.ingest import Problem
 from kpi_core.weights import DesignWarning
 from kpi_ui import data
+from kpi_ui.text import plain
 
 FLAG = "⚠"
 
@@ -46,7 +47,7 @@ def show_warnings(warnings: Sequence[DesignWarning], lang: str, names: Mapping[s
         st.success(t("design.checks_ok", lang), icon=":material/check_circle:")
         return
     for w in warnings:
-        st.warning(design.warning_text(w, lang, names), icon=":material/warning:")
+        st.warning(plain(design.warning_text(w, lang, names)), icon=":material/warning:")
 
 
 def show_problems(problems: Sequence[Problem], lang: str, *, rows: bool = True) -> None:
@@ -57,7 +58,8 @@ def show_problems(problems: Sequence[Problem], lang: str, *, rows: bool = True) 
             where = t("design.problem_where", lang, row=p.row - 1, column=p.column)
         else:
             where = t(f"dict.f_{p.column}", lang) if has(f"dict.f_{p.column}") else p.column
-        st.error(f"{where}: {reason(p.reason, lang)}" + (f" ({p.value!r})" if p.value else ""), icon=":material/error:")
+        text = f"{where}: {reason(p.reason, lang)}" + (f" ({p.value!r})" if p.value else "")
+        st.error(plain(text), icon=":material/error:")
 
 
 def change_log(frame: pd.DataFrame, lang: str) -> None:
@@ -113,11 +115,13 @@ def ranking_panel(kpi_ids: list[str], names: Mapping[str, str], lang: str) -> No
     scores = {}
     for n, k in enumerate(kpi_ids):
         with cols[n % len(cols)]:
-            scores[k] = st.number_input(names.get(k, k), min_value=0.0, value=1.0, step=1.0, key=f"design_rank_{k}")
+            scores[k] = st.number_input(
+                plain(names.get(k, k)), min_value=0.0, value=1.0, step=1.0, key=f"design_rank_{k}"
+            )
     try:
         table = design.ranking_table(scores)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     method_table(table, lang, names)
     st.caption(t("design.ranking_formula", lang, total=f"{sum(scores.values()):g}"))
@@ -129,7 +133,7 @@ def three_dimension_panel(kpi_ids: list[str], names: Mapping[str, str], lang: st
     scores = {}
     for k in kpi_ids:
         cols = st.columns([2, 1, 1, 1])
-        cols[0].markdown(f"**{names.get(k, k)}**")
+        cols[0].markdown(f"**{plain(names.get(k, k))}**")
         dims = []
         for col, dim in zip(cols[1:], ("achievability", "importance", "urgency"), strict=True):
             dims.append(
@@ -168,7 +172,7 @@ def _member_matrix(member: int, kpi_ids: list[str], names: Mapping[str, str], la
     for i, a in enumerate(kpi_ids):
         for j in range(i + 1, len(kpi_ids)):
             b = kpi_ids[j]
-            label = t("design.pair", lang, a=names.get(a, a), b=names.get(b, b))
+            label = t("design.pair", lang, a=plain(names.get(a, a)), b=plain(names.get(b, b)))
             m.iat[i, j] = st.number_input(
                 label, min_value=0, max_value=4, value=2, step=1, key=f"design_pw_{member}_{a}_{b}"
             )

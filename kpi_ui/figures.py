@@ -3,6 +3,10 @@
 Every figure writes its numbers on the marks (no information only on hover),
 colours status with the Okabe-Ito palette and adds the status symbol to the
 label, and takes ``big=True`` for meeting mode.
+
+Plotly reads a subset of HTML (``<a href>``, ``<b>``, ``<br>`` ...) in titles,
+labels, ticks and hover texts: every name and title is passed through
+:func:`kpi_ui.text.plot_text` here, so callers hand over raw text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from kpi_core.i18n import t
 from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT
+from kpi_ui.text import plot_text
 from kpi_ui.theme import INK, STATUS_COLOURS, STATUS_SYMBOLS
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Segoe UI, Arial, sans-serif"
@@ -24,7 +29,7 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Segoe UI, 
 def _layout(fig: go.Figure, *, title: str, height: int, big: bool) -> go.Figure:
     size = 18 if big else 14
     fig.update_layout(
-        title={"text": title, "font": {"size": size + 4, "color": INK}, "x": 0, "xanchor": "left"},
+        title={"text": plot_text(title), "font": {"size": size + 4, "color": INK}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": size, "color": INK},
         height=height,
         margin={"l": 70, "r": 30, "t": 70, "b": 50},
@@ -57,7 +62,7 @@ def children_bar(children: pd.DataFrame, lang: str, *, big: bool = False) -> go.
     fig = go.Figure(
         go.Bar(
             x=totals,
-            y=rows["label"],
+            y=[plot_text(label) for label in rows["label"]],
             orientation="h",
             marker={"color": [STATUS_COLOURS[s] for s in rows["status"]], "line": {"color": INK, "width": 0.5}},
             text=labels,
@@ -206,7 +211,10 @@ def completion_bars(
         f"{_fmt(v, 1)}%  {STATUS_SYMBOLS[s]}" if not pd.isna(v) else f"{STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
         for v, s in zip(values, r["status"], strict=True)
     ]
-    ticks = [f"<b>▶ {lbl}</b>" if u == highlight else lbl for u, lbl in zip(r["unit_id"], r["label"], strict=True)]
+    ticks = [
+        f"<b>▶ {plot_text(lbl)}</b>" if u == highlight else plot_text(lbl)
+        for u, lbl in zip(r["unit_id"], r["label"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=values.fillna(0),

@@ -13,6 +13,7 @@ from kpi_ui import data, figures
 from kpi_ui import state as vs
 from kpi_ui.design import failing, flagged
 from kpi_ui.scorecard_view import name_of
+from kpi_ui.text import html_text, plain
 from kpi_ui.theme import badge, measure, number, percent
 
 SCORECARD_PAGE = "pages/1_scorecard.py"
@@ -39,19 +40,19 @@ def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
     lang = view.lang
     st.page_link(
         SCORECARD_PAGE,
-        label=t("kd.back", lang, unit=org.name(view.unit, lang)),
+        label=t("kd.back", lang, unit=plain(org.name(view.unit, lang))),
         icon=":material/arrow_back:",
         query_params=view.params(kpi=None),
     )
     failing_ids = failing()
-    st.title(f"{flagged(name_of(row, lang), row['kpi_id'], failing_ids)} · {org.name(view.unit, lang)}")
+    st.title(f"{flagged(plain(name_of(row, lang)), row['kpi_id'], failing_ids)} · {plain(org.name(view.unit, lang))}")
     if row["kpi_id"] in failing_ids:
-        st.warning(t("design.validity_failed", lang, kpi_id=name_of(row, lang)), icon=":material/warning:")
+        st.warning(t("design.validity_failed", lang, kpi_id=plain(name_of(row, lang))), icon=":material/warning:")
     st.caption(f"{t(f'perspective.{row.perspective}', lang)} · {view.period} · {t(f'view.{view.view}', lang)}")
-    unit = measure(row["unit"], lang)
+    unit = plain(measure(row["unit"], lang))  # the KPI's unit of measure is data: a metric label is Markdown
     suffix = f" ({unit})" if unit else ""
     cols = st.columns(5)
-    cols[0].markdown(f"{t('col.status', lang)}<br>{badge(row.status, lang)}", unsafe_allow_html=True)
+    cols[0].markdown(f"{html_text(t('col.status', lang))}<br>{badge(row.status, lang)}", unsafe_allow_html=True)
     cols[1].metric(t("col.actual", lang) + suffix, number(row.actual, 2))
     cols[2].metric(t("col.target", lang) + suffix, number(row.target, 2))
     cols[3].metric(t("col.completion", lang), percent(row.completion))
@@ -124,10 +125,10 @@ def dictionary_entry(kpi: pd.Series, lang: str) -> None:
         ("frequency", _word("frequency", kpi.get("frequency"), lang)),
         ("indicator_type", _word("indicator", kpi.get("indicator_type"), lang)),
     ]
-    table = pd.DataFrame(
+    table = pd.DataFrame(  # st.table renders its cells as Markdown: the values are data
         {
             " ": [t(f"kd.field.{f}", lang) for f, _ in fields],
-            "  ": [v if isinstance(v, str) and v else "–" for _, v in fields],
+            "  ": [plain(v) if isinstance(v, str) and v else "–" for _, v in fields],
         }
     )
     st.table(table.set_index(" "))
@@ -167,9 +168,9 @@ def siblings(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
             t(
                 "kd.best_worst",
                 lang,
-                best=best["label"],
+                best=plain(best["label"]),
                 best_value=percent(best["completion"]),
-                worst=worst["label"],
+                worst=plain(worst["label"]),
                 worst_value=percent(worst["completion"]),
             )
         )
@@ -182,7 +183,7 @@ def persons(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
     people = [u for u in org.subtree(view.unit) if org.kind(u) == "person"]
     scored = data.scored_units(people, view.period, view.view) if people else pd.DataFrame(columns=["kpi_id"])
     if not (scored["kpi_id"] == kpi["kpi_id"]).any():
-        st.caption(t("kd.no_persons", lang, unit=org.name(view.unit, lang)))
+        st.caption(t("kd.no_persons", lang, unit=plain(org.name(view.unit, lang))))
         return
     _bars(
         scored, kpi["kpi_id"], org, view, t("kd.persons", lang, kpi=name_of(kpi, lang), unit=org.name(view.unit, lang))

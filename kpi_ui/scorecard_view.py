@@ -15,6 +15,7 @@ from kpi_core.scoring import previous_period
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.design import failing, flagged
+from kpi_ui.text import html_text, plain
 from kpi_ui.theme import badge, measure, number, percent, status_label
 
 DETAIL_PAGE = "pages/2_kpi_detail.py"
@@ -51,13 +52,19 @@ def name_of(row: pd.Series, lang: str) -> str:
 
 def heading(view: vs.ViewState, org: Org) -> None:
     lang = view.lang
-    path = " › ".join(org.name(u, lang) for u in org.path(view.unit))
+    path = " › ".join(plain(org.name(u, lang)) for u in org.path(view.unit))
     left, right = st.columns([6, 1], vertical_alignment="bottom")
     left.caption(path)
     with right.popover(t("ui.share", lang), icon=":material/link:"):
         shell.share_link(view)
     st.title(
-        t("sc.heading", lang, unit=org.name(view.unit, lang), period=view.period, view=t(f"view.{view.view}", lang))
+        t(
+            "sc.heading",
+            lang,
+            unit=plain(org.name(view.unit, lang)),
+            period=view.period,
+            view=t(f"view.{view.view}", lang),
+        )
     )
 
 
@@ -73,9 +80,10 @@ def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_
     cols = st.columns([1.3, 1, 1.6, 1.2] if alert_counts is not None else [1.3, 1, 1.6])
     with cols[0]:
         st.markdown(
-            f'<div class="bsc-sub">{t("sc.total", lang)}</div>'
+            f'<div class="bsc-sub">{html_text(t("sc.total", lang))}</div>'
             f'<div class="bsc-big" data-testid="bsc-total">{number(card.total, 1)}</div>'
-            f"<div>{t('sc.grade', lang)}: <b>{t(f'grade.{card.grade}', lang)}</b> &nbsp; {badge(card.status, lang)}</div>",
+            f"<div>{html_text(t('sc.grade', lang))}: <b>{html_text(t(f'grade.{card.grade}', lang))}</b>"
+            f" &nbsp; {badge(card.status, lang)}</div>",
             unsafe_allow_html=True,
         )
     with cols[1]:
@@ -89,7 +97,7 @@ def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_
         else:
             st.metric(t("sc.vs_previous", lang, period="–"), "–", help=t("sc.no_previous", lang))
     with cols[2]:
-        st.markdown(f'<div class="bsc-sub">{t("sc.kpi_counts", lang)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="bsc-sub">{html_text(t("sc.kpi_counts", lang))}</div>', unsafe_allow_html=True)
         counts = card.status_counts
         shown = [
             s for s in ("green", "amber", "red", "no_data", "no_target") if counts[s] or s in ("green", "amber", "red")
@@ -164,7 +172,7 @@ def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None
                 st.caption(t("sc.no_kpis_in_perspective", lang))
                 continue
             st.markdown(
-                f"#### {t(f'perspective.{p}', lang)} &nbsp; {badge(info['status'], lang)}",
+                f"#### {html_text(t(f'perspective.{p}', lang))} &nbsp; {badge(info['status'], lang)}",
                 unsafe_allow_html=True,
             )
             st.markdown(
@@ -198,7 +206,7 @@ def _kpi_table(
 
 def children_section(card: Scorecard, view: vs.ViewState, org: Org, child_counts: dict | None = None) -> None:
     lang = view.lang
-    unit_name = org.name(view.unit, lang)
+    unit_name = plain(org.name(view.unit, lang))
     if card.children.empty:
         st.info(
             t("sc.person_leaf", lang, unit=unit_name)

@@ -8,18 +8,27 @@ the selected page. Pages then read :func:`kpi_ui.state.current`.
 
 from __future__ import annotations
 
+import logging
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, error_text, t
 from kpi_core.model import VIEWS
 from kpi_core.store import StoreError
 from kpi_ui import data, theme
 from kpi_ui.state import SESSION_KEY, ViewState, resolve
+from kpi_ui.text import plain
+
+log = logging.getLogger(__name__)
+if not logging.getLogger().handlers and not log.handlers:  # Streamlit leaves the root logger bare
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,8 @@ def sync_url(state: ViewState) -> None:
 
 def show_notices(state: ViewState) -> None:
     for notice in state.notices:
-        st.warning(t(notice.key, state.lang, value=notice.value), icon=":material/info:")
+        # the value is whatever the URL held: shown as text, never as Markdown
+        st.warning(t(notice.key, state.lang, value=plain(notice.value)), icon=":material/info:")
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -142,9 +152,10 @@ def _breadcrumb(state: ViewState, org) -> None:
     st.markdown(f"**{t('ui.unit', lang)}**")
     path = org.path(state.unit)
     for depth, unit in enumerate(path):
-        label = ("  " * depth) + ("› " if depth else "") + org.name(unit, lang)
+        name = plain(org.name(unit, lang))
+        label = ("  " * depth) + ("› " if depth else "") + name
         if unit == state.unit:
-            st.markdown(f"{'&nbsp;' * 3 * depth}**{org.name(unit, lang)}**")
+            st.markdown(f"{'&nbsp;' * 3 * depth}**{name}**")
         else:
             st.page_link(
                 PAGES[0].path,
@@ -188,11 +199,37 @@ _running = threading.local()
 
 
 def main() -> None:
-    """What ``app.py`` does: config, navigation, the shared frame, the page."""
+    """What ``app.py`` does: config, navigation, the shared frame, the page.
+
+    An unexpected exception (a bug) never shows its type, text or traceback
+    to the reader: it is logged with its traceback and a reference, and the
+    page says, in the reader's language, that something went wrong.
+    ``st.stop``, ``st.rerun`` and ``st.switch_page`` raise BaseExceptions and
+    pass through.
+    """
+    _running.page = "?"
+    try:
+        _main()
+    except Exception as exc:  # noqa: BLE001 - the reader gets a sentence, the log the traceback
+        show_failure(exc)
+
+
+def show_failure(exc: Exception) -> None:
+    """Log ``exc`` with its traceback; tell the reader briefly, with the reference."""
+    ref = uuid.uuid4().hex[:8]
+    state = st.session_state.get(SESSION_KEY)
+    page = getattr(_running, "page", "?")
+    log.error("unexpected error %s on page %s (view %s)", ref, page, state, exc_info=exc)
+    lang = state.lang if state is not None else ("zh" if st.query_params.get("lang") == "zh" else "en")
+    st.error(t("ui.failed", lang, ref=ref), icon=":material/error:")
+
+
+def _main() -> None:
     try:
         state = resolve_current()
-    except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback
-        st.error(str(exc), icon=":material/lock:")
+    except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback, no server path
+        lang = "zh" if st.query_params.get("lang") == "zh" else "en"
+        st.error(plain(error_text(exc, lang)), icon=":material/lock:")
         st.stop()
     st.set_page_config(
         page_title=t("app.title", state.lang),
@@ -206,6 +243,7 @@ def main() -> None:
         if (ROOT / p.path).exists()
     ]
     selected = st.navigation(pages)
+    _running.page = getattr(selected, "url_path", "") or "scorecard"
     start()
     _running.inside = True
     try:

@@ -12,6 +12,7 @@ import math
 import streamlit as st
 
 from kpi_core.i18n import has, t
+from kpi_ui.text import html_text
 
 STATUS_COLOURS = {
     "green": "#009E73",
@@ -33,7 +34,7 @@ def status_label(status: str, lang: str) -> str:
 def badge(status: str, lang: str) -> str:
     """An HTML pill with colour, symbol and word."""
     colour = STATUS_COLOURS.get(status, MUTED)
-    return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{status_label(status, lang)}</span>'
+    return f'<span class="bsc-badge" style="border-color:{colour};color:{colour}">{html_text(status_label(status, lang))}</span>'
 
 
 def measure(unit: object, lang: str) -> str:

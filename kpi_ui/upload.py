@@ -4,19 +4,23 @@ kpi_core.upload_preview and the store; this module only draws and clicks."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from kpi_core import ingest
-from kpi_core.i18n import reason, t
+from kpi_core.i18n import error_text, reason, t
 from kpi_core.store import Store, StoreError
 from kpi_core.upload_preview import Preview
 from kpi_ui import data
+from kpi_ui.text import plain
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 DONE_KEY = "upload_done"
+FAILED_KEY = "upload_failed"
 NONCE_KEY = "upload_nonce"
 
 
@@ -62,7 +66,7 @@ def show_problems(validated: ingest.Validated, lang: str) -> bool:
     """Draw the problems; True when the file may be stored (no errors, and
     any warnings acknowledged)."""
     if validated.source:
-        st.caption(t("upload.read_as", lang, source=validated.source))
+        st.caption(t("upload.read_as", lang, source=plain(validated.source)))
     if not validated.problems:
         st.success(t("upload.no_problems", lang), icon=":material/check_circle:")
         return True
@@ -126,13 +130,15 @@ def commit_button(store: Store, validated: ingest.Validated, preview: Preview, u
     try:
         result = ingest.commit(store, validated, uploaded_by=uploaded_by)
     except Exception as exc:  # noqa: BLE001 - the transaction was rolled back; say so instead of a traceback
-        st.error(t("upload.failed", lang, error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+        if not isinstance(exc, StoreError):
+            log.exception("upload of %s failed", validated.file_name)
+        st.error(plain(error_text(exc, lang)), icon=":material/error:")  # its values may be ids or names
         return
     data.clear_caches()
     st.session_state[DONE_KEY] = t(
         "upload.done",
         lang,
-        file=validated.file_name,
+        file=plain(validated.file_name),
         batch=result.batch_id,
         added=result.rows_added,
         changed=result.rows_changed,
@@ -147,6 +153,9 @@ def show_done() -> None:
     message = st.session_state.pop(DONE_KEY, None)
     if message:
         st.success(message, icon=":material/task_alt:")
+    failed = st.session_state.pop(FAILED_KEY, None)
+    if failed:
+        st.error(failed, icon=":material/error:")
 
 
 def history(store: Store, lang: str) -> None:
@@ -186,26 +195,43 @@ def history(store: Store, lang: str) -> None:
 
 
 def _rollback(store: Store, batches: pd.DataFrame, lang: str) -> None:
-    open_batches = batches[batches["rolled_back_by"].isna() & batches["rollback_of"].isna()]
+    # Batches already rolled back stay in the list, marked: when another session
+    # undoes the batch this person picked, the pick must not fall silently on
+    # another batch; the store refuses it instead and says who undid it.
+    uploads = batches[batches["rollback_of"].isna()]
+    open_batches = uploads[uploads["rolled_back_by"].isna()]
     if open_batches.empty:
         return
-    with st.expander(t("upload.rollback", lang)):
+    # keyed: stays open while the messages above it come and go between reruns
+    with st.expander(t("upload.rollback", lang), key="upload_rollback_open"):
         labels = {
             int(r.batch_id): f"{r.batch_id} · {r.kind} · {r.file_name} · {r.uploaded_at:%Y-%m-%d %H:%M}"
-            for r in open_batches.itertuples()
+            + ("" if pd.isna(r.rolled_back_by) else " · " + t("upload.already_undone", lang, by=int(r.rolled_back_by)))
+            for r in uploads.itertuples()
         }
+        options = list(labels)
         batch_id = st.selectbox(
-            t("upload.rollback_pick", lang), list(labels), format_func=labels.get, key="upload_rollback_pick"
+            t("upload.rollback_pick", lang),
+            options,
+            index=options.index(int(open_batches["batch_id"].iloc[0])),
+            format_func=labels.get,
+            key="upload_rollback_pick",
         )
         sure = st.checkbox(t("upload.rollback_confirm", lang), key="upload_rollback_sure")
         if st.button(t("upload.rollback_button", lang), disabled=not sure, key="upload_rollback_go"):
             by = st.session_state.get("upload_by", "")
             try:
                 result = store.rollback_batch(int(batch_id), uploaded_by=by)
-            except StoreError as exc:
-                st.error(str(exc), icon=":material/error:")
-                return
+            except Exception as exc:  # noqa: BLE001 - rolled back; say why in the reader's language, no traceback
+                if not isinstance(exc, StoreError):
+                    log.exception("rollback of batch %s failed", batch_id)
+                # redraw the history as it now is (another session may have changed it), then say why
+                data.clear_caches()
+                st.session_state[FAILED_KEY] = plain(error_text(exc, lang))  # its values may be ids or names
+                st.rerun()
             data.clear_caches()
             note = store.upload_history().set_index("batch_id").at[result.batch_id, "note"]
-            st.session_state[DONE_KEY] = t("upload.rolled_back", lang, batch=batch_id, new=result.batch_id, note=note)
+            st.session_state[DONE_KEY] = t(
+                "upload.rolled_back", lang, batch=batch_id, new=result.batch_id, note=plain(note)
+            )
             st.rerun()

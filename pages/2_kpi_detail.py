@@ -6,6 +6,7 @@ import streamlit as st
 from kpi_core.i18n import t
 from kpi_ui import data, kpi_detail_view, shell
 from kpi_ui import state as vs
+from kpi_ui.text import plain
 
 shell.ensure_navigation()
 
@@ -14,7 +15,7 @@ org = data.org()
 card = data.card(view.unit, view.period, view.view)
 kpi_id = kpi_detail_view.pick_kpi(view, card.kpis)
 if kpi_id is None:
-    st.info(t("sc.no_assignments", view.lang, unit=org.name(view.unit, view.lang), year=view.period[:4]))
+    st.info(t("sc.no_assignments", view.lang, unit=plain(org.name(view.unit, view.lang)), year=view.period[:4]))
     st.stop()
 
 row = card.kpis.set_index("kpi_id", drop=False).loc[kpi_id]

@@ -10,6 +10,7 @@ from kpi_core.model import PERSPECTIVES
 from kpi_ui import alerts as ui
 from kpi_ui import data, shell
 from kpi_ui import state as vs
+from kpi_ui.text import plain
 
 shell.ensure_navigation()
 
@@ -17,7 +18,7 @@ view = vs.current()
 lang = view.lang
 org = data.org()
 names = ui.names()
-unit_name = org.name(view.unit, lang)
+unit_name = plain(org.name(view.unit, lang))  # shown in Markdown below
 
 st.title(t("alert.title", lang, unit=unit_name, period=view.period))
 st.caption(t("alert.scope", lang, unit=unit_name, period=view.period))

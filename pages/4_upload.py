@@ -9,6 +9,7 @@ from kpi_core.model import FILE_SPECS
 from kpi_core.upload_preview import preview
 from kpi_ui import data, shell, upload
 from kpi_ui.state import current
+from kpi_ui.text import plain
 
 shell.ensure_navigation()
 
@@ -22,24 +23,38 @@ upload.show_done()
 
 left, right = st.columns([2, 1])
 kind = left.selectbox(
-    t("upload.kind", lang), list(FILE_SPECS), index=list(FILE_SPECS).index("actuals"),
-    format_func=lambda k: t(f"filekind.{k}", lang), key="upload_kind",
+    t("upload.kind", lang),
+    list(FILE_SPECS),
+    index=list(FILE_SPECS).index("actuals"),
+    format_func=lambda k: t(f"filekind.{k}", lang),
+    key="upload_kind",
 )
 right.download_button(
     t("upload.template", lang, kind=t(f"filekind.{kind}", lang)),
-    upload.template(kind), file_name=f"{kind}.csv", mime="text/csv", key="upload_template",
+    upload.template(kind),
+    file_name=f"{kind}.csv",
+    mime="text/csv",
+    key="upload_template",
 )
 uploaded_by = st.text_input(t("upload.by", lang), key="upload_by", max_chars=ingest.MAX_ID_LENGTH)
 st.caption(t("upload.rules", lang))
 file = st.file_uploader(
-    t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"), type=["csv", "txt", "tsv", "xlsx"],
+    t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"),
+    type=["csv", "txt", "tsv", "xlsx"],
     key=f"upload_file_{kind}_{st.session_state.get(upload.NONCE_KEY, 0)}",
 )
 
 if file is not None:
     if file.size > limit:  # before reading the bytes into a parser
-        st.error(t("upload.too_big", lang, file=file.name, size=f"{file.size / 1024 / 1024:.1f}",
-                   mb=f"{limit / 1024 / 1024:g}"))
+        st.error(
+            t(
+                "upload.too_big",
+                lang,
+                file=plain(file.name),
+                size=f"{file.size / 1024 / 1024:.1f}",
+                mb=f"{limit / 1024 / 1024:g}",
+            )
+        )
     else:
         validated = ingest.read(kind, file.getvalue(), file.name, store, max_bytes=limit)
         may_store = upload.show_problems(validated, lang)

@@ -11,6 +11,7 @@ from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, PERSPECTIVES
 from kpi_ui import data, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
+from kpi_ui.text import plain
 
 NEW = "__new__"
 TEXT_FIELDS = ("name", "name_zh", "unit", "definition", "definition_zh", "caliber", "data_source", "owner", "frequency")
@@ -74,7 +75,7 @@ with tab_details:
         st.info(t("dict.new_help", lang))
     else:
         if chosen in failing:
-            st.error(t("design.validity_failed", lang, kpi_id=names.get(chosen, chosen)), icon=":material/flag:")
+            st.error(t("design.validity_failed", lang, kpi_id=plain(names.get(chosen, chosen))), icon=":material/flag:")
         fields = [c for c in FILE_SPECS["kpis"].columns]
         values = []
         for c in fields:
@@ -155,7 +156,7 @@ with tab_edit:
     if not edited["kpi_id"]:
         st.info(t("dict.need_id", lang))
     elif current is None and edited["kpi_id"] in set(kpis["kpi_id"]):
-        st.error(t("dict.id_taken", lang, kpi_id=edited["kpi_id"]))
+        st.error(t("dict.id_taken", lang, kpi_id=plain(edited["kpi_id"])))
     elif not validated.ok:
         ui.show_problems(validated.errors, lang, rows=False)
     else:

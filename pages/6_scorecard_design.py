@@ -12,6 +12,7 @@ from kpi_core.model import ROLES
 from kpi_ui import data, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
+from kpi_ui.text import plain
 
 shell.ensure_navigation()
 
@@ -26,7 +27,7 @@ unit = view.unit
 level = org.kind(unit)
 
 st.title(t("page.design", lang))
-st.caption(t("design.subtitle", lang, unit=org.name(unit, lang), kind=t(f"kind.{level}", lang)))
+st.caption(t("design.subtitle", lang, unit=plain(org.name(unit, lang)), kind=t(f"kind.{level}", lang)))
 message = st.session_state.pop("design_saved", None)
 if message:
     st.success(message, icon=":material/check_circle:")
@@ -68,7 +69,7 @@ edited = edited.dropna(subset=["kpi_id"]).reset_index(drop=True)
 st.caption(
     t("design.named", lang)
     + " "
-    + " · ".join(ui.flagged(f"{k} = {names.get(k, k)}", k, failing) for k in edited["kpi_id"])
+    + " · ".join(ui.flagged(f"{plain(k)} = {plain(names.get(k, k))}", k, failing) for k in edited["kpi_id"])
 )
 st.metric(t("design.weight_sum", lang), f"{pd.to_numeric(edited['weight'], errors='coerce').sum():.1f}%")
 
@@ -124,7 +125,7 @@ else:
         for n, k in enumerate(ids):
             with cols[n % len(cols)]:
                 typed[k] = st.number_input(
-                    names.get(k, k),
+                    plain(names.get(k, k)),
                     min_value=0.0,
                     max_value=100.0,
                     value=float(current_weights.get(k) or 0.0),

@@ -59,9 +59,9 @@ def free_port() -> int:
 
 
 class LiveApp:
-    """A running `streamlit run app.py` on a database of its own."""
+    """A running `streamlit run app.py` (or another ``script``) on a database of its own."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, script: Path | None = None) -> None:
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -72,7 +72,7 @@ class LiveApp:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(script or ROOT / "app.py"),
                 "--server.headless",
                 "true",
                 "--server.port",

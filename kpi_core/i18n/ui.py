@@ -30,6 +30,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.view": ("Unknown view “{value}”; showing the month.", "未知视图“{value}”;已改为当月。"),
     "notice.kpi": ("KPI “{value}” does not exist; pick one below.", "指标“{value}”不存在;请在下方选择。"),
     "notice.lang": ("Unknown language “{value}”; showing English.", "未知语言“{value}”;已改为英文。"),
+    "ui.failed": (
+        "Something went wrong; the error was logged (reference {ref}). Reload the page.",
+        "出错了;错误已记录(编号 {ref})。请刷新页面。",
+    ),
     "ui.no_data_yet": (
         "No data yet: upload units, KPIs, assignments, targets and actuals.",
         "尚无数据:请上传组织、指标、分配、目标与实际值。",

@@ -45,10 +45,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Stored {file} as batch {batch}: {added} new, {changed} changed, {unchanged} unchanged.",
         "已写入 {file}(批次 {batch}):新增 {added},变更 {changed},未变 {unchanged}。",
     ),
-    "upload.failed": (
-        "Storing failed and nothing was changed: {error}",
-        "写入失败,数据未作任何改动:{error}",
-    ),
     "upload.history": ("Upload history", "上传历史"),
     "upload.rollback": ("Roll back a batch", "回滚批次"),
     "upload.rollback_pick": ("Batch to roll back", "要回滚的批次"),
@@ -57,6 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "撤销该批次:删除其新增的行并恢复其替换的数值",
     ),
     "upload.rollback_button": ("Roll back", "回滚"),
+    "upload.already_undone": ("rolled back by batch {by}", "已由批次 {by} 回滚"),
     "upload.rolled_back": (
         "Batch {batch} was rolled back by batch {new}: {note}.",
         "批次 {batch} 已由批次 {new} 回滚:{note}。",
