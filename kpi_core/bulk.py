@@ -123,19 +123,22 @@ class _Running:
         self.reset()
 
     def reset(self) -> None:
-        zeros = [np.zeros(self.n) for _ in range(6)]
-        self.tp, self.tp_c, self.ap, self.ap_c, self.ta, self.ta_c = zeros
+        zeros = [np.zeros(self.n) for _ in range(8)]
+        self.tp, self.tp_c, self.ap, self.ap_c, self.ta, self.ta_c, self.aa, self.aa_c = zeros
         self.paired = np.zeros(self.n)
         self.targets = np.zeros(self.n)
+        self.actuals = np.zeros(self.n)
 
     def add(self, target: np.ndarray, actual: np.ndarray) -> None:
-        has_t = ~np.isnan(target)
-        paired = has_t & ~np.isnan(actual)
+        has_t, has_a = ~np.isnan(target), ~np.isnan(actual)
+        paired = has_t & has_a
         _kahan_add(self.tp, self.tp_c, target, paired)
         _kahan_add(self.ap, self.ap_c, actual, paired)
         _kahan_add(self.ta, self.ta_c, target, has_t)
+        _kahan_add(self.aa, self.aa_c, actual, has_a)
         self.paired += paired
         self.targets += has_t
+        self.actuals += has_a
 
 
 def _figures(t: np.ndarray, a: np.ndarray, acc: np.ndarray, starts: set[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -144,8 +147,8 @@ def _figures(t: np.ndarray, a: np.ndarray, acc: np.ndarray, starts: set[int]) ->
     months in ``starts`` (0-based). ``t``, ``a``: rows x 12 months."""
     is_sum, is_avg = acc == "sum", acc == "avg"
     if starts == set(range(t.shape[1])):
-        # one month: sum and average of a single value are that value
-        return t, np.where((is_sum | is_avg)[:, None] & np.isnan(t), np.nan, a)
+        # one month: sum and average of a single value are that value (shown even without a target)
+        return t, a
     run = _Running(len(t))
     target, actual = np.full_like(t, np.nan), np.full_like(a, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -157,8 +160,12 @@ def _figures(t: np.ndarray, a: np.ndarray, acc: np.ndarray, starts: set[int]) ->
             fallback = np.where(run.targets > 0, np.where(is_sum, run.ta, run.ta / run.targets), np.nan)
             paired_t = np.where(is_sum, run.tp, run.tp / run.paired)
             paired_a = np.where(is_sum, run.ap, run.ap / run.paired)
+            # no target in the window yet: nothing is scored, but what was uploaded is shown
+            shown = np.where(
+                (run.targets == 0) & (run.actuals > 0), np.where(is_sum, run.aa, run.aa / run.actuals), np.nan
+            )
             target[:, m] = np.where(is_sum | is_avg, np.where(some, paired_t, fallback), t[:, m])
-            actual[:, m] = np.where(is_sum | is_avg, np.where(some, paired_a, np.nan), a[:, m])
+            actual[:, m] = np.where(is_sum | is_avg, np.where(some, paired_a, shown), a[:, m])
     return target, actual
 
 

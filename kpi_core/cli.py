@@ -180,7 +180,7 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
     if unit is None or unit not in org:
         print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    period = args.period or store.latest_period()
+    period = args.period or store.latest_scored_period()
     if period is None:
         print(t("cli.no_data", lang), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -11,7 +11,8 @@ smart warehouse equipment (AGV carts, automated shelving). The unit tree:
 
 22 KPIs over the four perspectives, assigned for 2024, 2025 and 2026 (2026
 re-weights the company and the sales reps); monthly targets and actuals for
-the 24 months 2024-11 .. 2026-10. Targets grow year over year and follow a
+the 24 months 2024-11 .. 2026-10, and the rest of 2026's targets (November
+and December: set at the start of the year, nothing reported yet). Targets grow year over year and follow a
 mild seasonality (the Chinese New Year dip in February); actuals follow the
 targets with steady noise, so a healthy unit sits at 98-109% completion:
 green, sometimes amber, never red. Revenue adds up: a region's target and
@@ -68,6 +69,10 @@ from kpi_core.model import FILE_SPECS
 DEMO_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "demo"
 SEED: int = 20241101
 PERIODS: tuple[str, ...] = tuple(f"{2024 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}" for i in range(24))
+#: Months after the last upload whose targets are already set: a company sets
+#: the whole year's targets at its start, so the demo carries 2026's through
+#: December (and no actuals for them).
+TARGET_ONLY_PERIODS: tuple[str, ...] = ("2026-11", "2026-12")
 YEARS: tuple[int, ...] = (2024, 2025, 2026)
 
 #: Monthly revenue pattern (mean 1): the Chinese New Year dip in February,
@@ -612,7 +617,7 @@ def _actual(target: float, comp: float, kpi: _Kpi) -> float:
     return _round(target * ratio, kpi.gen.decimals)
 
 
-Series = dict[str, tuple[float, float]]
+Series = dict[str, tuple[float, float | None]]
 """period -> (target, actual) of one unit and KPI."""
 
 
@@ -624,6 +629,10 @@ def _leaf_series(rng: np.random.Generator, unit: _Unit, kpi: _Kpi, periods: list
     for period, comp in zip(periods, comps, strict=True):
         target = _round(base[int(period[:4])] * _season(kpi, period), kpi.gen.decimals)
         out[period] = (target, _actual(target, comp, kpi))
+    # the rest of the year's targets: no random draw, so every earlier figure stays as it was
+    for period in TARGET_ONLY_PERIODS:
+        if period[:4] in {p[:4] for p in periods}:
+            out[period] = (_round(base[int(period[:4])] * _season(kpi, period), kpi.gen.decimals), None)
     return out
 
 
@@ -631,7 +640,10 @@ def _summed_series(children: list[Series], decimals: int) -> Series:
     """A parent's series of a summed KPI: its children's targets and actuals added up."""
     periods = children[0].keys()
     return {
-        p: (_round(sum(c[p][0] for c in children), decimals), _round(sum(c[p][1] for c in children), decimals))
+        p: (
+            _round(sum(c[p][0] for c in children), decimals),
+            None if p in TARGET_ONLY_PERIODS else _round(sum(c[p][1] for c in children), decimals),
+        )
         for p in periods
     }
 
@@ -672,13 +684,13 @@ def _figures_frames(series: SeriesMap, units: list[_Unit]) -> tuple[pd.DataFrame
     order = {u.unit_id: i for i, u in enumerate(units)}
     keys = sorted(series, key=lambda k: order[k[0]])
     targets, actuals = [], []
-    for period in PERIODS:
+    for period in PERIODS + TARGET_ONLY_PERIODS:
         for unit_id, kpi_id in keys:
             if period not in series[(unit_id, kpi_id)]:
                 continue
             target, actual = series[(unit_id, kpi_id)][period]
             targets.append({"unit_id": unit_id, "kpi_id": kpi_id, "period": period, "target": target})
-            if (unit_id, period) != MISSING_UPLOAD:
+            if actual is not None and (unit_id, period) != MISSING_UPLOAD:
                 actuals.append({"unit_id": unit_id, "kpi_id": kpi_id, "period": period, "actual": actual})
     return (
         pd.DataFrame(targets, columns=list(FILE_SPECS["targets"].columns)),

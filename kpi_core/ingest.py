@@ -1630,6 +1630,30 @@ def _outliers(ctx: _Context) -> list[Problem]:
     return ctx.problems_at(hits, column, reasons, severity="warning")
 
 
+def _unscorable(ctx: _Context) -> list[Problem]:
+    """Warning, once per month: actuals for which no target is stored cannot be
+    scored (next month's figures loaded before its targets, say). Named at the
+    first such row; the analyst may go on, and the actuals are kept."""
+    if ctx.store is None or ctx.frame.empty:
+        return []
+    f = ctx.frame
+    usable = f["period"].map(lambda p: isinstance(p, str) and valid_period(p)) & f["unit_id"].notna()
+    usable &= f["kpi_id"].notna()
+    keys = f.loc[usable, ["unit_id", "kpi_id", "period"]]
+    if keys.empty:
+        return []
+    missing = keys[ctx.store.without_target(keys).to_numpy()]
+    problems = []
+    for period, rows in missing.groupby("period", sort=True):
+        first = f.index.get_loc(rows.index[0])
+        reason = (
+            f"no targets are stored for {period}: {len(rows)} actuals of this file cannot be scored "
+            "until the targets are loaded"
+        )
+        problems += ctx.problems_at(np.array([first]), "period", [reason], severity="warning")
+    return problems
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -1648,7 +1672,7 @@ _CHECKS: dict[str, list[Check]] = {
         _weight_sums,
     ],
     "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
-    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
+    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers, _unscorable],
 }
 
 

@@ -422,6 +422,8 @@ def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.D
             "a_avg": g["ap"].mean(),
             "t_all": g["target"].sum(min_count=1),
             "t_all_avg": g["target"].mean(),
+            "a_all": g["actual"].sum(min_count=1),
+            "a_all_avg": g["actual"].mean(),
         }
     )
     last = m[m["period"] == end].set_index(keys)[["target", "actual"]]
@@ -431,9 +433,12 @@ def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.D
     target = np.where(is_sum, out["t_sum"], np.where(is_avg, out["t_avg"], last["target"]))
     fallback = np.where(is_sum, out["t_all"], np.where(is_avg, out["t_all_avg"], last["target"]))
     actual = np.where(is_sum, out["a_sum"], np.where(is_avg, out["a_avg"], last["actual"]))
+    # no target in the whole window: nothing can be scored, but what was uploaded is shown
+    unscorable = out["t_all"].isna()
+    shown = np.where(is_sum, out["a_all"], np.where(is_avg, out["a_all_avg"], last["actual"]))
     out = out.assign(
         target=np.where(none_paired, fallback, target),
-        actual=actual,
+        actual=np.where(none_paired & unscorable, shown, actual),
         months=np.where(out["acc"] == "last", last["actual"].notna() & last["target"].notna(), out["months"]),
     )
     return out.reset_index()[[*keys, "target", "actual", "months"]]

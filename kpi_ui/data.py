@@ -90,6 +90,16 @@ def periods() -> list[str]:
     return _periods(db_path())
 
 
+@st.cache_data(show_spinner=False)
+def _latest_scored(path: str) -> str | None:
+    return _open(path).latest_scored_period()
+
+
+def latest_scored_period() -> str | None:
+    """The month a scorecard opens on: the latest with both actuals and targets."""
+    return _latest_scored(db_path())
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
     return scorecard.build(_open(path), unit_id, period, view, _org(path))

@@ -58,6 +58,7 @@ def resolve_current() -> ViewState:
         periods=data.periods(),
         kpi_ids=set(data.kpis().index),
         previous=st.session_state.get(SESSION_KEY),
+        default_period=data.latest_scored_period(),
     )
     st.session_state[SESSION_KEY] = state
     return state

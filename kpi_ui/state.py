@@ -65,20 +65,22 @@ def resolve(
     periods: list[str],
     kpi_ids: set[str],
     previous: ViewState | None = None,
+    default_period: str | None = None,
 ) -> ViewState:
     """A valid view state from URL parameters.
 
     A URL with none of the parameters (a page picked in the navigation)
     takes ``previous``, the state this browser session last showed, so
     switching pages keeps the unit and period. Otherwise missing parameters
-    take the defaults: the company, the latest month with data, the month view,
-    English. Unknown or stale values fall back the same way and leave a
+    take the defaults: the company, ``default_period`` (the latest month that
+    can be scored: with actuals and targets) or else the latest month with
+    actuals, the month view, English. Unknown or stale values fall back the same way and leave a
     :class:`Notice`.
     """
     if previous is not None and not any(params.get(name) for name in PARAMS):
         params = previous.params()
     notices: list[Notice] = []
-    latest = periods[-1] if periods else ""
+    latest = default_period if default_period in periods else (periods[-1] if periods else "")
 
     def pick(name: str, valid: object, default: str | None) -> str | None:
         value = params.get(name)
@@ -129,4 +131,3 @@ def go(**changes: object) -> None:
         st.query_params.from_dict(params)
     st.session_state[SESSION_KEY] = replace(state, **changes, notices=())
     st.rerun()
-

@@ -30,7 +30,8 @@ def frames() -> dict[str, pd.DataFrame]:
 def figures(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Targets with actuals, KPI rules, completion and status per month."""
     kpis = frames["kpis"]
-    m = frames["targets"].merge(frames["actuals"], on=KEY, how="left").merge(kpis, on="kpi_id")
+    reported = frames["targets"][frames["targets"]["period"].isin(demo.PERIODS)]
+    m = reported.merge(frames["actuals"], on=KEY, how="left").merge(kpis, on="kpi_id")
     ratio = m["actual"] / m["target"]
     m["completion"] = np.where(m["direction"] == "lower", 2 - ratio, ratio)
     m["year"] = m["period"].str[:4].astype(int)
@@ -136,6 +137,21 @@ def test_periods_are_the_24_fixed_months(figures: pd.DataFrame) -> None:
     assert (demo.PERIODS[0], demo.PERIODS[-1]) == ("2024-11", "2026-10")
     assert list(demo.PERIODS) == sorted(set(demo.PERIODS))
     assert sorted(figures["period"].unique()) == list(demo.PERIODS)
+
+
+def test_the_rest_of_the_year_has_targets_and_no_actuals(frames: dict[str, pd.DataFrame]) -> None:
+    # a company sets the year's targets at its start: November and December 2026 are set, not reported
+    targets, actuals = frames["targets"], frames["actuals"]
+    assigned_2026 = frames["assignments"].query("year == 2026")[["unit_id", "kpi_id"]]
+    for period in ("2026-11", "2026-12"):
+        got = targets[targets["period"] == period][["unit_id", "kpi_id"]]
+        assert len(got) == len(assigned_2026) == 297
+        assert set(map(tuple, got.values)) == set(map(tuple, assigned_2026.values))
+    assert actuals["period"].max() == "2026-10"
+    # December's company revenue target is the sum of Sales' (the tree still adds up)
+    dec = targets[(targets["period"] == "2026-12") & (targets["kpi_id"] == "REV")].set_index("unit_id")["target"]
+    assert dec["HQ"] == pytest.approx(dec["SALES"])
+    assert dec["SALES"] == pytest.approx(dec[["SALES_E", "SALES_N", "SALES_S"]].sum())
 
 
 # --------------------------------------------------------------------------- tree
@@ -252,7 +268,7 @@ def test_every_assigned_month_has_one_target(frames: dict[str, pd.DataFrame]) ->
     expected = {
         (r.unit_id, r.kpi_id, p)
         for r in frames["assignments"].itertuples()
-        for p in demo.PERIODS
+        for p in demo.PERIODS + demo.TARGET_ONLY_PERIODS
         if int(p[:4]) == r.year
     }
     targets = frames["targets"]
@@ -263,6 +279,7 @@ def test_every_assigned_month_has_one_target(frames: dict[str, pd.DataFrame]) ->
 
 def test_actuals_are_complete_but_for_the_missed_upload(frames: dict[str, pd.DataFrame]) -> None:
     t, a = frames["targets"], frames["actuals"]
+    t = t[t["period"].isin(demo.PERIODS)]  # November and December are not due yet
     missing = t.merge(a, on=KEY, how="left")
     missing = missing[missing["actual"].isna()]
     assert set(zip(missing["unit_id"], missing["period"], strict=True)) == {("P_SALES_N_03", "2026-10")}

@@ -33,6 +33,8 @@ class Case:
     completion: float
     score: float
     status: str
+    actual: float | None = None
+    """The actual shown, when the case is about it."""
 
 
 CASES = [
@@ -216,6 +218,27 @@ CASES += [
     Case("quarter before the gap closes", {}, GAP, "2026-02", "quarter", 1.0, 1.0, "green"),
 ]
 
+# -- actuals uploaded before any target: nothing is scored, the figures are shown
+EARLY = (("2026-04", None, 120), ("2026-05", None, 130))
+CASES += [
+    Case("actual without target", {}, EARLY, "2026-04", "month", NAN, NAN, "no_target", actual=120),
+    Case("sum without targets", {}, EARLY, "2026-05", "ytd", NAN, NAN, "no_target", actual=250),
+    Case(
+        "avg without targets", {"accumulation": "avg"}, EARLY, "2026-05", "quarter", NAN, NAN, "no_target", actual=125
+    ),
+    # a target in the window: only paired months count, and there are none
+    Case(
+        "target but no pair",
+        {},
+        (("2026-04", 100, None), ("2026-05", None, 130)),
+        "2026-05",
+        "quarter",
+        NAN,
+        NAN,
+        "no_data",
+    ),
+]
+
 KPI_COLUMNS = (
     "kpi_id,name,name_zh,perspective,direction,unit,accumulation,definition,floor,cap,tiers,"
     "band_low,band_high,band_penalty,green_at,amber_at,blend"
@@ -267,6 +290,8 @@ def _check(row, case: Case) -> None:
         else:
             assert got == pytest.approx(expected, abs=1e-9), (case.name, column)
     assert row["status"] == case.status, case.name
+    if case.actual is not None:
+        assert float(row["actual"]) == pytest.approx(case.actual), case.name
     expected_points = 0.0 if math.isnan(case.score) else 100 * case.score
     assert float(row["points"]) == pytest.approx(expected_points, abs=1e-7) or math.isnan(case.score)
 

@@ -27,8 +27,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.help.period": ("month, YYYY-MM", "月份,格式 YYYY-MM"),
     "cli.help.period_latest": (
-        "month, YYYY-MM (default: the latest month with actuals)",
-        "月份,格式 YYYY-MM(默认:有实际值的最近月份)",
+        "month, YYYY-MM (default: the latest month with actuals and targets)",
+        "月份,格式 YYYY-MM(默认:同时有实际值和目标值的最近月份)",
     ),
     "cli.help.view": ("month, quarter to date or year to date", "当月、季度累计或年度累计"),
     "cli.help.format": ("output format", "输出格式"),

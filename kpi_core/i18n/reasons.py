@@ -197,4 +197,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "this puts {unit} {depth} levels below the company; at most {limit} levels are allowed",
         "这会使 {unit} 位于公司之下第 {depth} 级;最多允许 {limit} 级",
     ),
+    "reason.no_targets": (
+        "no targets are stored for {period}: {n} actuals of this file cannot be scored until the targets are loaded",
+        "{period} 尚未存储目标值:本文件中 {n} 条实际值在载入目标值之前无法评分",
+    ),
 }

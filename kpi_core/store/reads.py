@@ -52,13 +52,30 @@ class ReadQueries:
     def periods(self) -> list[str]:
         """Months ("YYYY-MM") that have at least one actual, oldest first."""
         # distinct dates first, then format the few left (formatting 4M rows is slow)
-        rows = self.cursor().execute(
-            "SELECT strftime(period, '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) ORDER BY 1"
-        ).fetchall()
+        rows = (
+            self.cursor()
+            .execute("SELECT strftime(period, '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) ORDER BY 1")
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def latest_period(self) -> str | None:
         row = self.cursor().execute("SELECT strftime(max(period), '%Y-%m') FROM actuals").fetchone()
+        return row[0]
+
+    def latest_scored_period(self) -> str | None:
+        """The latest month that has both actuals and targets: the one a
+        scorecard opens on. A month whose actuals came in before its targets
+        is listed (its actuals can be looked at) but not opened by default:
+        nothing in it could be scored."""
+        row = (
+            self.cursor()
+            .execute(
+                """SELECT strftime(max(a.period), '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) a
+                   WHERE a.period IN (SELECT DISTINCT period FROM targets)"""
+            )
+            .fetchone()
+        )
         return row[0]
 
     def monthly_values(self, unit_ids: list[str] | None, start: str, end: str) -> pd.DataFrame:

@@ -63,6 +63,28 @@ class UploadQueries:
         missing[found["pos"].to_numpy("int64")] = False
         return pd.Series(missing, index=keys.index)
 
+    def without_target(self, keys: pd.DataFrame) -> pd.Series:
+        """For rows of ``keys`` (unit_id, kpi_id, period "YYYY-MM"): True where
+        no target is stored for that unit, KPI and month; indexed like ``keys``."""
+        rows = pd.DataFrame(
+            {
+                "pos": np.arange(len(keys), dtype="int64"),
+                "unit_id": keys["unit_id"].to_numpy(object),
+                "kpi_id": keys["kpi_id"].to_numpy(object),
+                "period": [month_date(p) for p in keys["period"]],
+            }
+        )
+        found = _query_with(
+            self.cursor(),
+            "target_keys",
+            rows,
+            """SELECT k.pos FROM target_keys k SEMI JOIN targets t
+               ON t.unit_id = k.unit_id AND t.kpi_id = k.kpi_id AND t.period = k.period::DATE""",
+        )
+        missing = np.ones(len(keys), dtype=bool)
+        missing[found["pos"].to_numpy("int64")] = False
+        return pd.Series(missing, index=keys.index)
+
     def value_stats(self, kind: str, keys: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
         """min, max, median and count of the stored values of ``kind``
         (targets or actuals) in months [start, end] for each distinct
