@@ -34,7 +34,7 @@ import pandas as pd
 
 from kpi_core import scoring
 from kpi_core.model import STATUSES, VIEWS
-from kpi_core.store.bulk import month_index, month_text
+from kpi_core.months import month_index, month_text
 
 VALUE_KINDS = ("targets", "actuals")
 

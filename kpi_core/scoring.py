@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, PERSPECTIVES, STATUSES
+from kpi_core.months import previous_period, window  # noqa: F401 - part of the engine's API
 
 #: Completion is rounded to this many decimals before it is compared with a
 #: threshold, so that 2 - 44/40 (= 0.8999999999999999 in binary) counts as 90%.
@@ -356,38 +357,6 @@ def status_of(
 
 
 # --------------------------------------------------------------------------- periods
-
-
-def window(period: str, view: str) -> tuple[str, str]:
-    """First and last month ("YYYY-MM") that a view of ``period`` covers.
-
-    >>> window("2026-05", "month"), window("2026-05", "quarter"), window("2026-05", "ytd")
-    (('2026-05', '2026-05'), ('2026-04', '2026-05'), ('2026-01', '2026-05'))
-    """
-    year, month = int(period[:4]), int(period[5:7])
-    if view == "month":
-        first = month
-    elif view == "quarter":
-        first = (month - 1) // 3 * 3 + 1
-    elif view == "ytd":
-        first = 1
-    else:
-        raise ValueError(f"unknown view {view!r}")
-    return f"{year:04d}-{first:02d}", period
-
-
-def previous_period(period: str, view: str = "month") -> str:
-    """The period a view of ``period`` is compared with: the month before, or
-    the same month of the previous quarter.
-
-    >>> previous_period("2026-01"), previous_period("2026-05", "quarter")
-    ('2025-12', '2026-02')
-    """
-    step = 3 if view == "quarter" else 1
-    year, month = int(period[:4]), int(period[5:7]) - step
-    while month < 1:
-        year, month = year - 1, month + 12
-    return f"{year:04d}-{month:02d}"
 
 
 def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.DataFrame:

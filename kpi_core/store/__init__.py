@@ -5,6 +5,7 @@ concern (reads, writes ...), each a mixin, so each capability keeps its SQL
 together while callers see a single object.
 """
 
+from kpi_core.months import month_date
 from kpi_core.store.alerts import AlertQueries
 from kpi_core.store.base import (
     DEFAULT_DB,
@@ -17,7 +18,7 @@ from kpi_core.store.base import (
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
-from kpi_core.store.reads import ReadQueries, month_date
+from kpi_core.store.reads import ReadQueries
 from kpi_core.store.schema import SCHEMA_VERSION
 from kpi_core.store.uploads import RollbackError, UploadQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes

@@ -14,7 +14,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from kpi_core.store.reads import month_date
+from kpi_core.months import month_date, months_between
 
 SETTINGS_PREFIX = "alerts."
 
@@ -101,7 +101,7 @@ class AlertQueries:
         two plain scans replace a full outer join for the same reason."""
         units = [r[0] for r in self.cursor().execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
         kpis = [r[0] for r in self.cursor().execute("SELECT kpi_id FROM kpis ORDER BY kpi_id").fetchall()]
-        months = _months(start, end)
+        months = months_between(start, end)
         frames = [self._alert_scan(kind, unit_ids, start, end) for kind in ("targets", "actuals")]
         got = {key: np.concatenate([f[key] for f in frames]) for key in ("u", "k", "m")}
         n_targets = len(frames[0]["u"])
@@ -145,10 +145,3 @@ class AlertQueries:
         """True when any actual has been uploaded for ``period``, for any unit."""
         row = self.cursor().execute("SELECT count(*) FROM actuals WHERE period = ?::DATE", [month_date(period)])
         return row.fetchone()[0] > 0
-
-
-def _months(start: str, end: str) -> list[str]:
-    """Every month from ``start`` to ``end``, as 'YYYY-MM'."""
-    first = int(start[:4]) * 12 + int(start[5:7]) - 1
-    last = int(end[:4]) * 12 + int(end[5:7]) - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1)]

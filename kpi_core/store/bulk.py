@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
+from kpi_core.months import month_index
 from kpi_core.store.base import StoreError
 
 _VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
@@ -31,24 +32,6 @@ _ROW_KEY = {
     "actuals": "concat_ws('|', unit_id, kpi_id, CAST(period AS VARCHAR))",
     "assignments": "concat_ws('|', unit_id, kpi_id, CAST(year AS VARCHAR))",
 }
-
-
-def month_index(period: str) -> int:
-    """'2026-03' -> 2026 * 12 + 2: months as consecutive integers.
-
-    >>> month_index("2026-01") - month_index("2025-12")
-    1
-    """
-    return int(period[:4]) * 12 + int(period[5:7]) - 1
-
-
-def month_text(index: int) -> str:
-    """The inverse of :func:`month_index`.
-
-    >>> month_text(month_index("2026-03"))
-    '2026-03'
-    """
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 @lru_cache(maxsize=8)
@@ -191,9 +174,7 @@ class BulkQueries:
 def _append(cur, kind: str, batch_id: int, file_name: str, sha256: str, uploaded_by: str, note: str | None) -> None:
     spec = FILE_SPECS[kind]
     keys = ", ".join(spec.key)
-    clash = cur.execute(
-        "SELECT count(*) FROM append_rows SEMI JOIN " + kind + " USING (" + keys + ")"
-    ).fetchall()[0][0]
+    clash = cur.execute("SELECT count(*) FROM append_rows SEMI JOIN " + kind + " USING (" + keys + ")").fetchall()[0][0]
     if clash:
         raise StoreError(f"{clash} {kind} keys are already stored; load them with write_batch")
     n = cur.execute("SELECT count(*) FROM append_rows").fetchall()[0][0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
+from kpi_core.months import month_date
 
 _UNIT_COLUMNS = ", ".join(FILE_SPECS["units"].columns)
 _KPI_COLUMNS = ", ".join(FILE_SPECS["kpis"].columns)
@@ -17,11 +18,6 @@ _UNIT_FILTER = {
     False: "",
     True: " AND a.unit_id IN (SELECT unnest(?::VARCHAR[]))",
 }
-
-
-def month_date(period: str) -> str:
-    """'2026-03' -> '2026-03-01', the DATE a month is stored as."""
-    return f"{period[:7]}-01"
 
 
 class ReadQueries:

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
+from kpi_core.months import month_date
 from kpi_core.store.base import StoreError, WriteConflictError
-from kpi_core.store.reads import month_date
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
 
 #: Set-up rows that others refer to: kind -> (referring table, column) pairs.
