@@ -16,7 +16,11 @@ from kpi_core.store import Store
 from tests.conftest import TODAY
 
 PAIRS = [("HQ", k) for k in ("rev", "days", "spend", "csat", "staff")] + [
-    ("SALES", "rev"), ("SALES", "days"), ("OPS", "spend"), ("OPS", "staff"), ("P1", "rev")
+    ("SALES", "rev"),
+    ("SALES", "days"),
+    ("OPS", "spend"),
+    ("OPS", "staff"),
+    ("P1", "rev"),
 ]
 MONTHS = [f"2026-{m:02d}" for m in range(1, 12)]
 SETTINGS = settings(
@@ -83,29 +87,31 @@ class _Copies:
 def test_a_valid_file_stores_exactly_what_was_parsed(_small_db_template, data, how):
     store = _Copies(_small_db_template).open()
     try:
+        before = _stored(store)
         report = ingest.load(store, "actuals", _render(data, how), "gen.csv", today=TODAY)
         assert report.validated.ok, [str(p) for p in report.validated.errors]
         parsed = {(r.unit_id, r.kpi_id, r.period): r.actual for r in report.validated.frame.itertuples()}
         assert parsed == {(u, k, m): float(v) for (u, k), m, v in data}
-        stored = store.cursor().execute(
-            "SELECT unit_id, kpi_id, strftime(period, '%Y-%m'), actual, batch_id FROM actuals"
-        ).fetchall()
-        by_key = {(u, k, p): (v, b) for u, k, p, v, b in stored}
+        after = _stored(store)
         batch = report.result.batch_id
         for key, value in parsed.items():
-            assert by_key[key][0] == value
-            if report.result.rows_added + report.result.rows_changed:
-                assert by_key[key][1] in (batch, _old_batch(store, key))
+            assert after[key][0] == value
+            if key in before and before[key][0] == value:
+                assert after[key][1] == before[key][1]  # unchanged: keeps the batch that brought it
+            else:
+                assert batch is not None and after[key][1] == batch  # new or restated: this upload's batch
     finally:
         store.close()
 
 
-def _old_batch(store: Store, key) -> int | None:
-    u, k, p = key
-    row = store.cursor().execute(
-        "SELECT batch_id FROM actuals WHERE unit_id = ? AND kpi_id = ? AND strftime(period, '%Y-%m') = ?", [u, k, p]
-    ).fetchone()
-    return row[0] if row else None
+def _stored(store: Store) -> dict:
+    """(unit, KPI, month) -> (actual, batch id) of every stored actual."""
+    rows = (
+        store.cursor()
+        .execute("SELECT unit_id, kpi_id, strftime(period, '%Y-%m'), actual, batch_id FROM actuals")
+        .fetchall()
+    )
+    return {(u, k, p): (v, b) for u, k, p, v, b in rows}
 
 
 DEFECTS = [
