@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     score.add_argument("--period", help=h("period_latest"))
     score.add_argument("--view", choices=VIEWS, default="month", help=h("view"))
     score.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+    score.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DDTHH:MM", help=h("as_of"))
     alerts_cmd = sub.add_parser("alerts", help=h("alerts"), description=h("alerts"))
     alerts_cmd.add_argument("--period", required=True, help=h("period"))
     alerts_cmd.add_argument("--unit", help=h("unit_subtree"))
@@ -175,6 +177,19 @@ def problem_line(problem: ingest.Problem, lang: str) -> str:
 
 def cmd_score(store: Store, args: argparse.Namespace) -> int:
     lang = args.lang
+    if args.as_of:
+        try:
+            moment = datetime.fromisoformat(args.as_of)
+        except ValueError:
+            print(t("cli.bad_moment", lang, value=args.as_of), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        with store.as_of(moment) as then:
+            return _score(then, args, as_of=args.as_of)
+    return _score(store, args)
+
+
+def _score(store: Store, args: argparse.Namespace, as_of: str | None = None) -> int:
+    lang = args.lang
     org = Org.from_frame(store.units())
     unit = args.unit or org.company_id
     if unit is None or unit not in org:
@@ -192,10 +207,13 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
         print(t("cli.no_assignments", lang, unit=unit, year=period[:4]), file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.format == "json":
-        print(json.dumps(card.as_dict(), ensure_ascii=False, indent=2))
+        shape = card.as_dict() | ({"as_of": as_of} if as_of else {})
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         print(_kpi_table(card, lang, raw=True).to_csv(index=False), end="")
     else:
+        if as_of:
+            print(t("cli.as_of", lang, moment=as_of))
         _print_card(card, org, lang)
     return EXIT_OK
 

@@ -44,4 +44,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.where_column": (", column {column}", ", 列 {column}"),
     "cli.severity.error": ("error", "错误"),
     "cli.severity.warning": ("warning", "警告"),
+    "cli.help.as_of": (
+        "the scorecard as it stood at that moment: values, targets, rules and weights as they were then",
+        "某一时刻的计分卡:当时的数值、目标、规则和权重",
+    ),
+    "cli.bad_moment": (
+        "{value} is not a moment: write it as 2026-11-05T10:00 (date, T, time)",
+        "{value} 不是有效的时间:请写成 2026-11-05T10:00(日期、T、时间)",
+    ),
+    "cli.as_of": ("As of {moment}:", "截至 {moment}:"),
 }

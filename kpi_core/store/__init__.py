@@ -7,6 +7,7 @@ together while callers see a single object.
 
 from kpi_core.months import month_date
 from kpi_core.store.alerts import AlertQueries
+from kpi_core.store.asof import AsOfQueries
 from kpi_core.store.base import (
     DEFAULT_DB,
     ENV_VAR,
@@ -24,7 +25,7 @@ from kpi_core.store.uploads import RollbackError, UploadQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
 
 
-class Store(ReadQueries, WriteQueries, UploadQueries, AlertQueries, DesignQueries, BulkQueries, BaseStore):
+class Store(ReadQueries, WriteQueries, UploadQueries, AlertQueries, DesignQueries, BulkQueries, AsOfQueries, BaseStore):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""
 
 
