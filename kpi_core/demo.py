@@ -558,6 +558,101 @@ def _units_frame(units: list[_Unit]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FILE_SPECS["units"].columns))
 
 
+#: Each KPI's caliber and data source in Chinese (the ``caliber_zh`` and
+#: ``data_source_zh`` columns): what a Chinese page shows.
+KPI_TEXTS_ZH: Mapping[str, tuple[str, str]] = {
+    "REV": (
+        "开票销售额扣除增值税、退货与折让,以客户验收确认;销售代表统计其负责的订单,大区为所辖代表之和,公司为各大区之和。",
+        "ERP 销售台账",
+    ),
+    "REV_GROWTH": (
+        "(本年累计营业收入 / 上年同期累计营业收入 - 1) x 100,口径与营业收入一致;各月报告累计数,最新月份即为全年值。",
+        "ERP 销售台账",
+    ),
+    "GROSS_MARGIN": (
+        "(营业收入 - 销售成本)/ 营业收入 x 100;成本按标准成本加当月入账差异;销售单元统计其负责的订单。",
+        "ERP 成本台账",
+    ),
+    "COLLECTION_DAYS": (
+        "扣除坏账准备后的平均应收账款 / 当月营业收入 x 30;销售单元统计其负责的客户。",
+        "ERP 应收账款",
+    ),
+    "EXPENSE_EXEC": (
+        "目标 = 批准的月度预算,实际 = 本单元入账的经营费用(不含薪酬与折旧);执行率 = 实际 / 预算,"
+        "90%-100% 得满分,区间外每个百分点扣 2 分。",
+        "ERP 费用台账 / 预算系统",
+    ),
+    "UNIT_COST": (
+        "(直接材料 + 直接人工 + 制造费用)/ 当月完工标准台数,折算为基准 AGV 机型;不含运费。",
+        "ERP 成本核算 / MES 产量",
+    ),
+    "CSAT": (
+        "当月关闭的服务工单所收回有效问卷的平均分,百分制;未作答的问卷不计。",
+        "服务台满意度调查模块",
+    ),
+    "NPS": (
+        "对活跃客户的关系调查,0-10 分制:9-10 分占比减 0-6 分占比;每季度调查一次,各月取滚动三个月结果。",
+        "调查平台",
+    ),
+    "REPEAT_RATE": (
+        "当月下单且过去 12 个月内有订单的客户数 / 当月下单客户数 x 100。",
+        "CRM",
+    ),
+    "KEY_ACCOUNT_COV": (
+        "当月至少有一次拜访或会议记录的 A 类客户(名单每年 1 月确定)/ 分配的 A 类客户数 x 100。",
+        "CRM 拜访记录",
+    ),
+    "QUOTE_RESP": (
+        "当月询价单从在 CRM 登记到报价发出的平均工作小时数;仅统计目录产品。",
+        "CRM",
+    ),
+    "COMPLAINT_TIME": (
+        "当月关闭的投诉工单从创建到客户确认的平均小时数;重开的工单从首次创建起计。",
+        "服务台",
+    ),
+    "LEADS": (
+        "当月在 CRM 中被销售代表接受、符合 MQL 标准(预算、需求与时间已确认)的线索数,去除重复;部门为所属员工之和。",
+        "CRM",
+    ),
+    "CONTRACT_CYCLE": (
+        "当月批准的销售与采购合同,从 OA 流程提交到最后签字的平均工作日数;含退回修改的时间。",
+        "OA 流程",
+    ),
+    "OTD": (
+        "在确认交期内发货的订单行数 / 当月到期的订单行数 x 100;客户要求的延期不计。",
+        "ERP 发货 / MES",
+    ),
+    "DEFECT_RATE": (
+        "最终质检不合格台数 / 当月检验台数 x 100;返工后合格的仍计为不良。",
+        "MES / QMS",
+    ),
+    "NPD_CYCLE": (
+        "滚动 12 个月内量产发布的项目,从一号评审通过到量产发布的平均日历天数,取自 PLM 项目计划。",
+        "PLM",
+    ),
+    "INV_DAYS": (
+        "按成本计的平均库存(原材料、在制品、产成品)/ 当月销售成本 x 30。",
+        "ERP 库存",
+    ),
+    "KEY_STAFF_RETENTION": (
+        "12 个月前在职且月末仍在职的核心人才(人才库名单)/ 12 个月前在职的核心人才 x 100,退休不计;最新月份即为全年值。",
+        "人力资源信息系统",
+    ),
+    "TRAINING_RATE": (
+        "当月参加并通过所安排课程的员工数 / 安排的员工数 x 100;在线课程通过测验后计入。",
+        "学习平台",
+    ),
+    "KB_CONTRIB": (
+        "当月经同行评审发布的条目数,计入作者名下;少于 200 字的修改不计;部门为所属员工之和。",
+        "知识库",
+    ),
+    "IMPROVEMENT_PROPOSALS": (
+        "本人或其团队提交、当月经改善评审委员会采纳的提案数;部门为所属员工之和。",
+        "合理化建议系统(OA)",
+    ),
+}
+
+
 def _kpis_frame() -> pd.DataFrame:
     columns = FILE_SPECS["kpis"].columns
     rows = []
@@ -566,6 +661,7 @@ def _kpis_frame() -> pd.DataFrame:
         row.update({c: np.nan for c in ("floor", "cap", "band_low", "band_high", "band_penalty")})
         row.update({"green_at": np.nan, "amber_at": np.nan, "blend": np.nan, "tiers": ""})
         row.update(k.rules)
+        row["caliber_zh"], row["data_source_zh"] = KPI_TEXTS_ZH[k.kpi_id]
         rows.append(row)
     return pd.DataFrame(rows, columns=list(columns))
 

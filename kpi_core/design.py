@@ -15,6 +15,7 @@ change log in one transaction.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from kpi_core import ingest, scoring, weights
 from kpi_core.i18n import t
-from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, PERSPECTIVES
+from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, PERSPECTIVES, clean_value, field_changes
 from kpi_core.scorecard import score_frames
 from kpi_core.store import Store
 from kpi_core.weights import DesignWarning
@@ -114,23 +115,11 @@ def validate_targets(targets: pd.DataFrame) -> list[ingest.Problem]:
 
 def kpi_changes(old: Mapping[str, object] | None, new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
     """Fields that differ between a stored KPI and its edit: {field: (old, new)}."""
-    out = {}
-    for column in KPI_COLUMNS:
-        before = None if old is None else _clean(old.get(column))
-        after = _clean(new.get(column))
-        if before != after:
-            out[column] = (before, after)
-    return out
+    return field_changes(old, new, KPI_COLUMNS)
 
 
 def _clean(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return clean_value(value)
 
 
 def rule_changed(changes: Mapping[str, object]) -> bool:
@@ -549,6 +538,91 @@ def search_kpis(kpis: pd.DataFrame, query: str) -> pd.DataFrame:
 def perspective_order(kpis: pd.DataFrame) -> pd.DataFrame:
     rank = {p: i for i, p in enumerate(PERSPECTIVES)}
     return kpis.assign(_p=kpis["perspective"].map(rank)).sort_values(["_p", "kpi_id"]).drop(columns="_p")
+
+
+# --------------------------------------------------------------------------- the change log in words
+
+#: Values of these KPI fields are words of the vocabulary, shown translated.
+_WORD_FIELDS = {"perspective": "perspective", "direction": "direction", "accumulation": "accumulation", "role": "role"}
+_ASSIGNMENT_TEXT = re.compile(r"(?P<role>\w+) (?P<weight>[-0-9.eE+]+)%")
+
+
+def validity_state(answers: pd.DataFrame, kpi_id: str) -> str:
+    """Where a KPI stands on the six-question validity test: ``failed`` (any
+    question answered "fail"), ``passed`` (all six answered "pass"),
+    ``partial`` (some answered, none failed) or ``untested``."""
+    mine = answers[answers["kpi_id"] == kpi_id]
+    if (~mine["passed"].astype(bool)).any():
+        return "failed"
+    answered = set(mine["question"]) & set(VALIDITY_QUESTIONS)
+    if len(answered) == len(VALIDITY_QUESTIONS):
+        return "passed"
+    return "partial" if answered else "untested"
+
+
+def change_log_view(
+    log: pd.DataFrame, lang: str, unit_names: Mapping[str, str], kpi_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The change log as a person reads it, in ``lang``: what kind of record
+    changed, which one by name ("Customer Service · Customer satisfaction ·
+    2026" rather than the key ``CS|CSAT|2026``), the field and its old and new
+    value in words ("–" for none). Columns: when, who, what, item, field, old,
+    new, reason (newest first, as the store gives them)."""
+    rows = []
+    for r in log.itertuples(index=False):
+        rows.append(
+            {
+                "when": r.changed_at,
+                "who": t("design.anonymous", lang) if r.changed_by in ("", "anonymous") else r.changed_by,
+                "what": t(f"design.entity.{r.entity}", lang),
+                "item": _log_item(r.entity, r.entity_id, lang, unit_names, kpi_names),
+                "field": _log_field(r.entity, r.field, lang),
+                "old": _log_value(r.entity, r.field, r.old_value, lang),
+                "new": _log_value(r.entity, r.field, r.new_value, lang),
+                # the store's own words when a validity answer came without a reason or note
+                "reason": t("design.validity_reason", lang) if r.reason == "validity test" else r.reason,
+            }
+        )
+    columns = ["when", "who", "what", "item", "field", "old", "new", "reason"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _log_item(entity: str, entity_id: str, lang: str, units: Mapping[str, str], kpis: Mapping[str, str]) -> str:
+    if entity in ("assignment", "target"):
+        unit_id, kpi_id, key = (entity_id.split("|") + ["", "", ""])[:3]
+        return " · ".join([units.get(unit_id, unit_id), kpis.get(kpi_id, kpi_id), key])
+    return kpis.get(entity_id, entity_id)
+
+
+def _log_field(entity: str, field: str, lang: str) -> str:
+    if entity == "validity":
+        key = f"design.question.{field}"
+    elif entity == "kpi":
+        key = f"dict.f_{field}"
+    else:
+        key = f"design.field.{field}"
+    text = t(key, lang)
+    return field if text == key else text
+
+
+def _log_value(entity: str, field: str, value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return "–"
+    text = str(value)
+    if entity == "validity" and text in ("pass", "fail"):
+        return t(f"dict.{text}", lang)
+    if field in _WORD_FIELDS:
+        key = f"{_WORD_FIELDS[field]}.{text}"
+        translated = t(key, lang)
+        return text if translated == key else translated
+    if field == "indicator_type":
+        key = f"dict.type_{text}"
+        return text if t(key, lang) == key else t(key, lang)
+    if entity == "assignment" and field == "assignment":
+        found = _ASSIGNMENT_TEXT.fullmatch(text)
+        if found:
+            return f"{_log_value(entity, 'role', found['role'], lang)} {found['weight']}%"
+    return text
 
 
 # --------------------------------------------------------------------------- saving

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -75,11 +76,17 @@ from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from kpi_core.demo import DEMO_DIR
 from kpi_core.model import (
     ACCUMULATIONS,
     DIRECTIONS,
     FILE_SPECS,
+    HEADER_ALIASES,
     LOAD_ORDER,
     PERSPECTIVES,
     ROLES,
@@ -89,6 +96,12 @@ from kpi_core.scoring import parse_tiers
 from kpi_core.store import BatchResult, Store, summarise_changes
 
 HEADER_ROW = 1
+REQUIRED_COLUMN = "required column is missing"
+PERIOD_FORMS = (
+    "period is a month, written 2026-03, 2026/03, 202603, 2026年3月 "
+    "or as an Excel date on the first or last day of the month"
+)
+"""Why a period is refused: every spelling of a month that is accepted."""
 MAX_MB_ENV = "KPI_UPLOAD_MAX_MB"
 DEFAULT_MAX_MB = 20.0
 MAX_ID_LENGTH = 64
@@ -266,7 +279,32 @@ def parse(kind: str, data: bytes, file_name: str, *, max_bytes: int | None = Non
     parsed = _frame(kind, rows, file_name, problems)
     parsed.sha256, parsed.source = sha, source
     parsed.delimiter = next((d for d, n in DELIMITER_NAMES.items() if f"{n}-separated" in source), ",")
+    _say_columns_found(rows, parsed)
     return parsed
+
+
+def _say_columns_found(rows: list[tuple[int, list[str]]], parsed: Parsed) -> None:
+    """When required columns are missing, the first "required column is
+    missing" line (as the problems are listed) also says which columns the
+    header row holds and how the file was split into them (comma, semicolon,
+    tab, or an Excel sheet), so a wrong delimiter or header is seen at once."""
+    missing = sorted(
+        (i for i, p in enumerate(parsed.problems) if p.row == HEADER_ROW and p.reason == REQUIRED_COLUMN),
+        key=lambda i: parsed.problems[i].column,
+    )
+    if not missing or not rows or rows[0][0] != HEADER_ROW:
+        return
+    if parsed.source.startswith("Excel"):
+        how = "read from an Excel sheet"
+    elif "-separated" in parsed.source:
+        how = f"read as {DELIMITER_NAMES[parsed.delimiter]}-separated"
+    else:
+        return  # the file could not be split into rows: its own problems say why
+    cells = [c.strip() for c in rows[0][1] if c.strip()]
+    found = ", ".join(_shown(c)[:40] for c in cells[:12]) + (", ..." if len(cells) > 12 else "")
+    first = parsed.problems[missing[0]]
+    reason = f"{REQUIRED_COLUMN}; the header row holds {len(cells)} column(s): {found} ({how})"
+    parsed.problems[missing[0]] = dataclasses.replace(first, reason=reason)
 
 
 def _mb(size: int) -> str:
@@ -509,7 +547,13 @@ def _sniff(kind: str, text: str, file_name: str) -> tuple[str, Problem | None]:
     best = max(scores.values())
     winners = [d for d, s in scores.items() if s == best]
     if best == 0:
-        return ",", None
+        # no known column under any delimiter: split the header where it falls
+        # into the most cells (a semicolon file with unknown names is then
+        # reported column by column, not as one long comma-separated cell)
+        widths = {d: len(next(csv.reader([first], delimiter=d), [])) for d in DELIMITER_NAMES}
+        widest = max(widths.values())
+        split = [d for d, w in widths.items() if w == widest]
+        return (split[0] if widest > 1 and len(split) == 1 else ","), None
     if len(winners) > 1:
         names = " or ".join(DELIMITER_NAMES[d] for d in winners)
         return ",", Problem(file_name, HEADER_ROW, "", first[:80], f"cannot tell whether the file is {names}-separated")
@@ -572,7 +616,6 @@ def _excel_rows(kind: str, data: bytes, file_name: str) -> tuple[list[tuple[int,
 
 def _range_start(ref: str) -> tuple[int, int]:
     """(row, column) of the top-left cell of a range such as "A2:B3"."""
-    from openpyxl.utils.cell import range_boundaries
 
     min_col, min_row, _, _ = range_boundaries(ref)
     return min_row or 0, min_col or 0
@@ -612,8 +655,6 @@ class _Book:
     size it when the sheet declares no dimension."""
 
     def __init__(self, data: bytes) -> None:
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
 
         reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
         reader.read_manifest()
@@ -669,7 +710,6 @@ _TAGS = {f"{ns} {tag}": tag for ns in _MAIN_NAMESPACES for tag in ("row", "c", "
 
 @functools.lru_cache(maxsize=16384)
 def _column_index(letters: str) -> int:
-    from openpyxl.utils.cell import column_index_from_string
 
     return column_index_from_string(letters)
 
@@ -784,16 +824,12 @@ class _SheetReader:
         if kind == "b":
             return bool(int(v))
         if kind == "d":
-            from openpyxl.utils.datetime import from_ISO8601
-
             return from_ISO8601(v)
         if kind != "n":
             return v  # "str" (a formula's text) and "e" (an error such as #N/A)
         number = float(v) if any(ch in v for ch in ".eE") else int(v)
         style = int(self.attrs.get("s") or 0)
         if style in self.book.date_styles:
-            from openpyxl.utils.datetime import from_excel
-
             try:
                 return from_excel(number, self.book.epoch, timedelta=style in self.book.timedelta_styles)
             except (OverflowError, ValueError):
@@ -1015,8 +1051,10 @@ def looks_like_formula(text: str) -> bool:
 
 
 def normalise_header(name: str) -> str:
-    """Header cells are matched in any case and with surrounding spaces."""
-    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+    """Header cells are matched in any case and with surrounding spaces; a
+    documented Chinese header name (``model.HEADER_ALIASES``) stands for its column."""
+    cleaned = name.strip().lstrip("\ufeff").strip()
+    return HEADER_ALIASES.get(cleaned) or cleaned.lower().replace(" ", "_")
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -1033,7 +1071,7 @@ def _header_problems(kind: str, header: list[str], file_name: str) -> list[Probl
     problems = []
     for column in spec.required:
         if column not in header:
-            problems.append(Problem(file_name, HEADER_ROW, column, "", "required column is missing"))
+            problems.append(Problem(file_name, HEADER_ROW, column, "", REQUIRED_COLUMN))
     for name in sorted({h for h in header if header.count(h) > 1}):
         problems.append(Problem(file_name, HEADER_ROW, name, name, "column appears more than once"))
     for i, name in enumerate(header):
@@ -1113,6 +1151,8 @@ def validate(parsed: Parsed, store: Store | None = None, *, today: date | None =
     for check in _CHECKS[parsed.kind]:
         problems += check(ctx)
     problems += _duplicates(ctx)
+    if parsed.kind == "actuals" and not any(p.severity == "error" for p in problems):
+        problems += _unscorable(ctx)  # once the file is otherwise valid: about rows that will be stored
     columns = [*spec.columns]
     frame = ctx.frame[columns].reset_index(drop=True)
     return Validated(parsed.kind, parsed.file_name, parsed.sha256, frame, _sorted(problems), parsed.source)
@@ -1330,7 +1370,7 @@ def normalise_period(text: str) -> tuple[str | None, str]:
             if int(day) not in (1, last):
                 return None, "a date inside a month: write the month as YYYY-MM"
         return f"{year:04d}-{month:02d}", ""
-    return None, "period is a month written YYYY-MM, e.g. 2026-03 (2026/03 and 202603 are accepted too)"
+    return None, PERIOD_FORMS
 
 
 def _normalise_periods(ctx: _Context) -> list[Problem]:
@@ -1537,7 +1577,7 @@ def _period_values(ctx: _Context) -> list[Problem]:
     f = ctx.frame
     valid = {p: valid_period(p) for p in f["period"].unique()}  # few distinct months
     ok = pd.Series([valid.get(p, False) for p in f["period"].to_numpy(object)], index=f.index, dtype=bool)
-    out = ctx.problems(f["period"].notna() & ~ok, "period", "period is a month written YYYY-MM, e.g. 2026-03")
+    out = ctx.problems(f["period"].notna() & ~ok, "period", PERIOD_FORMS)
     if ctx.kind == "actuals":
         this_month = ctx.today.strftime("%Y-%m")
         out += ctx.problems(
@@ -1672,7 +1712,7 @@ _CHECKS: dict[str, list[Check]] = {
         _weight_sums,
     ],
     "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
-    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers, _unscorable],
+    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
 }
 
 
@@ -1764,7 +1804,6 @@ def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[Lo
 
 def ensure_demo(store: Store) -> list[LoadReport]:
     """Fill an empty database with the demo company; leave any other alone."""
-    from kpi_core.demo import DEMO_DIR
 
     if not store.is_empty():
         return []

@@ -8,7 +8,12 @@ ingest code, the templates, the README and the tests read one definition.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 PERSPECTIVES: tuple[str, ...] = ("financial", "customer", "process", "learning")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower", "band")
@@ -78,7 +83,9 @@ FILE_SPECS: dict[str, FileSpec] = {
         optional=(
             "definition_zh",
             "caliber",
+            "caliber_zh",
             "data_source",
+            "data_source_zh",
             "owner",
             "frequency",
             "indicator_type",
@@ -124,3 +131,75 @@ FILE_SPECS: dict[str, FileSpec] = {
 
 #: Order in which a complete company is loaded: each kind refers to the ones before.
 LOAD_ORDER: tuple[str, ...] = ("units", "kpis", "assignments", "targets", "actuals")
+
+#: Chinese header names accepted for each column (as Chinese Excel users name
+#: them); a header cell holding one of these is read as the column it names.
+#: README "CSV files" and the upload page list them.
+HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
+    "unit_id": ("单元编号", "单元代码"),
+    "name": ("英文名称",),
+    "name_zh": ("中文名称",),
+    "kind": ("单元类型",),
+    "parent_id": ("上级单元编号", "上级编号"),
+    "sort_order": ("排序",),
+    "kpi_id": ("指标编号", "指标代码"),
+    "perspective": ("维度",),
+    "direction": ("指标方向",),
+    "unit": ("计量单位",),
+    "accumulation": ("累计方式",),
+    "definition": ("英文定义",),
+    "floor": ("下限",),
+    "cap": ("封顶",),
+    "tiers": ("分级评分",),
+    "band_low": ("区间下限",),
+    "band_high": ("区间上限",),
+    "band_penalty": ("区间扣分",),
+    "green_at": ("绿灯起点",),
+    "amber_at": ("黄灯起点",),
+    "blend": ("当期权重",),
+    "definition_zh": ("中文定义",),
+    "caliber": ("英文统计口径",),
+    "caliber_zh": ("统计口径", "中文统计口径"),
+    "data_source": ("英文数据来源",),
+    "data_source_zh": ("数据来源", "中文数据来源"),
+    "owner": ("责任单元", "责任人"),
+    "frequency": ("评价周期",),
+    "indicator_type": ("指标类型",),
+    "year": ("年度", "年份"),
+    "weight": ("权重",),
+    "role": ("指标角色", "角色"),
+    "period": ("期间", "月份"),
+    "target": ("目标值", "目标"),
+    "actual": ("实际值", "实际"),
+}
+HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
+"""Chinese header name -> the column it stands for."""
+
+
+def clean_value(value: object) -> object:
+    """A cell as compared and stored: None for empty, NaN and NA; text stripped;
+    numpy scalars as Python values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def field_changes(
+    old: Mapping[str, object] | None, new: Mapping[str, object], columns: Iterable[str]
+) -> dict[str, tuple[object, object]]:
+    """Fields of ``columns`` that differ between a stored row and its edit: {field: (old, new)}.
+
+    >>> field_changes({"cap": 1.2, "name": "Revenue "}, {"cap": 1.5, "name": "Revenue"}, ["name", "cap"])
+    {'cap': (1.2, 1.5)}
+    """
+    out = {}
+    for column in columns:
+        before = None if old is None else clean_value(old.get(column))
+        after = clean_value(new.get(column))
+        if before != after:
+            out[column] = (before, after)
+    return out

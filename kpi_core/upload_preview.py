@@ -30,11 +30,16 @@ class Preview:
     counts: BatchResult
     """Rows new / changed / unchanged (``batch_id`` None: nothing written)."""
     rows: pd.DataFrame
-    """Key columns, ``change``, and ``old`` -> ``new`` (a value, or the changed fields)."""
+    """Key columns, ``change``, and ``old`` -> ``new`` (a value, or the changed
+    fields); for values also ``delta`` (new - old). Changed rows first, the
+    biggest change first, then new rows in the file's order."""
     totals: pd.DataFrame
-    """unit_id, period, before, after, delta, status_before, status_after: units whose total moves."""
+    """unit_id, period, before, after, delta, status_before, status_after:
+    units whose total moves, the biggest move first."""
     statuses: pd.DataFrame
-    """unit_id, kpi_id, period, status_before, status_after: KPIs whose status changes."""
+    """unit_id, kpi_id, period, status_before, status_after: KPIs whose status
+    changes, the biggest change first (green <-> red before one step; a step
+    down before a step up; to or from no data last)."""
 
 
 def preview(store: Store, validated: Validated) -> Preview:
@@ -51,7 +56,36 @@ def preview(store: Store, validated: Validated) -> Preview:
     if changed.empty or kind == "units":
         return Preview(counts, rows, empty_totals, empty_status)
     totals, statuses = _effect(store, kind, changed)
-    return Preview(counts, rows, totals if len(totals) else empty_totals, statuses if len(statuses) else empty_status)
+    return Preview(
+        counts,
+        rows,
+        _biggest_totals_first(totals) if len(totals) else empty_totals,
+        _biggest_status_changes_first(statuses) if len(statuses) else empty_status,
+    )
+
+
+#: How far apart two statuses are: the size of a status change.
+_STATUS_STEP = {"green": 0, "amber": 1, "red": 2}
+
+
+def _biggest_totals_first(totals: pd.DataFrame) -> pd.DataFrame:
+    size = totals["delta"].astype("float64").abs()
+    order = sorted(
+        range(len(totals)), key=lambda i: (pd.isna(size.iat[i]), -(size.iat[i] if pd.notna(size.iat[i]) else 0))
+    )
+    return totals.iloc[order].reset_index(drop=True)
+
+
+def _biggest_status_changes_first(statuses: pd.DataFrame) -> pd.DataFrame:
+    def key(i: int) -> tuple[bool, int, bool]:
+        before, after = statuses["status_before"].iat[i], statuses["status_after"].iat[i]
+        if before not in _STATUS_STEP or after not in _STATUS_STEP:
+            return (True, 0, False)  # to or from no data / no target
+        step = _STATUS_STEP[after] - _STATUS_STEP[before]
+        return (False, -abs(step), step < 0)  # worse (a positive step) before better
+
+    order = sorted(range(len(statuses)), key=key)
+    return statuses.iloc[order].reset_index(drop=True)
 
 
 def _rows(kind: str, diff: pd.DataFrame) -> pd.DataFrame:
@@ -60,15 +94,20 @@ def _rows(kind: str, diff: pd.DataFrame) -> pd.DataFrame:
     out = diff[keys + ["change"]].copy()
     if "period" in out:
         out["period"] = pd.to_datetime(out["period"]).dt.strftime("%Y-%m")
+    rank = out["change"].map({"changed": 0, "new": 1, "unchanged": 2})
     if kind in VALUE_COLUMN:
         column = VALUE_COLUMN[kind]
         out["old"] = diff[f"old_{column}"]
         out["new"] = diff[column]
-        return out
+        out["delta"] = out["new"].astype("float64") - out["old"].astype("float64")
+        size = out["delta"].abs().fillna(0.0)
+        order = sorted(range(len(out)), key=lambda i: (rank.iat[i], -size.iat[i]))
+        return out.iloc[order].reset_index(drop=True)
     fields = [c for c in spec.columns if c not in keys]
     out["old"] = ""
     out["new"] = [_changed_fields(r, fields) for _, r in diff.iterrows()]
-    return out
+    order = sorted(range(len(out)), key=lambda i: rank.iat[i])
+    return out.iloc[order].reset_index(drop=True)
 
 
 def _changed_fields(row: pd.Series, fields: list[str]) -> str:

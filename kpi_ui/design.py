@@ -62,23 +62,29 @@ def show_problems(problems: Sequence[Problem], lang: str, *, rows: bool = True) 
         st.error(plain(text), icon=":material/error:")
 
 
-def change_log(frame: pd.DataFrame, lang: str) -> None:
+def change_log(frame: pd.DataFrame, lang: str, kpi_names_: Mapping[str, str]) -> None:
+    """The change log in words: units and KPIs by name, fields and values translated."""
     if frame.empty:
         st.caption(t("design.log_empty", lang))
         return
-    shown = frame.rename(
-        columns={
-            "changed_at": t("design.log_when", lang),
-            "changed_by": t("design.log_who", lang),
-            "entity": t("design.log_what", lang),
-            "entity_id": t("design.log_key", lang),
-            "field": t("design.log_field", lang),
-            "old_value": t("design.log_old", lang),
-            "new_value": t("design.log_new", lang),
-            "reason": t("design.log_reason", lang),
-        }
+    units = data.org().names(lang).to_dict()
+    labels = {
+        "when": t("design.log_when", lang),
+        "who": t("design.log_who", lang),
+        "what": t("design.log_what", lang),
+        "item": t("design.log_key", lang),
+        "field": t("design.log_field", lang),
+        "old": t("design.log_old", lang),
+        "new": t("design.log_new", lang),
+        "reason": t("design.log_reason", lang),
+    }
+    shown = design.change_log_view(frame, lang, units, kpi_names_).rename(columns=labels)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={labels["when"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def saved(message_key: str, message: object = True) -> None:
@@ -94,10 +100,12 @@ def saved(message_key: str, message: object = True) -> None:
 def method_table(table: pd.DataFrame, lang: str, names: Mapping[str, str]) -> None:
     """An intermediate table of a weight method, with translated headers."""
     shown = table.copy()
-    shown.insert(0, t("col.kpi", lang), [names.get(k, k) for k in shown.index])
     if "share" in shown:
         shown["share"] = shown["share"].round(4)
-    shown = shown.rename(columns=lambda c: t(f"design.col_{c}", lang) if not c.startswith("m") else c)
+    # the computed columns by their names (score, share, weight ...); a panel
+    # member's column (m1, m2 ...) keeps its short name
+    shown = shown.rename(columns=lambda c: t(f"design.col_{c}", lang) if has(f"design.col_{c}") else c)
+    shown.insert(0, t("col.kpi", lang), [names.get(k, k) for k in table.index])
     st.dataframe(shown, hide_index=True, width="stretch")
 
 

@@ -38,6 +38,7 @@ right.download_button(
 )
 uploaded_by = st.text_input(t("upload.by", lang), key="upload_by", max_chars=ingest.MAX_ID_LENGTH)
 st.caption(t("upload.rules", lang))
+upload.columns_help(kind, lang)
 file = st.file_uploader(
     t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"),
     type=["csv", "txt", "tsv", "xlsx"],

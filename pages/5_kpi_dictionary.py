@@ -12,9 +12,22 @@ from kpi_ui import data, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
+from kpi_ui.theme import measure
 
 NEW = "__new__"
-TEXT_FIELDS = ("name", "name_zh", "unit", "definition", "definition_zh", "caliber", "data_source", "owner", "frequency")
+TEXT_FIELDS = (
+    "name",
+    "name_zh",
+    "unit",
+    "definition",
+    "definition_zh",
+    "caliber",
+    "caliber_zh",
+    "data_source",
+    "data_source_zh",
+    "owner",
+    "frequency",
+)
 NUMBER_FIELDS = FILE_SPECS["kpis"].numeric
 CHOICES = {
     "perspective": PERSPECTIVES,
@@ -24,6 +37,36 @@ CHOICES = {
 }
 
 shell.ensure_navigation()
+
+
+def _validity(kpi_id: str) -> str:
+    """The validity column: failed, passed, partly answered or not tested, in words."""
+    state = "failed" if kpi_id in failing else design.validity_state(answers, kpi_id)
+    if state == "partial":
+        return t("dict.v_partial", lang, n=len(set(answers.loc[answers["kpi_id"] == kpi_id, "question"])))
+    return t("dict.failed" if state == "failed" else f"dict.v_{state}", lang)
+
+
+def _shown_value(column: str, value: object) -> str:
+    """A dictionary field as the details table shows it: words of the
+    vocabulary translated, the owner by its unit's name, "–" for none."""
+    if value is None or value == "":
+        return "–"
+    if column in ("perspective", "direction", "accumulation"):
+        return t(f"{column}.{value}", lang)
+    if column == "indicator_type":
+        return t(f"dict.type_{value}", lang) if f"dict.type_{value}" in TYPE_KEYS else str(value)
+    if column == "frequency":
+        key = f"dict.freq_{value}"
+        return t(key, lang) if key in FREQ_KEYS else str(value)
+    if column == "owner":
+        org = data.org()
+        return f"{org.name(value, lang)} ({value})" if value in org.units.index else str(value)
+    return str(value)
+
+
+TYPE_KEYS = {"dict.type_leading", "dict.type_lagging"}
+FREQ_KEYS = {"dict.freq_month", "dict.freq_quarter", "dict.freq_half", "dict.freq_year"}
 
 view = vs.current()
 lang = view.lang
@@ -36,6 +79,9 @@ names = ui.kpi_names(kpis, lang)
 st.title(t("page.dictionary", lang))
 if st.session_state.pop("dict_saved", False):
     st.success(t("dict.saved", lang), icon=":material/check_circle:")
+if st.session_state.pop("dict_clear_form", False):
+    st.session_state["dict_reason"] = ""  # a saved change's reason is not offered again for the next one
+answers = store.validity_answers()
 
 query = st.text_input(t("dict.search", lang), key="dict_search", placeholder=t("dict.search_hint", lang))
 found = design.perspective_order(design.search_kpis(kpis, query))
@@ -47,13 +93,14 @@ overview = pd.DataFrame(
         t("col.perspective", lang): [t(f"perspective.{p}", lang) for p in found["perspective"]],
         t("col.direction", lang): [t(f"direction.{d}", lang) for d in found["direction"]],
         t("col.accumulation", lang): [t(f"accumulation.{a}", lang) for a in found["accumulation"]],
-        t("col.measure", lang): found["unit"],
+        t("col.measure", lang): [measure(u, lang) for u in found["unit"]],
         t("dict.used_by", lang): [int(counts.get(k, 0)) for k in found["kpi_id"]],
-        t("dict.validity", lang): [t("dict.failed" if k in failing else "dict.ok", lang) for k in found["kpi_id"]],
+        t("dict.validity", lang): [_validity(k) for k in found["kpi_id"]],
     }
 )
 st.caption(t("dict.found", lang, n=len(found), total=len(kpis)))
 st.dataframe(overview, hide_index=True, width="stretch")
+st.caption(t("dict.validity_legend", lang))
 
 options = [*found["kpi_id"], NEW]
 default = view.kpi if view.kpi in options else (options[0] if options else NEW)
@@ -77,13 +124,7 @@ with tab_details:
         if chosen in failing:
             st.error(t("design.validity_failed", lang, kpi_id=plain(names.get(chosen, chosen))), icon=":material/flag:")
         fields = [c for c in FILE_SPECS["kpis"].columns]
-        values = []
-        for c in fields:
-            v = current.get(c)
-            if c in CHOICES and v:
-                key = {"perspective": "perspective", "direction": "direction", "accumulation": "accumulation"}.get(c)
-                v = t(f"{key}.{v}", lang) if key else v
-            values.append("–" if v is None or v == "" else str(v))
+        values = [_shown_value(c, current.get(c)) for c in fields]
         st.dataframe(
             pd.DataFrame(
                 {t("dict.field", lang): [t(f"dict.f_{c}", lang) for c in fields], t("dict.value", lang): values}
@@ -201,12 +242,15 @@ with tab_edit:
                     )
             by = st.text_input(t("design.by", lang), key="dict_by")
             reason = st.text_input(t("design.reason", lang), key="dict_reason")
-            if st.button(t("dict.save", lang), key="dict_save", type="primary"):
-                if not reason.strip():
+            if not reason.strip():
+                st.caption(t("dict.reason_hint", lang))
+            if st.button(t("dict.save", lang), key="dict_save", type="primary", disabled=not reason.strip()):
+                if not reason.strip():  # a click that raced the reason box being emptied
                     st.error(t("design.reason_needed", lang))
                 else:
                     design.save_kpi(store, edited, changed_by=by, reason=reason)
                     ui.saved("dict_saved")
+                    st.session_state["dict_clear_form"] = True
                     st.rerun()
 
 with tab_validity:
@@ -244,6 +288,6 @@ with tab_validity:
 
 with tab_log:
     if current is not None:
-        ui.change_log(store.change_log(kpi_id=chosen), lang)
+        ui.change_log(store.change_log(kpi_id=chosen), lang, names)
     else:
         st.caption(t("design.log_empty", lang))

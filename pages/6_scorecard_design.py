@@ -28,9 +28,8 @@ level = org.kind(unit)
 
 st.title(t("page.design", lang))
 st.caption(t("design.subtitle", lang, unit=plain(org.name(unit, lang)), kind=t(f"kind.{level}", lang)))
-message = st.session_state.pop("design_saved", None)
-if message:
-    st.success(message, icon=":material/check_circle:")
+if st.session_state.pop("design_clear_form", False):
+    st.session_state["design_reason"] = ""  # the saved change's reason is not offered again for the next one
 
 years = sorted({int(view.period[:4]), *(int(y) for y in store.assignments()["year"].unique())}, reverse=True)
 year = st.selectbox(t("design.year", lang), years, index=years.index(int(view.period[:4])), key="design_year")
@@ -50,9 +49,15 @@ st.subheader(t("design.assignments", lang))
 month_cols = design.months_of(year)
 config = {
     "kpi_id": st.column_config.SelectboxColumn(
-        t("col.kpi", lang), options=list(kpis["kpi_id"]), required=True, help=t("design.kpi_help", lang)
+        t("col.kpi", lang),
+        options=list(kpis["kpi_id"]),
+        required=True,
+        help=t("design.kpi_help", lang),
+        format_func=lambda k: f"{names.get(k, k)} · {k}",
     ),
-    "role": st.column_config.SelectboxColumn(t("col.role", lang), options=list(ROLES), required=True),
+    "role": st.column_config.SelectboxColumn(
+        t("col.role", lang), options=list(ROLES), required=True, format_func=lambda r: t(f"role.{r}", lang)
+    ),
     "weight": st.column_config.NumberColumn(t("col.weight", lang), min_value=0.0, max_value=100.0, format="%.1f"),
     **{m: st.column_config.NumberColumn(m, format="%g") for m in month_cols},
 }
@@ -85,6 +90,9 @@ ui.show_warnings(design.design_checks(card, level, failing), lang, names)
 problems = design.validate_design(unit, year, edited, store)
 changes = design.plan_changes(unit, year, before, edited)
 st.subheader(t("design.save_title", lang))
+message = st.session_state.pop("design_saved", None)
+if message:  # here, where the person clicked "Save"
+    st.success(message, icon=":material/check_circle:")
 if problems:
     ui.show_problems(problems, lang)
 elif not changes:
@@ -93,14 +101,23 @@ else:
     st.caption(t("design.pending", lang, n=len(changes)))
 by = st.text_input(t("design.by", lang), key="design_by")
 reason = st.text_input(t("design.reason", lang), key="design_reason")
-if st.button(t("design.save", lang), key="design_save", type="primary", disabled=bool(problems) or not changes):
+if changes and not problems and not reason.strip():
+    st.caption(t("design.reason_hint", lang))
+if st.button(
+    t("design.save", lang),
+    key="design_save",
+    type="primary",
+    disabled=bool(problems) or not changes or not reason.strip(),
+):
     errors, written = design.save_design(store, unit, year, before, edited, changed_by=by, reason=reason)
     if errors:
         ui.show_problems(errors, lang)
     else:
-        ui.saved("design_saved", t("design.saved", lang, n=written))
+        saved = t("design.saved", lang, n=written, unit=plain(org.name(unit, lang)), year=year, reason=plain(reason))
+        ui.saved("design_saved", saved)
         st.session_state.pop("design_override", None)
         st.session_state["design_editor_version"] = version + 1
+        st.session_state["design_clear_form"] = True
         st.rerun()
 
 # ----------------------------------------------------------------- weight methods
@@ -188,7 +205,8 @@ else:
                     t("col.period", lang): months["period"],
                     t("design.parent_target", lang): months["parent_target"],
                     t("design.children_target", lang): months["children_target"],
-                    t("design.gap", lang): months["gap"],
+                    # a float sum's last bits (2e-13) are no gap anybody should read
+                    t("design.gap", lang): months["gap"].round(2) + 0.0,
                     t("col.status", lang): [
                         t("design.adds_up" if ok else "design.does_not_add_up", lang) for ok in months["adds_up"]
                     ],
@@ -200,4 +218,4 @@ else:
 
 # ----------------------------------------------------------------- change log
 st.subheader(t("design.log", lang))
-ui.change_log(store.change_log(unit_id=unit), lang)
+ui.change_log(store.change_log(unit_id=unit), lang, names)

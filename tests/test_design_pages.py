@@ -65,14 +65,15 @@ def test_dictionary_edit_previews_the_impact_then_saves_with_a_reason(app):
     assert any("past totals change" in w.value for w in at.warning)
     impact = _frame_with(at, "Total after")
     assert (impact["Change"] <= 0).all() and (impact["Change"] < 0).any()
-    at.button(key="dict_save").click().run()
-    assert any("reason" in e.value for e in at.error)  # no reason: not saved
+    # no reason: the save button is disabled, and a hint says why (issue 12, point 18)
+    assert at.button(key="dict_save").disabled
+    assert any("once a reason is typed" in c.value for c in at.caption)
     at.text_input(key="dict_reason").set_value("cap lowered by the board").run()
     at.button(key="dict_save").click().run()
     _no_exception(at)
     assert any(s.value == "Saved." for s in at.success)
     log = _frame_with(at, "Reason")
-    assert list(log["Field"]) == ["cap"] and list(log["Reason"]) == ["cap lowered by the board"]
+    assert list(log["Field"]) == ["Cap"] and list(log["Reason"]) == ["cap lowered by the board"]
 
 
 def test_dictionary_edit_with_a_bad_rule_shows_the_problem(app):
@@ -184,14 +185,13 @@ def test_design_page_saves_with_a_reason_and_the_scorecard_shows_the_new_total(a
     margin.set_value(margin.value - 10)
     at.run()
     at.button(key="design_apply_direct").click().run()
-    at.button(key="design_save").click().run()
-    assert any("reason is required" in e.value for e in at.error)
+    assert at.button(key="design_save").disabled  # no reason yet (issue 12, point 18)
     at.text_input(key="design_reason").set_value("H1 revenue push").run()
     at.button(key="design_save").click().run()
     _no_exception(at)
     assert any("Saved 2 changes" in s.value for s in at.success)
     log = _frame_with(at, "Reason")
-    assert set(log["Reason"]) == {"H1 revenue push"} and set(log["Field"]) == {"weight"}
+    assert set(log["Reason"]) == {"H1 revenue push"} and set(log["Field"]) == {"Weight"}
     at.switch_page("pages/1_scorecard.py").run()
     _no_exception(at)
     assert _shown_total(at) != before

@@ -51,8 +51,12 @@ def test_upload_preview_commit_and_rollback(app):
     assert _actual("HQ", "REV", "2026-10") == old  # nothing stored before the confirmation
     frames = [f.value for f in at.dataframe]
     rows = next(f for f in frames if "Old" in f.columns)
-    assert rows[["Unit", "KPI", "Period", "Old", "New"]].values.tolist() == [["HQ", "REV", "2026-10", old, old + 100]]
-    assert any("Before" in f.columns and "HQ" in set(f.iloc[:, 0]) for f in frames), "unit totals that change"
+    # units and KPIs by name (issue 12, point 9); the demo's October revenue has two decimals
+    company = "Zhiheng Smart Equipment Co., Ltd."
+    assert rows[["Unit", "KPI", "Period", "Old", "New", "Change"]].values.tolist() == [
+        [company, "Revenue", "2026-10", f"{old:,.2f}", f"{old + 100:,.2f}", "+100"]
+    ]
+    assert any("Before" in f.columns and company in set(f.iloc[:, 0]) for f in frames), "unit totals that change"
     at.button(key="upload_commit").click().run()
     assert not at.exception
     assert "Stored restate.csv as batch" in _texts(at.success)

@@ -12,6 +12,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.required_value": ("a value is required", "此处不能为空"),
     "reason.not_number": ("not a finite number", "不是有效的数字"),
     "reason.required_column": ("required column is missing", "缺少必需的列"),
+    "reason.change_reason": ("a reason is required to save a change", "保存修改前必须填写原因"),
+    "reason.columns_found_comma": (
+        "required column is missing; the header row holds {n} column(s): {found} (read as comma-separated)",
+        "缺少必需的列;表头行共有 {n} 列:{found}(按逗号分隔读取)",
+    ),
+    "reason.columns_found_semicolon": (
+        "required column is missing; the header row holds {n} column(s): {found} (read as semicolon-separated)",
+        "缺少必需的列;表头行共有 {n} 列:{found}(按分号分隔读取)",
+    ),
+    "reason.columns_found_tab": (
+        "required column is missing; the header row holds {n} column(s): {found} (read as tab-separated)",
+        "缺少必需的列;表头行共有 {n} 列:{found}(按制表符分隔读取)",
+    ),
+    "reason.columns_found_excel": (
+        "required column is missing; the header row holds {n} column(s): {found} (read from an Excel sheet)",
+        "缺少必需的列;表头行共有 {n} 列:{found}(从 Excel 工作表读取)",
+    ),
     "reason.duplicate_column": ("column appears more than once", "该列重复出现"),
     "reason.unnamed_column": ("column {n} has no name", "第 {n} 列没有列名"),
     "reason.unknown_column": ("unknown column; the {kind} file has: {known}", "未知的列;{kind} 文件的列为:{known}"),
@@ -90,13 +107,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.percent_kpi": ("a percentage needs a known KPI to be read", "百分数需要已知的指标才能解读"),
     "reason.mid_month": ("a date inside a month: write the month as YYYY-MM", "这是月中的日期:请按 YYYY-MM 填写月份"),
     "reason.not_month": ("not a real month", "不是有效的月份"),
-    "reason.period_format_more": (
-        "period is a month written YYYY-MM, e.g. 2026-03 (2026/03 and 202603 are accepted too)",
-        "期间应为 YYYY-MM 格式的月份,例如 2026-03(也接受 2026/03 和 202603)",
-    ),
     "reason.period_format": (
-        "period is a month written YYYY-MM, e.g. 2026-03",
-        "期间应为 YYYY-MM 格式的月份,例如 2026-03",
+        "period is a month, written 2026-03, 2026/03, 202603, 2026年3月 "
+        "or as an Excel date on the first or last day of the month",
+        "期间应为月份,写作 2026-03、2026/03、202603、2026年3月,或填写当月第一天或最后一天的 Excel 日期",
     ),
     "reason.future": (
         "an actual cannot be for a future month (today is {today})",

@@ -16,6 +16,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{file} 大小为 {size} MB,超过上限 {mb} MB。请拆分文件,例如每月一个。",
     ),
     "upload.read_as": ("Read as: {source}", "读取方式:{source}"),
+    "upload.source_csv": ("CSV, {encoding}, {delimiter}", "CSV,{encoding},{delimiter}"),
+    "upload.source_excel": ("Excel workbook, sheet '{sheet}'", "Excel 工作簿,工作表“{sheet}”"),
+    "upload.delimiter.comma": ("comma-separated", "逗号分隔"),
+    "upload.delimiter.semicolon": ("semicolon-separated", "分号分隔"),
+    "upload.delimiter.tab": ("tab-separated", "制表符分隔"),
+    "upload.columns": ("Columns of this file", "该文件的列"),
+    "upload.columns_help": (
+        "Header names are matched in any case; the Chinese names listed are accepted for their column too.",
+        "列名不区分大小写;也可使用下表所列的中文列名。",
+    ),
+    "upload.col.aliases": ("Chinese header names accepted", "可用的中文列名"),
+    "upload.col.required": ("Required", "是否必需"),
+    "upload.required": ("required", "必需"),
+    "upload.optional": ("optional", "可选"),
     "upload.problems": ("Problems found", "发现的问题"),
     "upload.errors": (
         "Errors: {count}. Nothing can be stored until they are fixed: correct the file and drop it again.",
@@ -64,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.col.value": ("Value", "值"),
     "upload.col.reason": ("Reason", "原因"),
     "upload.col.severity": ("Severity", "级别"),
-    "upload.col.change": ("Change", "变化"),
+    "upload.col.change": ("New / changed", "新增 / 变更"),
     "upload.col.old": ("Old", "原值"),
     "upload.col.new": ("New", "新值"),
     "upload.col.before": ("Before", "变更前"),
@@ -80,18 +94,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.col.added": ("Added", "新增"),
     "upload.col.changed": ("Changed", "变更"),
     "upload.col.batch": ("Batch", "批次"),
-    "upload.col.rollback_of": ("Rolls back", "回滚自"),
-    "upload.col.rolled_back_by": ("Rolled back by", "被回滚于"),
+    "upload.col.state": ("Rollback", "回滚"),
+    "upload.col.sha256": ("sha256", "sha256"),
+    "upload.state.undoes": ("undoes batch {batch}", "撤销批次 {batch}"),
+    "upload.state.undone": ("rolled back by {batch}", "已由批次 {batch} 回滚"),
+    "upload.sha256_help": (
+        "The first {n} characters of the file's SHA-256 fingerprint; every full value is listed below the table.",
+        "文件 SHA-256 指纹的前 {n} 个字符;完整值列在表格下方。",
+    ),
+    "upload.sha256_full": ("Full SHA-256 fingerprint of each file", "各文件完整的 SHA-256 指纹"),
+    "upload.rollback_file": ("rollback of batch {batch} ({file})", "回滚批次 {batch}({file})"),
+    "upload.rollback_by": ("The rollback is recorded as done by {name}.", "回滚将记录为由 {name} 执行。"),
+    "upload.rollback_no_name": (
+        'Type your name in "Your name" above: it is recorded with the rollback.',
+        "请在上方“上传人”中填写姓名:它会随回滚一并记录。",
+    ),
+    "upload.rollback_note": (
+        "{removed} rows it added removed, {restored} values it replaced restored",
+        "删除其新增的 {removed} 行,恢复其替换的 {restored} 个数值",
+    ),
     "upload.severity.error": ("error", "错误"),
     "upload.severity.warning": ("warning", "警告"),
     "upload.change.new": ("new", "新增"),
     "upload.change.changed": ("changed", "变更"),
     "upload.change.unchanged": ("unchanged", "未变"),
     "upload.rules": (
-        "Accepted: UTF-8 (with or without BOM) or GBK/GB18030; comma, semicolon or tab; 1,234.5; 95% (for a KPI "
-        "measured in % it means 95, for a ratio 0.95); months as 2026-03, 2026/03, 202603 or an Excel date. "
-        "Text starting with = + - @ is refused (spreadsheet formulas).",
-        "可接受:UTF-8(含或不含 BOM)或 GBK/GB18030;逗号、分号或制表符分隔;1,234.5;95%(以 % 计量的指标为 95,"
-        "比率类为 0.95);月份写作 2026-03、2026/03、202603 或 Excel 日期。以 = + - @ 开头的文本(表格公式)会被拒绝。",
+        "Accepted: UTF-8 (with or without BOM) or GBK/GB18030; comma, semicolon or tab; English or Chinese header "
+        "names (see the columns below); 1,234.5; 95% (for a KPI measured in % it means 95, for a ratio 0.95); "
+        "months as 2026-03, 2026/03, 202603, 2026年3月 or an Excel date. Text starting with = + - @ is refused "
+        "(spreadsheet formulas).",
+        "可接受:UTF-8(含或不含 BOM)或 GBK/GB18030;逗号、分号或制表符分隔;英文或中文列名(见下方的列说明);1,234.5;"
+        "95%(以 % 计量的指标为 95,比率类为 0.95);月份写作 2026-03、2026/03、202603、2026年3月 或 Excel 日期。"
+        "以 = + - @ 开头的文本(表格公式)会被拒绝。",
     ),
 }

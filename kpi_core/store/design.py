@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, field_changes
 from kpi_core.store.base import StoreError
 
 _KPI_COLUMNS = list(FILE_SPECS["kpis"].columns)
@@ -103,17 +103,14 @@ class DesignQueries:
     def save_kpi(self, kpi: Mapping[str, object], *, changed_by: str, reason: str) -> int:
         """Insert or update one KPI (already validated) and log each changed
         field; returns the number of fields logged (0: nothing changed, nothing written)."""
-        # kpi_core.design imports the store; importing it here, at call time, avoids the cycle
-        from kpi_core.design import kpi_changes
-
         reason, changed_by = _require(reason, changed_by)
         kpi_id = str(kpi["kpi_id"])
         with self.transaction() as cur:
             old = self._kpi_row(cur, kpi_id)
-            changes = kpi_changes(old, kpi)
+            changes = field_changes(old, kpi, _KPI_COLUMNS)
             if not changes:
                 return 0
-            cleaned = kpi_changes(None, kpi)
+            cleaned = field_changes(None, kpi, _KPI_COLUMNS)
             values = [cleaned.get(c, (None, None))[1] for c in _KPI_COLUMNS]
             names = ", ".join([*_KPI_COLUMNS, "batch_id"])
             marks = ", ".join(["?"] * (len(_KPI_COLUMNS) + 1))

@@ -132,6 +132,13 @@ V1 = [
     """CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
 ]
 
+# Version 2: the KPI dictionary's caliber and data source in Chinese (optional
+# columns of the kpis file; pages in Chinese show them, falling back to English).
+V2 = [
+    """ALTER TABLE kpis ADD COLUMN caliber_zh VARCHAR""",
+    """ALTER TABLE kpis ADD COLUMN data_source_zh VARCHAR""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2}
 SCHEMA_VERSION = max(MIGRATIONS)
