@@ -55,7 +55,8 @@ class Scorecard:
     """One row per assigned KPI: dictionary fields plus the scoring columns."""
     children: pd.DataFrame
     """unit_id, name, name_zh, kind, total, grade, status, coverage, red, amber,
-    green, missing: each child unit, worst total first."""
+    green, missing, kpi_count: each child unit, worst total first (a child
+    without data first of all, one without KPIs, ``kpi_count`` 0, last)."""
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -186,7 +187,12 @@ def _children(scored: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
     out = info.merge(totals, on="unit_id", how="left")
     out["status"] = out["status"].fillna("no_data")
     out["grade"] = out["grade"].fillna("no_data")
-    return out.sort_values("total", na_position="first", kind="stable").reset_index(drop=True)
+    counts = scored[scored["unit_id"].isin(ids)].groupby("unit_id").size()
+    out["kpi_count"] = out["unit_id"].map(counts).fillna(0).astype(int)
+    # worst first; a unit whose figures are missing leads (a missed upload),
+    # a unit without any KPI assigned comes last: it has no score to rank
+    out = out.sort_values("total", na_position="first", kind="stable")
+    return out.sort_values("kpi_count", key=lambda c: c.eq(0), kind="stable").reset_index(drop=True)
 
 
 def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ labels, ticks and hover texts: every name and title is passed through
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from plotly.subplots import make_subplots
 from kpi_core.i18n import t
 from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT
 from kpi_ui.text import plot_text
-from kpi_ui.theme import INK, STATUS_COLOURS, STATUS_SYMBOLS
+from kpi_ui.theme import INK, MUTED, STATUS_COLOURS, STATUS_SYMBOLS
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Segoe UI, Arial, sans-serif"
 
@@ -48,30 +49,44 @@ def _fmt(value: float, digits: int = 1) -> str:
 def children_bar(children: pd.DataFrame, lang: str, *, big: bool = False) -> go.Figure:
     """Each child's total, worst at the top, coloured and labelled by status.
 
-    ``children`` has ``unit_id, label, total, status`` (worst first); the
-    unit id travels as ``customdata`` so a click can drill down.
+    ``children`` has ``unit_id, label, total, status`` (worst first) and may
+    have ``kpi_count`` (0: a unit without KPIs, labelled so, with no bar);
+    the unit id travels as ``customdata`` so a click can drill down. Long
+    labels are wrapped and shortened (the table beside the chart has the
+    full name). Each bar's figure sits at its start, away from the dashed
+    on-target line.
     """
     rows = children.iloc[::-1]
     totals = rows["total"].fillna(0.0)
+    no_kpis = (rows["kpi_count"] == 0).to_numpy() if "kpi_count" in rows else np.zeros(len(rows), dtype=bool)
     labels = [
-        f"{_fmt(v)}  {STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
+        t("sc.no_kpis_label", lang)
+        if empty
+        else f"{_fmt(v)}  {STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
         if not pd.isna(v)
         else f"{STATUS_SYMBOLS[s]} {t(f'status.{s}', lang)}"
-        for v, s in zip(rows["total"], rows["status"], strict=True)
+        for v, s, empty in zip(rows["total"], rows["status"], no_kpis, strict=True)
     ]
+    colours = [MUTED if empty else STATUS_COLOURS[s] for s, empty in zip(rows["status"], no_kpis, strict=True)]
+    ticks = [tick_label(label, lang) for label in rows["label"]]
     fig = go.Figure(
         go.Bar(
             x=totals,
-            y=[plot_text(label) for label in rows["label"]],
+            y=ticks,
             orientation="h",
-            marker={"color": [STATUS_COLOURS[s] for s in rows["status"]], "line": {"color": INK, "width": 0.5}},
-            text=labels,
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": ["white" if s in ("green", "red") else INK for s in rows["status"]]},
+            marker={"color": colours, "line": {"color": INK, "width": 0.5}},
+            text=[plot_text(label) for label in labels],
+            # a unit without a bar (no KPIs, no data) has its words beside the axis
+            textposition=[
+                "outside" if pd.isna(v) or empty else "auto" for v, empty in zip(rows["total"], no_kpis, strict=True)
+            ],
+            insidetextanchor="start",
+            insidetextfont={"color": ["white" if s in ("green", "red") else INK for s in rows["status"]]},
+            outsidetextfont={"color": INK},
             cliponaxis=False,
             customdata=rows["unit_id"],
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            hovertext=[plot_text(label) for label in rows["label"]],
+            hovertemplate="%{hovertext}: %{x:.1f}<extra></extra>",
         )
     )
     top = max(120.0, float(np.nanmax(totals)) if len(totals) else 0.0) * 1.25
@@ -79,8 +94,96 @@ def children_bar(children: pd.DataFrame, lang: str, *, big: bool = False) -> go.
     fig.add_annotation(x=100, y=1.0, yref="paper", text=t("sc.on_target", lang), showarrow=False, yanchor="bottom")
     fig.update_xaxes(range=[0, top], showgrid=True, gridcolor="#e5e5e5", zeroline=False)
     fig.update_yaxes(automargin=True)
-    height = 90 + 44 * len(rows) + (10 * len(rows) if big else 0)
-    return _layout(fig, title=t("sc.children_chart", lang), height=height, big=big)
+    most = max((tick.count("<br>") + 1 for tick in ticks), default=1)
+    row = max(44, (22 if big else 18) * most + 10) + (10 if big else 0)
+    return _layout(fig, title=t("sc.children_chart", lang), height=90 + row * len(rows), big=big)
+
+
+def _width(text: str) -> int:
+    """Display width: a CJK (wide) character counts as two Latin letters."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def tick_label(label: str, lang: str, *, width: int = 30, lines: int = 8) -> str:
+    """A unit's name as an axis label about ``width`` Latin letters wide (half
+    as many CJK characters): wrapped at spaces (inside a word only when the
+    word alone is too long, as Chinese is), so a long name takes lines, not
+    the chart's width. Past ``lines`` lines the rest is cut with '…'. A line
+    broken at a space keeps that space, so the label's text reads as the name.
+    Escaped for Plotly.
+
+    >>> tick_label("Advanced Manufacturing Technology and Process Innovation Laboratory", "en")
+    'Advanced Manufacturing <br>Technology and Process <br>Innovation Laboratory'
+    >>> tick_label("Sales ✖1", "en"), tick_label("先进制造技术与工艺创新实验室(筹建中)", "zh")
+    ('Sales ✖1', '先进制造技术与工艺创新实验室(<br>筹建中)')
+    >>> tick_label("a " * 40, "en", width=10, lines=2)
+    'a a a a a <br>a a a a a…'
+    """
+    out: list[str] = []  # each line with the separator that follows it: " " or ""
+    line = ""
+    for word in (w for w in label.split(" ") if w):
+        candidate = f"{line} {word}" if line else word
+        if _width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            out.append(line + " ")
+        line = word
+        while _width(line) > width:  # a word longer than a line (or Chinese without spaces)
+            cut = _fit(line, width)
+            out.append(line[:cut])
+            line = line[cut:]
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        last = out[lines - 1].rstrip()
+        while last and _width(last) + 1 > width:
+            last = last[:-1]
+        out = [*out[: lines - 1], last.rstrip() + "…"]
+    return "<br>".join(plot_text(part) for part in out)
+
+
+def _fit(text: str, width: int) -> int:
+    """How many leading characters of ``text`` fit in ``width``."""
+    used = 0
+    for i, c in enumerate(text):
+        used += _width(c)
+        if used > width:
+            return max(i, 1)
+    return len(text)
+
+
+def sparkline_svg(values: list[float], status: str = "no_data", *, min_span: float = 2.0) -> str:
+    """A small inline SVG line of ``values`` (completion in %, oldest first),
+    scaled to its own range (at least ``min_span`` points high, so a steady
+    KPI does not look jumpy), the last month marked in its status colour.
+    '' without two figures. Only numbers go in: nothing from data is text here.
+    """
+    points = [(i, float(v)) for i, v in enumerate(values) if v is not None and not pd.isna(v)]
+    if len(points) < 2:
+        return ""
+    ys = [y for _, y in points]
+    low, high = min(ys), max(ys)
+    if high - low < min_span:
+        mid = (high + low) / 2
+        low, high = mid - min_span / 2, mid + min_span / 2
+    n = max(len(values) - 1, 1)
+    w, h, pad = 100.0, 30.0, 4.0
+
+    def xy(i: int, y: float) -> tuple[float, float]:
+        return pad + (w - 2 * pad) * i / n, h - pad - (h - 2 * pad) * (y - low) / (high - low)
+
+    coords = [xy(i, y) for i, y in points]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    lx, ly = coords[-1]
+    colour = STATUS_COLOURS.get(status, MUTED)
+    return (
+        f'<svg class="bsc-spark" viewBox="0 0 {w:g} {h:g}" preserveAspectRatio="none" role="img" aria-hidden="true">'
+        f'<polyline points="{line}" fill="none" stroke="#0072B2" stroke-width="2.2" '
+        'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>'
+        f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="3.2" fill="{colour}" stroke="{INK}" stroke-width="0.8" '
+        'vector-effect="non-scaling-stroke"/></svg>'
+    )
 
 
 def _zones(kpi: pd.Series, target: pd.Series, actual: pd.Series) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -165,7 +268,7 @@ def completion_and_points(history: pd.DataFrame, kpi: pd.Series, lang: str, *, b
             mode="lines+markers+text",
             line={"color": "#0072B2", "width": 3},
             marker=_status_markers(h["status"], 9),
-            text=[_fmt(v * 100, 0) + "%" if not pd.isna(v) else "" for v in h["completion"]],
+            text=[_fmt(v * 100, 1) + "%" if not pd.isna(v) else "" for v in h["completion"]],
             textposition="top center",
             cliponaxis=False,
         ),

@@ -7,7 +7,6 @@ from kpi_core.i18n import t
 from kpi_ui import alerts as alert_ui
 from kpi_ui import data, scorecard_view, shell
 from kpi_ui import state as vs
-from kpi_ui.text import plain
 
 shell.ensure_navigation()
 
@@ -20,8 +19,8 @@ if not data.periods():
 card = data.card(view.unit, view.period, view.view)
 alerts = alert_ui.summary(view.unit, view.period)  # the same cached evaluation as the alerts page
 scorecard_view.heading(view, org)
-if card.kpis.empty:
-    st.info(t("sc.no_assignments", view.lang, unit=plain(org.name(view.unit, view.lang)), year=view.period[:4]))
+if card.kpis.empty:  # no KPI assigned: one notice and where to assign them, not four empty panels
+    scorecard_view.no_kpis(view, org)
 else:
     scorecard_view.headline(card, scorecard_view.previous_card(view), view, alert_counts=alerts["counts"])
     scorecard_view.perspective_panels(card, view, markers=alert_ui.kpi_markers(alerts, view.lang))

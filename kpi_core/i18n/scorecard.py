@@ -3,8 +3,10 @@
 STRINGS: dict[str, tuple[str, str]] = {
     "sc.total": ("Total score", "总分"),
     "sc.grade": ("Grade", "等级"),
-    "sc.vs_previous": ("vs {period}", "较 {period}"),
-    "sc.no_previous": ("no earlier period", "无上期数据"),
+    "sc.vs_previous.month": ("vs previous month ({period})", "较上月({period})"),
+    "sc.vs_previous.quarter": ("vs previous quarter to date (to {period})", "较上季同期(截至 {period})"),
+    "sc.vs_previous.ytd": ("vs year to date a month earlier (to {period})", "较上月年度累计(截至 {period})"),
+    "sc.no_previous": ("nothing to compare with", "无可比较的数据"),
     "sc.kpi_counts": ("KPIs by status", "指标状态分布"),
     "sc.coverage": (
         "Only {share} of the weight has data: KPIs without data add no points.",
@@ -22,12 +24,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sc.open_kpi_hint": ("Click a KPI row to open its detail.", "点击指标行查看详情。"),
     "sc.trend": ("Last 12 months", "近12个月"),
     "sc.no_assignments": ("{unit} has no KPIs assigned in {year}.", "{unit} 在 {year} 年未分配指标。"),
+    "sc.no_kpis_assigned": (
+        "{unit} has no KPIs assigned in {year}, so it has no score yet. KPIs, weights and targets are set on "
+        "the Scorecard design page.",
+        "{unit} 在 {year} 年未分配任何指标,因此还没有得分。指标、权重和目标在“计分卡设计”页面设置。",
+    ),
+    "sc.open_design": ("Assign KPIs to {unit} on the Scorecard design page", "在“计分卡设计”页面为 {unit} 分配指标"),
+    "sc.no_children": ("No units below {unit}.", "{unit} 没有下级单元。"),
+    "sc.no_kpis_label": ("no KPIs", "未分配指标"),
+    "sc.no_kpis_status": ("– no KPIs", "– 未分配指标"),
+    "sc.markers_legend": (
+        "✖2 ▲1 after a name: that unit's alerts this month, its own and those of the units below it: "
+        "2 critical (✖), 1 warning (▲), ℹ for information.",
+        "名称后的 ✖2 ▲1:该单元本月的预警数(含其下级单元):严重 2 条(✖)、警告 1 条(▲),ℹ 为提示。",
+    ),
     "sc.alerts": ("Alerts", "预警"),
     "sc.heading": ("{unit} · {period} · {view}", "{unit} · {period} · {view}"),
     "sc.on_target": ("on target", "目标线"),
     "col.target_actual": ("Actual / target", "实际 / 目标"),
     "col.trend": ("12-month trend", "12个月趋势"),
-    "col.alert": ("Alert (month)", "本月预警"),
+    "col.alert": ("Alert", "本月预警"),
     # KPI detail
     "kd.pick_kpi": ("KPI", "指标"),
     "kd.back": ("Back to the scorecard of {unit}", "返回 {unit} 的计分卡"),
