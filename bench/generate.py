@@ -24,8 +24,8 @@ import pandas as pd
 
 from kpi_core import ingest
 from kpi_core.model import PERSPECTIVES
-from kpi_core.store import Store
 from kpi_core.months import month_index, month_text
+from kpi_core.store import Store
 
 SEED = 20261121
 #: The generated months end here, leaving 2026-05 .. 2026-10 free for the upload runs.

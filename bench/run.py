@@ -325,9 +325,21 @@ def table(results: dict) -> tuple[list[dict], str]:
     limit = results["limit"]["median"]
     read_csv = (results.get("read_csv") or {}).get("median")
     rows = []
-    for name in ("limit", "company", "department", "person", "rescore", "company_from_rescore",
-                 "department_from_rescore", "person_from_rescore", "alerts", "upload", "read_csv",
-                 "render_company", "render_department"):
+    for name in (
+        "limit",
+        "company",
+        "department",
+        "person",
+        "rescore",
+        "company_from_rescore",
+        "department_from_rescore",
+        "person_from_rescore",
+        "alerts",
+        "upload",
+        "read_csv",
+        "render_company",
+        "render_department",
+    ):
         r = results.get(name)
         mem = results.get(f"{name}_memory") or {}
         if r is None:
@@ -347,7 +359,9 @@ def table(results: dict) -> tuple[list[dict], str]:
         mem_ok = mem.get("peak_mb", 0) <= MEMORY_GOAL_MB
         row["goal"] += ("; " if row["goal"] else "") + f"memory {'met' if mem_ok else 'MISSED'}"
         rows.append(row)
-    lines = [f"{'step':<18} {'min ms':>9} {'median ms':>10} {'max ms':>9} {'x limit':>8} {'base MB':>8} {'peak MB':>8}  goal"]
+    lines = [
+        f"{'step':<18} {'min ms':>9} {'median ms':>10} {'max ms':>9} {'x limit':>8} {'base MB':>8} {'peak MB':>8}  goal"
+    ]
     for row in rows:
         if "median" not in row:
             lines.append(f"{row['step']:<18} {'not available':>38}")

@@ -54,7 +54,11 @@ def _file(tmp_path: Path, value: float) -> Path:
 
 def _values(db: Path) -> list[tuple]:
     with Store(db) as store:
-        return store.cursor().execute("SELECT unit_id, kpi_id, period, actual, batch_id FROM actuals ORDER BY ALL").fetchall()
+        return (
+            store.cursor()
+            .execute("SELECT unit_id, kpi_id, period, actual, batch_id FROM actuals ORDER BY ALL")
+            .fetchall()
+        )
 
 
 def _file_values(path: Path) -> dict:

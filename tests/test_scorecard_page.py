@@ -186,7 +186,12 @@ def test_scorecard_alert_counts_equal_the_alerts_page(app, demo_store, unit):
 
     evaluated = alerts.evaluate(demo_store, "2026-10", None)
     counts = alerts.summary(evaluated, Org.from_frame(demo_store.units()), unit)["counts"]
-    expected = sorted(f"{s} {n} {sev}" for sev, n in counts.items() if n for s in [{"critical": "✖", "warning": "▲", "info": "ℹ"}[sev]])
+    expected = sorted(
+        f"{s} {n} {sev}"
+        for sev, n in counts.items()
+        if n
+        for s in [{"critical": "✖", "warning": "▲", "info": "ℹ"}[sev]]
+    )
     on_scorecard = sorted(_badges(app(unit=unit)))
     on_alerts_page = sorted(_badges(app("pages/3_alerts.py", unit=unit)))
     assert on_scorecard == on_alerts_page == expected

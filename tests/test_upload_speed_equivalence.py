@@ -15,8 +15,32 @@ from kpi_core.model import FILE_SPECS
 from tests.conftest import TODAY
 
 CELLS = [
-    "12", "-3.5e2", "+4", ".5", "5.", "-0", "0012", "1e999", "-1e999", "1,234.5", "1,234", "12,34", "95%", "12 %",
-    "%", "=A1", "abc", "-x", "nan", "inf", "1_000", "١٢", "", "1e-400", "3.000000000000000000001", "99999999999999999999",
+    "12",
+    "-3.5e2",
+    "+4",
+    ".5",
+    "5.",
+    "-0",
+    "0012",
+    "1e999",
+    "-1e999",
+    "1,234.5",
+    "1,234",
+    "12,34",
+    "95%",
+    "12 %",
+    "%",
+    "=A1",
+    "abc",
+    "-x",
+    "nan",
+    "inf",
+    "1_000",
+    "١٢",
+    "",
+    "1e-400",
+    "3.000000000000000000001",
+    "99999999999999999999",
 ]
 
 
@@ -53,8 +77,25 @@ def test_numbers_column_wise_equal_the_per_cell_reading(small_store, delimiter, 
 
 
 HOSTILE = [
-    "ok", "=cmd|' /C calc'!A0", "@SUM(A1)", "-5", "+86", "-x", "+", "a\x00b", "a\x01b", "tab\there", "two\nlines",
-    "cr\rhere", "x" * 65, "y" * 2001, "\x7f", "", "中文", "- 5", "-5.5.5",
+    "ok",
+    "=cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-5",
+    "+86",
+    "-x",
+    "+",
+    "a\x00b",
+    "a\x01b",
+    "tab\there",
+    "two\nlines",
+    "cr\rhere",
+    "x" * 65,
+    "y" * 2001,
+    "\x7f",
+    "",
+    "中文",
+    "- 5",
+    "-5.5.5",
 ]
 
 
@@ -65,7 +106,9 @@ def test_unsafe_cells_column_wise_equal_the_per_row_rules(kind):
     numbers = list(range(2, len(rows) + 2))
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     fast = [p for _, _, p in sorted(ingest._unsafe_body(kind, header, frame, numbers, "f.csv"), key=lambda t: t[:2])]
-    expected = [p for n, cells in zip(numbers, rows, strict=True) for p in ingest._unsafe_cells(kind, n, header, cells, "f.csv")]
+    expected = [
+        p for n, cells in zip(numbers, rows, strict=True) for p in ingest._unsafe_cells(kind, n, header, cells, "f.csv")
+    ]
     assert fast == expected
     assert expected  # the cells above are hostile enough to be refused
 
@@ -114,8 +157,11 @@ def test_unassigned_equals_a_set_of_assignments(small_store):
     assigned = small_store.assignments()
     known = set(zip(assigned["unit_id"], assigned["kpi_id"], assigned["year"].astype(int), strict=True))
     keys = pd.DataFrame(
-        {"unit_id": ["HQ", "HQ", "P1", "P1", "OPS"], "kpi_id": ["rev", "rev", "rev", "days", "spend"],
-         "year": [2026, 2025, 2026, 2026, 2026]},
+        {
+            "unit_id": ["HQ", "HQ", "P1", "P1", "OPS"],
+            "kpi_id": ["rev", "rev", "rev", "days", "spend"],
+            "year": [2026, 2025, 2026, 2026, 2026],
+        },
         index=[10, 11, 12, 13, 14],
     )
     missing = small_store.unassigned(keys)
