@@ -56,14 +56,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from kpi_core import scorecard, scoring
-from kpi_core.i18n import t
+from kpi_core.i18n import has, t
 from kpi_core.model import DEFAULT_AMBER_AT
 from kpi_core.org import Org
 from kpi_core.store import Store
@@ -141,16 +141,20 @@ class AlertSettings:
         codes, uniques = pd.factorize(kpi_ids)
         return np.array([own.get(k, default) for k in uniques], dtype="float64")[codes]
 
-    def problems(self) -> list[str]:
-        """What makes these settings unusable (empty when they are fine)."""
+    def problems(self, lang: str = "en") -> list[str]:
+        """What makes these settings unusable, in ``lang`` (empty when they are fine).
+
+        >>> AlertSettings(window=5, run_length=4).problems()
+        ['need 2 ≤ fewest months (6) ≤ months of history (5) ≤ 36']
+        """
         out = []
         if min(self.drop_pp, self.band_margin_pp, self.signal_min_pp) < 0:
-            out.append("drop_pp, band_margin_pp and signal_min_pp must not be negative")
+            out.append(t("alert.problem.negative", lang))
         if not 2 <= self.min_points <= self.window <= 36:
-            out.append("need 2 <= min_points <= window <= 36")
+            out.append(t("alert.problem.window", lang, min_points=self.min_points, window=self.window))
         if not 2 <= self.run_length <= self.window + 1:
-            out.append("need 2 <= run_length <= window + 1")
-        out += [f"{n} for {k} must not be negative" for n, k, v in self.overrides if v < 0]
+            out.append(t("alert.problem.run", lang, run_length=self.run_length, window=self.window))
+        out += [t("alert.problem.override", lang, kpi=k) for _, k, v in self.overrides if v < 0]
         return out
 
     @classmethod
@@ -578,12 +582,21 @@ class Names:
     """unit_id -> (English, Chinese)."""
     kpis: Mapping[str, tuple[str, str, str]]
     """kpi_id -> (English, Chinese, unit of measure)."""
+    departments: Mapping[str, str] = field(default_factory=dict)
+    """person's unit_id -> the unit_id of the department the person belongs to."""
+    escape: Callable[[str], str] = str
+    """Applied to every text from data put into a sentence (names, a unit of
+    measure as written): the dashboard passes a Markdown escape."""
 
     @classmethod
     def from_frames(cls, units: pd.DataFrame, kpis: pd.DataFrame) -> Names:
+        persons = units[units["kind"] == "person"] if "kind" in units else units.iloc[:0]
         return cls(
             units={r.unit_id: (str(r.name), _text(r.name_zh)) for r in units.itertuples(index=False)},
             kpis={r.kpi_id: (str(r.name), _text(r.name_zh), _text(r.unit)) for r in kpis.itertuples(index=False)},
+            departments={
+                r.unit_id: r.parent_id for r in persons.itertuples(index=False) if isinstance(r.parent_id, str)
+            },
         )
 
     def unit(self, unit_id: str, lang: str) -> str:
@@ -596,6 +609,27 @@ class Names:
 
     def measure(self, kpi_id: str) -> str:
         return self.kpis.get(kpi_id, ("", "", ""))[2]
+
+    def who(self, unit_id: str, lang: str) -> str:
+        """The unit as an alert names it, escaped: a person with their
+        department ("Xu Gang (Sales North Region)")."""
+        name = self.escape(self.unit(unit_id, lang))
+        department = self.departments.get(unit_id)
+        if department is None:
+            return name
+        return t("alert.person_in", lang, person=name, department=self.escape(self.unit(department, lang)))
+
+    def amount(self, value: float | None, kpi_id: str, lang: str) -> str:
+        """A figure of the KPI with its unit of measure, in ``lang``:
+        '30.6 hours', '70.1%', '169.1 万元'; '–' without a figure."""
+        text = figure(value)
+        measure = self.measure(kpi_id)
+        if text == "–" or not measure:
+            return text
+        if measure == "%":
+            return f"{text}%"
+        shown = t(f"measure.{measure}", lang) if has(f"measure.{measure}") else self.escape(measure)
+        return f"{text} {shown}"
 
 
 def _text(value: object) -> str:
@@ -614,6 +648,15 @@ def figure(value: float | None, measure: str = "") -> str:
     return f"{text}%" if measure == "%" else text
 
 
+def months(count: int, lang: str) -> str:
+    """A number of months, singular or plural.
+
+    >>> months(1, "en"), months(2, "en"), months(2, "zh")
+    ('1 month', '2 months', '2 个月')
+    """
+    return t("alert.months_one" if count == 1 else "alert.months_many", lang, count=count)
+
+
 def _pct(value: float | None, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -627,21 +670,23 @@ def _get(row: object, key: str) -> object:
 
 
 def message(row: object, lang: str, names: Names) -> str:
-    """The alert's sentence in ``lang``, e.g. "Sales · Collection days 58
-    (target 45): 71% completion, red for 3 months"; ``row`` is a row of
+    """The alert's sentence in ``lang``, e.g. "Sales · Collection days 58 days
+    (target 45 days): 71% completion, red for 3 months"; ``row`` is a row of
     :func:`evaluate` (a Series, a dict or a namedtuple)."""
     p = dict(_get(row, "params"))
     kpi_id = str(_get(row, "kpi_id"))
-    measure = names.measure(kpi_id)
+    streak = int(p.get("streak", 0))
+    points = int(p.get("points", 0))
     text = {
-        "unit": names.unit(str(_get(row, "unit_id")), lang),
-        "kpi": names.kpi(kpi_id, lang),
+        "unit": names.who(str(_get(row, "unit_id")), lang),
+        "kpi": names.escape(names.kpi(kpi_id, lang)),
         "period": _get(row, "period"),
-        "actual": figure(p.get("value"), measure),
-        "target": figure(p.get("target"), measure),
+        "actual": names.amount(p.get("value"), kpi_id, lang),
+        "target": names.amount(p.get("target"), kpi_id, lang),
         "completion": _pct(p.get("completion")),
         "threshold": _pct(p.get("threshold")),
-        "streak": int(p.get("streak", 0)),
+        "streak": streak,
+        "months": months(streak, lang),
         "previous": _pct(p.get("previous")),
         "previous_period": p.get("previous_period", ""),
         "drop": f"{p.get('drop', 0):.1f}",
@@ -649,9 +694,45 @@ def message(row: object, lang: str, names: Names) -> str:
         "mean": _pct(p.get("mean")),
         "low": _pct(p.get("low")),
         "high": _pct(p.get("high")),
-        "points": int(p.get("points", 0)),
+        "points": points,
+        "span": months(points, lang),
     }
     return t(str(_get(row, "message_key")), lang, **text)
+
+
+def lines(alerts_df: pd.DataFrame) -> list[list[dict]]:
+    """The alerts as a list shows them: one line per alert, in the order
+    given, except that the missing figures of one unit in one month (one
+    upload not done, one alert per KPI) make one line, where the first of
+    them stands. Each line is the list of its alerts (rows as dicts)."""
+    out: list[list[dict]] = []
+    grouped: dict[tuple[str, str], int] = {}
+    for row in alerts_df.to_dict("records"):
+        if row["kind"] == "missing":
+            key = (row["unit_id"], row["period"])
+            if key in grouped:
+                out[grouped[key]].append(row)
+                continue
+            grouped[key] = len(out)
+        out.append([row])
+    return out
+
+
+def line_message(line: list[dict], lang: str, names: Names) -> str:
+    """The sentence of one line of :func:`lines`: the alert's own, or for
+    several missing figures of one unit "Xu Gang (Sales North Region) has not
+    reported 4 KPIs for 2026-10: Collection days (DSO), ..."."""
+    if len(line) == 1:
+        return message(line[0], lang, names)
+    first = line[0]
+    return t(
+        "alert.msg.missing_many",
+        lang,
+        unit=names.who(first["unit_id"], lang),
+        count=len(line),
+        period=first["period"],
+        kpis=t("alert.list_separator", lang).join(names.escape(names.kpi(r["kpi_id"], lang)) for r in line),
+    )
 
 
 def select(

@@ -21,6 +21,7 @@ from kpi_ui.state import ViewState
 from kpi_ui.text import html_text, plain
 
 ROOT = Path(__file__).resolve().parents[1]
+SCORECARD_PAGE = "pages/1_scorecard.py"
 DETAIL_PAGE = "pages/2_kpi_detail.py"
 ALERTS_PAGE = "pages/3_alerts.py"
 #: Severity is shown by colour, a symbol and a word (colour-blind safe): the
@@ -55,12 +56,9 @@ def names() -> alerts.Names:
 
 
 def markdown_names(names_: alerts.Names) -> alerts.Names:
-    """The same names made literal for Markdown (:func:`kpi_ui.text.plain`),
-    for alert sentences shown with ``st.markdown``."""
-    return alerts.Names(
-        units={u: (plain(en), plain(zh)) for u, (en, zh) in names_.units.items()},
-        kpis={k: (plain(en), plain(zh), measure) for k, (en, zh, measure) in names_.kpis.items()},
-    )
+    """The same names, made literal for Markdown (:func:`kpi_ui.text.plain`)
+    where an alert sentence puts them, for sentences shown with ``st.markdown``."""
+    return replace(names_, escape=plain)
 
 
 def summary(unit_id: str, period: str) -> dict:
@@ -119,9 +117,10 @@ def child_marker(counts: dict[str, int] | None, lang: str | None = None) -> str:
     return counts_text(counts, lang)
 
 
-def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True) -> None:
+def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True, open_: dict | None = None) -> None:
     """Alert counts by severity as badges (colour, symbol, number, word), with
-    a link to the alerts page at this unit and month."""
+    a link to the alerts page at this unit and month; with ``open_`` (the
+    counts not yet acknowledged) a line saying how many are still open."""
     lang = view.lang
     st.markdown(f'<div class="bsc-sub">{html_text(t("page.alerts", lang))}</div>', unsafe_allow_html=True)
     if not any(counts.values()):
@@ -129,6 +128,8 @@ def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True) 
     else:
         badges = " ".join(severity_badge(s, lang, n) for s, n in counts.items() if n)
         st.markdown(badges, unsafe_allow_html=True)
+        if open_ is not None and open_ != counts:  # once one is acknowledged
+            st.caption(open_text(counts, open_, lang), help=t("alert.open_help", lang))
     if link and _registered(ALERTS_PAGE):
         st.page_link(
             ALERTS_PAGE,
@@ -138,10 +139,19 @@ def headline_counts(counts: dict[str, int], view: ViewState, link: bool = True) 
         )
 
 
+def open_text(counts: dict[str, int], open_: dict[str, int], lang: str) -> str:
+    """'Still open: ✖ 3 critical · ▲ 9 warning; 1 acknowledged'."""
+    acknowledged = sum(counts.values()) - sum(open_.values())
+    if not any(open_.values()):
+        return t("alert.all_acknowledged", lang, count=acknowledged)
+    return t("alert.still_open", lang, open=counts_text(open_, lang), acknowledged=acknowledged)
+
+
 def headline(view: ViewState, summary_: dict | None = None, link: bool = True) -> None:
-    """:func:`headline_counts` of the unit's subtree for the month."""
+    """:func:`headline_counts` of the unit's subtree for the month, with the
+    number still open."""
     summary_ = summary_ or summary(view.unit, view.period)
-    headline_counts(summary_["counts"], view, link)
+    headline_counts(summary_["counts"], view, link, open_=summary_.get("open"))
 
 
 def _registered(page: str) -> bool:
@@ -160,20 +170,35 @@ def detail_link(row: dict, view: ViewState, label: str) -> None:
         st.caption(label)
 
 
+def unit_link(row: dict, view: ViewState, label: str) -> None:
+    """A link to the scorecard of the alert's unit for the alert's month."""
+    params = view.params(unit=row["unit_id"], kpi=None, period=row["period"])
+    st.page_link(SCORECARD_PAGE, label=label, icon=":material/dashboard:", query_params=params)
+
+
 def alert_list(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None:
-    """One line per alert: severity badge, sentence, acknowledgement, link."""
+    """One line per alert (the missing figures of one unit's upload on one
+    line): severity badge, sentence, acknowledgement, and links to the unit's
+    scorecard and to the KPI detail (one per KPI of a grouped line)."""
     lang = view.lang
     shown_names = markdown_names(names_)
-    for i, row in enumerate(frame.to_dict("records")):
+    for i, line in enumerate(alerts.lines(frame)):
+        row = line[0]
         with st.container(border=True, key=f"alert_{row['group']}_{i}"):
-            left, middle, right = st.columns([1.2, 6, 1.6], vertical_alignment="center")
+            left, middle, right = st.columns([1.2, 6, 1.9], vertical_alignment="center")
             left.markdown(severity_badge(row["severity"], lang), unsafe_allow_html=True)
             kind = t("alert.kind." + row["kind"], lang)
-            middle.markdown(f"**{kind}** · {alerts.message(row, lang, shown_names)}")
-            if row["acknowledged"]:
-                middle.caption(ack_text(row, lang))
+            middle.markdown(f"**{kind}** · {alerts.line_message(line, lang, shown_names)}")
+            acked = [r for r in line if r["acknowledged"]]
+            if acked:
+                middle.caption(ack_text(acked[0], lang))
             with right:
-                detail_link(row, view, t("alert.open_detail", lang))
+                unit_link(row, view, t("alert.open_unit", lang))
+                if len(line) == 1:
+                    detail_link(row, view, t("alert.open_detail", lang))
+                else:
+                    for member in line:
+                        detail_link(member, view, plain(names_.kpi(member["kpi_id"], lang)))
 
 
 def ack_text(row: dict, lang: str) -> str:
@@ -189,40 +214,74 @@ def alert_key(row: dict) -> str:
     return f"{row['kind']}|{row['unit_id']}|{row['kpi_id']}"
 
 
+def line_key(line: list[dict]) -> str:
+    """The key of one line of the list: its alert's, or ``missing|unit|*`` for
+    the missing figures of one unit grouped on one line."""
+    return alert_key(line[0]) if len(line) == 1 else f"{line[0]['kind']}|{line[0]['unit_id']}|*"
+
+
 # --------------------------------------------------------------------------- writes
 
 
+ACK_FIELDS = ("alerts_ack_which", "alerts_ack_who", "alerts_ack_action", "alerts_ack_comment")
+ACK_ERROR_KEY = "alerts_ack_error"
+
+
 def ack_form(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None:
-    """Pick an alert; say who, what was done and why; keep it (never hidden)."""
+    """Pick an alert (a grouped line acknowledges all of its alerts); say
+    who, what was done and why; keep it (never hidden). After an
+    acknowledgement the counts are recomputed and the form is empty again."""
     lang = view.lang
-    rows = {alert_key(r): r for r in frame.to_dict("records")}
-    if not rows:
+    found = {line_key(line): line for line in alerts.lines(frame)}
+    if not found:
         return
     st.subheader(t("alert.ack.title", lang))
-    key = st.selectbox(
-        t("alert.ack.which", lang),
-        list(rows),
-        format_func=lambda k: f"{severity_label(rows[k]['severity'], lang)} · {alerts.message(rows[k], lang, names_)}",
-        key="alerts_ack_which",
+
+    def label(key: str) -> str:
+        line = found[key]
+        done = "✔ " if all(r["acknowledged"] for r in line) else ""
+        return f"{done}{severity_label(line[0]['severity'], lang)} · {alerts.line_message(line, lang, names_)}"
+
+    st.selectbox(t("alert.ack.which", lang), list(found), format_func=label, key="alerts_ack_which")
+    st.text_input(t("alert.ack.who", lang), key="alerts_ack_who")
+    st.text_input(t("alert.ack.action", lang), key="alerts_ack_action")
+    st.text_area(t("alert.ack.comment", lang), key="alerts_ack_comment")
+    st.button(
+        t("alert.ack.submit", lang),
+        key="alerts_ack_submit",
+        type="primary",
+        on_click=_acknowledge,
+        args=(found, lang),
     )
-    who = st.text_input(t("alert.ack.who", lang), key="alerts_ack_who")
-    action = st.text_input(t("alert.ack.action", lang), key="alerts_ack_action")
-    comment = st.text_area(t("alert.ack.comment", lang), key="alerts_ack_comment")
-    if st.button(t("alert.ack.submit", lang), key="alerts_ack_submit", type="primary"):
-        if not who.strip():
-            st.error(t("alert.ack.need_who", lang))
-            return
-        row = rows[key]
+    error = st.session_state.pop(ACK_ERROR_KEY, None)
+    if error:
+        st.error(error)
+
+
+def _acknowledge(found: dict[str, list[dict]], lang: str) -> None:
+    """The button's callback (it runs before the page, so the counts it
+    changes are the ones the page then shows, and the fields can be emptied)."""
+    state = st.session_state
+    who = str(state.get("alerts_ack_who") or "")
+    if not who.strip():
+        state[ACK_ERROR_KEY] = t("alert.ack.need_who", lang)
+        return
+    line = found.get(state.get("alerts_ack_which")) or next(iter(found.values()))
+    for row in line:
         data.store().acknowledge_alert(
             kind=row["kind"],
             unit_id=row["unit_id"],
             kpi_id=row["kpi_id"],
             period=row["period"],
             acked_by=who,
-            action=action,
-            comment=comment,
+            action=str(state.get("alerts_ack_action") or ""),
+            comment=str(state.get("alerts_ack_comment") or ""),
         )
-        _written(t("alert.ack.done", lang))
+    for key in ACK_FIELDS[1:]:
+        state[key] = ""
+    state.pop(ACK_FIELDS[0], None)
+    data.clear_caches()
+    state[FLASH_KEY] = t("alert.ack.done", lang)
 
 
 def _written(note: str) -> None:
@@ -293,7 +352,7 @@ def settings_form(view: ViewState) -> None:
 
 
 def _save(new: alerts.AlertSettings, old: alerts.AlertSettings, lang: str) -> None:
-    problems = new.problems()
+    problems = new.problems(lang)
     if problems:
         st.error(t("alert.settings.invalid", lang, problems=plain("; ".join(problems))))
         return
@@ -332,7 +391,17 @@ def _kpi_overrides(current: alerts.AlertSettings, lang: str) -> None:
     if current.overrides:
         st.caption(t("alert.settings.overrides", lang))
         st.dataframe(
-            pd.DataFrame(current.overrides, columns=["setting", "kpi_id", "value"]), hide_index=True, width="stretch"
+            pd.DataFrame(
+                {
+                    t("alert.settings.col.setting", lang): [
+                        t(f"alert.settings.{n}", lang) for n, _, _ in current.overrides
+                    ],
+                    t("alert.settings.col.kpi", lang): [names().kpi(k, lang) for _, k, _ in current.overrides],
+                    t("alert.settings.col.value", lang): [f"{v:g}" for _, _, v in current.overrides],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
         )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi_core.i18n import t
 from kpi_core.org import Org
-from kpi_ui import data, figures
+from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.design import failing, flagged
 from kpi_ui.scorecard_view import name_of
@@ -30,7 +30,8 @@ def pick_kpi(view: vs.ViewState, assigned: pd.DataFrame) -> str | None:
     st.session_state["kd_kpi"] = current
 
     def changed() -> None:
-        st.query_params["kpi"] = st.session_state["kd_kpi"]
+        if not shell.history_navigation():  # Back or Forward: the address bar already says which KPI
+            st.query_params["kpi"] = st.session_state["kd_kpi"]
 
     st.selectbox(t("kd.pick_kpi", lang), ids, format_func=names.get, key="kd_kpi", on_change=changed)
     return current
@@ -107,31 +108,57 @@ def threshold_text(kpi: pd.Series, lang: str) -> str:
     return t("kd.thresholds", lang, green=percent(g, 0), amber=percent(a, 0))
 
 
-def dictionary_entry(kpi: pd.Series, lang: str) -> None:
+def dictionary_entry(kpi: pd.Series, lang: str, org: Org | None = None) -> None:
     st.subheader(t("kd.dictionary", lang))
-    definition = (
-        kpi["definition_zh"] if lang == "zh" and isinstance(kpi.get("definition_zh"), str) else kpi["definition"]
-    )
     fields = [
-        ("definition", definition),
-        ("caliber", kpi.get("caliber")),
+        ("definition", _in_language(kpi, "definition", lang)),
+        ("caliber", _in_language(kpi, "caliber", lang)),
         ("unit", measure(kpi["unit"], lang)),
         ("direction", t(f"direction.{kpi['direction']}", lang)),
         ("accumulation", t(f"accumulation.{kpi['accumulation']}", lang)),
         ("rule", rule_text(kpi, lang)),
         ("thresholds", threshold_text(kpi, lang)),
-        ("data_source", kpi.get("data_source")),
-        ("owner", kpi.get("owner")),
+        ("data_source", _in_language(kpi, "data_source", lang)),
+        ("owner", owner_name(kpi.get("owner"), org, lang)),
         ("frequency", _word("frequency", kpi.get("frequency"), lang)),
         ("indicator_type", _word("indicator", kpi.get("indicator_type"), lang)),
     ]
     table = pd.DataFrame(  # st.table renders its cells as Markdown: the values are data
         {
-            " ": [t(f"kd.field.{f}", lang) for f, _ in fields],
+            " ": [_unbroken(t(f"kd.field.{f}", lang)) for f, _ in fields],
             "  ": [plain(v) if isinstance(v, str) and v else "–" for _, v in fields],
         }
     )
-    st.table(table.set_index(" "))
+    st.table(table.set_index(" "), hide_header=True)
+
+
+def _unbroken(label: str) -> str:
+    """A short Chinese label kept on one line: a browser may break between any
+    two Chinese characters, and a narrow table column would show "数据来 / 源"
+    (a word joiner between them forbids the break; it is invisible)."""
+    if label.isascii():
+        return label
+    return "\u2060".join(label.replace(" ", "\u00a0"))
+
+
+def _in_language(kpi: pd.Series, field: str, lang: str) -> str | None:
+    """A dictionary text in ``lang``: the ``<field>_zh`` column in Chinese when
+    it is filled (the column may not exist in an older store), else the field."""
+    own = kpi.get(f"{field}_zh") if lang == "zh" else None
+    if isinstance(own, str) and own.strip():
+        return own
+    value = kpi.get(field)
+    return value if isinstance(value, str) else None
+
+
+def owner_name(owner: object, org: Org | None, lang: str) -> str | None:
+    """The owner as people read it: the unit's name when the field holds a
+    unit id (``FIN`` -> Finance / 财务部), else the text as written."""
+    if not isinstance(owner, str) or not owner.strip():
+        return None
+    if org is not None and owner in org:
+        return org.name(owner, lang)
+    return owner
 
 
 def _word(prefix: str, value: object, lang: str) -> str:
@@ -190,6 +217,40 @@ def persons(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
     )
 
 
+RESTATEMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("period", "col.period"),
+    ("kind", "kd.col.figure"),
+    ("old_value", "kd.col.old_value"),
+    ("new_value", "kd.col.new_value"),
+    ("uploaded_at", "kd.col.uploaded_at"),
+    ("uploaded_by", "kd.col.uploaded_by"),
+    ("file_name", "kd.col.file_name"),
+    ("batch_id", "kd.col.batch"),
+)
+
+
+def restatement_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Restated values as people read them: headers and kinds in ``lang``,
+    figures with thousands separators, '–' where there is nothing."""
+
+    def text(value: object) -> str:
+        return "–" if value is None or pd.isna(value) or value == "" else str(value)
+
+    columns = {
+        "period": [text(v) for v in history["period"]],
+        "kind": [t(f"filekind.{k}", lang) if isinstance(k, str) else "–" for k in history["kind"]],
+        "old_value": [number(v, 2) for v in history["old_value"]],
+        "new_value": [number(v, 2) for v in history["new_value"]],
+        "uploaded_at": [
+            pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") if not pd.isna(v) else "–" for v in history["uploaded_at"]
+        ],
+        "uploaded_by": [text(v) for v in history["uploaded_by"]],
+        "file_name": [text(v) for v in history["file_name"]],
+        "batch_id": [text(v) for v in history["batch_id"]],
+    }
+    return pd.DataFrame({t(key, lang): columns[name] for name, key in RESTATEMENT_COLUMNS})
+
+
 def restatements(kpi_id: str, view: vs.ViewState) -> None:
     lang = view.lang
     st.subheader(t("kd.restatements", lang))
@@ -197,7 +258,4 @@ def restatements(kpi_id: str, view: vs.ViewState) -> None:
     if history.empty:
         st.caption(t("kd.no_restatements", lang))
         return
-    st.dataframe(
-        history[["period", "kind", "old_value", "new_value", "uploaded_at", "uploaded_by", "file_name"]],
-        hide_index=True,
-    )
+    st.dataframe(restatement_table(history, lang), hide_index=True)

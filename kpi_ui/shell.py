@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, error_text, t
 from kpi_core.model import VIEWS
 from kpi_core.store import StoreError
 from kpi_ui import data, theme
-from kpi_ui.state import SESSION_KEY, ViewState, resolve
+from kpi_ui.state import SESSION_KEY, Notice, ViewState, resolve
 from kpi_ui.text import plain
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,88 @@ def resolve_current() -> ViewState:
     return state
 
 
-def sync_url(state: ViewState) -> None:
-    """Make the URL say what is shown (after a fallback or a page switch)."""
+URL_KEY = "url_shown"
+"""Session key: (page, query parameters) this session last put in the address bar."""
+
+
+def sync_url(state: ViewState, page: str | None = None) -> None:
+    """Make the address bar say what is shown, with a history entry.
+
+    Writing ``st.query_params`` makes the browser push a history entry (or,
+    after Back or Forward, replace the current one), so Back returns to the
+    view before and a reload keeps this one. It is written when the run's
+    parameters differ from the state (a fallback, a page picked in the
+    navigation), and when this ``page`` ran last time with other parameters
+    than the state's: a ``st.page_link`` to the page already open (the
+    sidebar's breadcrumb) reruns it with the link's parameters but leaves the
+    address bar as it was. The browser ignores a write of what it already
+    shows (a reload). A run for Back or Forward is left alone: the address
+    bar already holds its view, and two quick Backs would otherwise have the
+    first run write its view over the second's. A link to another page is left
+    to the browser, which puts that page's path and the link's parameters in
+    the address bar itself (writing them too would push a second entry under
+    the old path).
+    """
     params = state.params()
-    if dict(st.query_params) != params:
+    last = st.session_state.get(URL_KEY)
+    moved_within_page = last is not None and last[0] == page and last[1] != params and not history_navigation()
+    if dict(st.query_params) != params or moved_within_page:
         st.query_params.from_dict(params)
+    st.session_state[URL_KEY] = (page, params)
+
+
+def history_navigation() -> bool:
+    """Whether this run was asked for by the browser's Back or Forward button.
+
+    Such a run shows the view of the address bar, and no widget's callback
+    may write the URL in it: a sidebar widget set to the previous view's
+    value in the run before (see :func:`_widget`) may come back from the
+    browser with a stale value, and its callback would undo the Back (two
+    quick Backs landed on the view they left)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def show_notices(state: ViewState) -> None:
     for notice in state.notices:
         # the value is whatever the URL held: shown as text, never as Markdown
-        st.warning(t(notice.key, state.lang, value=plain(notice.value)), icon=":material/info:")
+        names = {name: plain(value) for name, value in notice.params}
+        st.warning(t(notice.key, state.lang, value=plain(notice.value), **names), icon=":material/info:")
+
+
+DETAIL_PAGE_PATH = "kpi_detail"
+
+
+def kpi_on_scorecard(state: ViewState, page: str | None) -> ViewState:
+    """On the KPI detail page, a KPI that is not on the unit's scorecard
+    (``kpi=REV`` at HR) is replaced by the unit's first KPI, with a notice,
+    before anything is drawn: the address bar and the sidebar's link then
+    say what the page shows, as for a unit or month that does not exist."""
+    if page != DETAIL_PAGE_PATH or not state.kpi:
+        return state
+    assigned = list(data.card(state.unit, state.period, state.view).kpis["kpi_id"])
+    if not assigned or state.kpi in assigned:
+        return state
+    dictionary = data.kpis()
+
+    def name(kpi_id: str) -> str:
+        if kpi_id not in dictionary.index:
+            return kpi_id
+        row = dictionary.loc[kpi_id]
+        zh = row.get("name_zh")
+        return zh if state.lang == "zh" and isinstance(zh, str) and zh else str(row["name"])
+
+    notice = Notice(
+        "notice.kpi_not_assigned",
+        state.kpi,
+        (
+            ("kpi", name(state.kpi)),
+            ("unit", data.org().name(state.unit, state.lang)),
+            ("year", state.period[:4]),
+            ("shown", name(assigned[0])),
+        ),
+    )
+    return replace(state, kpi=assigned[0], notices=(*state.notices, notice))
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -82,7 +154,7 @@ def show_notices(state: ViewState) -> None:
 
 def _set_param(name: str, key: str) -> None:
     value = st.session_state[key]
-    if value is None:
+    if value is None or history_navigation():
         return
     if name == "meeting":
         value = "1" if value else ""
@@ -186,8 +258,10 @@ def absolute_url(state: ViewState) -> str:
 def start() -> ViewState:
     """Everything a run does before the page: theme, URL, sidebar, notices."""
     state = st.session_state.get(SESSION_KEY) or resolve_current()
+    state = kpi_on_scorecard(state, current_page())
+    st.session_state[SESSION_KEY] = state
     theme.inject(state.meeting)
-    sync_url(state)
+    sync_url(state, current_page())
     sidebar(state)
     show_notices(state)
     return state
@@ -197,6 +271,11 @@ def start() -> ViewState:
 
 ROOT = Path(__file__).resolve().parents[1]
 _running = threading.local()
+
+
+def current_page() -> str | None:
+    """The URL path of the page this run shows (None before navigation)."""
+    return getattr(_running, "page", None)
 
 
 def main() -> None:

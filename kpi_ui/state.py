@@ -31,6 +31,8 @@ class Notice:
     """Translation key of the message (``notice.<param>``)."""
     value: str
     """The value the URL held."""
+    params: tuple[tuple[str, str], ...] = ()
+    """More values the message names (names from data: shown as text)."""
 
 
 @dataclass(frozen=True)

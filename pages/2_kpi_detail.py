@@ -26,7 +26,7 @@ history = data.history(view.unit, months)
 kpi_detail_view.over_time(history[history["kpi_id"] == kpi_id], kpi, view)
 left, right = st.columns([2, 3])
 with left:
-    kpi_detail_view.dictionary_entry(kpi, view.lang)
+    kpi_detail_view.dictionary_entry(kpi, view.lang, org)
 with right:
     kpi_detail_view.siblings(row, view, org)
     kpi_detail_view.persons(row, view, org)

@@ -27,30 +27,35 @@ found = ui.for_unit(view.unit, view.period)
 ui.headline(view, alerts.summary(found, org, view.unit), link=False)
 
 present = found["unit_id"].unique().tolist()
+any_ = t("alert.filter.any", lang)  # the filters' placeholder (Streamlit's own is "Choose options")
 f1, f2, f3, f4 = st.columns(4)
 severities = f1.multiselect(
     t("alert.filter.severity", lang),
     list(alerts.SEVERITIES),
     format_func=lambda s: ui.severity_label(s, lang),
     key="alerts_severity",
+    placeholder=any_,
 )
 kinds = f2.multiselect(
     t("alert.filter.kind", lang),
     list(alerts.KINDS),
     format_func=lambda k: t(f"alert.kind.{k}", lang),
     key="alerts_kind",
+    placeholder=any_,
 )
 perspectives = f3.multiselect(
     t("alert.filter.perspective", lang),
     list(PERSPECTIVES),
     format_func=lambda p: t(f"perspective.{p}", lang),
     key="alerts_perspective",
+    placeholder=any_,
 )
 units = f4.multiselect(
     t("alert.filter.unit", lang),
     [u for u in org.subtree(view.unit) if u in present],
     format_func=lambda u: org.name(u, lang),
     key="alerts_unit",
+    placeholder=any_,
 )
 shown = alerts.select(found, severities=severities, kinds=kinds, perspectives=perspectives, unit_ids=units)
 st.caption(t("alert.shown", lang, shown=len(shown), total=len(found)))

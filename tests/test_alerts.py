@@ -404,9 +404,12 @@ def test_message_as_in_the_issue():
         "params": {"value": 58.0, "target": 45.0, "completion": 2 - 58 / 45, "threshold": 0.9, "streak": 3.0},
     }
     assert (
-        alerts.message(row, "en", NAMES) == "Sales · Collection days 58 (target 45): 71% completion, red for 3 months"
+        alerts.message(row, "en", NAMES)
+        == "Sales · Collection days 58 days (target 45 days): 71% completion, red for 3 months"
     )
-    assert alerts.message(row, "zh", NAMES) == "销售中心 · 应收账款周转天数 58(目标 45):完成率 71%,连续 3 个月未达标"
+    assert (
+        alerts.message(row, "zh", NAMES) == "销售中心 · 应收账款周转天数 58 天(目标 45 天):完成率 71%,连续 3 个月未达标"
+    )
 
 
 def test_every_message_key_renders_in_both_languages():
@@ -627,7 +630,7 @@ def test_cli_alerts_json(demo_db, capsys):
     assert first["value"] == 30.6 and first["threshold"] == 0.9
     assert (
         first["message"]
-        == "Customer Service · Complaint resolution time 30.6 (target 22.2): 62% completion, red for 3 months"
+        == "Customer Service · Complaint resolution time 30.6 hours (target 22.2 hours): 62% completion, red for 3 months"
     )
     assert len(rows) == len(pd.read_csv(GOLDEN))
 

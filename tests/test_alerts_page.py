@@ -48,7 +48,10 @@ def test_page_lists_every_alert_of_the_subtree_worst_first(app, expected):
     first = links(at)[0]
     assert first == {"unit": "CS", "kpi": "COMPLAINT_TIME", "period": PERIOD, "view": "month", "lang": "en"}
     text = " ".join(m.value for m in at.markdown)
-    assert "Customer Service · Complaint resolution time 30.6 (target 22.2): 62% completion, red for 3 months" in text
+    assert (
+        "Customer Service · Complaint resolution time 30.6 hours (target 22.2 hours): 62% completion, red for 3 months"
+        in text
+    )
     headings = [h.value for h in at.subheader]
     assert headings.index("Threshold breaches") < headings.index("Statistical signals")
 
@@ -155,7 +158,7 @@ def test_chinese(app):
     assert not at.exception
     assert at.title[0].value == "预警 · 客户服务部 · 2026-10"
     text = " ".join(m.value for m in at.markdown)
-    assert "客户服务部 · 客诉处理时长 30.6(目标 22.2):完成率 62%,连续 3 个月未达标" in text
+    assert "客户服务部 · 客诉处理时长 30.6 小时(目标 22.2 小时):完成率 62%,连续 3 个月未达标" in text
     assert "严重" in headline(at)
 
 

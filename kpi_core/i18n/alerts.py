@@ -26,8 +26,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert.kind.run": ("Run on one side of the mean", "连续偏于均值一侧"),
     # the sentences (every one receives every placeholder; each uses what it needs)
     "alert.msg.red": (
-        "{unit} · {kpi} {actual} (target {target}): {completion} completion, red for {streak} months",
-        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},连续 {streak} 个月未达标",
+        "{unit} · {kpi} {actual} (target {target}): {completion} completion, red for {months}",
+        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},连续 {months}未达标",
     ),
     "alert.msg.red_new": (
         "{unit} · {kpi} {actual} (target {target}): {completion} completion, red this month (below {threshold})",
@@ -38,12 +38,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},低于下限 {threshold}:本月不得分",
     ),
     "alert.msg.band_over": (
-        "{unit} · {kpi} {actual} against a budget of {target}: {completion} of budget, over the band's limit of {threshold} for {streak} month(s)",
-        "{unit} · {kpi} {actual}(预算 {target}):执行率 {completion},超出区间上限 {threshold},已连续 {streak} 个月",
+        "{unit} · {kpi} {actual} against a budget of {target}: {completion} of budget, over the band's limit of {threshold} for {months}",
+        "{unit} · {kpi} {actual}(预算 {target}):执行率 {completion},超出区间上限 {threshold},已连续 {months}",
     ),
     "alert.msg.band_under": (
-        "{unit} · {kpi} {actual} against a budget of {target}: {completion} of budget, under the band's limit of {threshold} for {streak} month(s)",
-        "{unit} · {kpi} {actual}(预算 {target}):执行率 {completion},低于区间下限 {threshold},已连续 {streak} 个月",
+        "{unit} · {kpi} {actual} against a budget of {target}: {completion} of budget, under the band's limit of {threshold} for {months}",
+        "{unit} · {kpi} {actual}(预算 {target}):执行率 {completion},低于区间下限 {threshold},已连续 {months}",
     ),
     "alert.msg.drop": (
         "{unit} · {kpi} {actual} (target {target}): {completion} completion, down {drop} points from {previous} in {previous_period} (alert above {drop_limit})",
@@ -54,21 +54,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{unit} · {kpi}:{period} 未上传实际值(目标 {target}),而该月其他数据已上报",
     ),
     "alert.msg.xmr_below": (
-        "{unit} · {kpi} {actual} (target {target}): {completion} completion, below its natural limits {low}–{high} (last {points} months)",
-        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},低于其自然波动范围 {low}–{high}(近 {points} 个月)",
+        "{unit} · {kpi} {actual} (target {target}): {completion} completion, below its natural limits {low}–{high} (last {span})",
+        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},低于其自然波动范围 {low}–{high}(近 {span})",
     ),
     "alert.msg.xmr_above": (
-        "{unit} · {kpi} {actual} (target {target}): {completion} completion, above its natural limits {low}–{high} (last {points} months)",
-        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},高于其自然波动范围 {low}–{high}(近 {points} 个月)",
+        "{unit} · {kpi} {actual} (target {target}): {completion} completion, above its natural limits {low}–{high} (last {span})",
+        "{unit} · {kpi} {actual}(目标 {target}):完成率 {completion},高于其自然波动范围 {low}–{high}(近 {span})",
     ),
     "alert.msg.run_below": (
-        "{unit} · {kpi}: {streak} months in a row below its average completion of {mean} ({completion} this month)",
-        "{unit} · {kpi}:连续 {streak} 个月低于其平均完成率 {mean}(本月 {completion})",
+        "{unit} · {kpi}: {months} in a row below its average completion of {mean} ({completion} this month)",
+        "{unit} · {kpi}:连续 {months}低于其平均完成率 {mean}(本月 {completion})",
     ),
     "alert.msg.run_above": (
-        "{unit} · {kpi}: {streak} months in a row above its average completion of {mean} ({completion} this month)",
-        "{unit} · {kpi}:连续 {streak} 个月高于其平均完成率 {mean}(本月 {completion})",
+        "{unit} · {kpi}: {months} in a row above its average completion of {mean} ({completion} this month)",
+        "{unit} · {kpi}:连续 {months}高于其平均完成率 {mean}(本月 {completion})",
     ),
+    "alert.msg.missing_many": (
+        "{unit} has not reported {count} KPIs for {period}: {kpis}",
+        "{unit} 未上报 {period} 的 {count} 项指标:{kpis}",
+    ),
+    "alert.person_in": ("{person} ({department})", "{person}({department})"),
+    "alert.months_one": ("{count} month", "{count} 个月"),
+    "alert.months_many": ("{count} months", "{count} 个月"),
+    "alert.list_separator": (", ", "、"),
     # the alerts page
     "alert.title": ("Alerts · {unit} · {period}", "预警 · {unit} · {period}"),
     "alert.scope": (
@@ -85,9 +93,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert.filter.kind": ("Kind", "类型"),
     "alert.filter.perspective": ("Perspective", "维度"),
     "alert.filter.unit": ("Unit", "单元"),
+    "alert.filter.any": ("All", "全部"),
     "alert.shown": ("{shown} of {total} alerts shown", "显示 {shown} / {total} 条预警"),
     "alert.open_detail": ("Open KPI detail", "查看指标详情"),
     "alert.open_list": ("See the alerts", "查看预警"),
+    "alert.open_unit": ("Unit scorecard", "单元计分卡"),
+    "alert.still_open": ("Still open: {open}; {acknowledged} acknowledged", "仍待处理:{open};已确认 {acknowledged} 条"),
+    "alert.all_acknowledged": ("All {count} acknowledged", "{count} 条均已确认"),
+    "alert.open_help": (
+        "An acknowledged alert stays listed (the figure is still off) but needs no one's action any more.",
+        "已确认的预警仍会列出(指标仍未恢复),但已无需再处理。",
+    ),
     "alert.acknowledged": (
         "Acknowledged by {who} on {when}: {action}",
         "{who} 已于 {when} 确认:{action}",
@@ -118,6 +134,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "alert.settings.drop_pp": ("Sharp drop: more than (percentage points)", "骤降:超过(百分点)"),
     "alert.settings.band_margin_pp": ("Band tolerance (percentage points)", "区间容差(百分点)"),
+    "alert.settings.signal_min_pp": (
+        "Signal: at least (percentage points from the average)",
+        "统计信号:至少偏离均值(百分点)",
+    ),
     "alert.settings.window": ("Months of history for signals", "统计信号的历史月数"),
     "alert.settings.min_points": ("Fewest months of history for a signal", "产生信号的最少历史月数"),
     "alert.settings.run_length": ("Run length (points in a row)", "连续点数"),
@@ -129,6 +149,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert.settings.kpi_save": ("Save override", "保存覆盖值"),
     "alert.settings.kpi_clear": ("Remove overrides of this KPI", "删除该指标的覆盖值"),
     "alert.settings.overrides": ("Overrides in force", "生效中的覆盖值"),
+    "alert.settings.col.setting": ("Threshold", "阈值"),
+    "alert.settings.col.kpi": ("KPI", "指标"),
+    "alert.settings.col.value": ("Value", "取值"),
+    "alert.problem.negative": (
+        "the drop, band tolerance and signal thresholds must not be negative",
+        "骤降、区间容差与统计信号阈值不能为负数",
+    ),
+    "alert.problem.window": (
+        "need 2 ≤ fewest months ({min_points}) ≤ months of history ({window}) ≤ 36",
+        "须满足 2 ≤ 最少历史月数({min_points})≤ 历史月数({window})≤ 36",
+    ),
+    "alert.problem.run": (
+        "need 2 ≤ run length ({run_length}) ≤ months of history ({window}) + 1",
+        "须满足 2 ≤ 连续点数({run_length})≤ 历史月数({window})+ 1",
+    ),
+    "alert.problem.override": ("the override for {kpi} must not be negative", "{kpi} 的覆盖值不能为负数"),
     # the alerts command
     "alert.cli.header": (
         "Alerts of {unit} and below · {period}: {count}",

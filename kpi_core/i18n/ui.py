@@ -29,6 +29,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "notice.view": ("Unknown view “{value}”; showing the month.", "未知视图“{value}”;已改为当月。"),
     "notice.kpi": ("KPI “{value}” does not exist; pick one below.", "指标“{value}”不存在;请在下方选择。"),
+    "notice.kpi_not_assigned": (
+        "{value} ({kpi}) is not on the scorecard of {unit} in {year}; showing {shown} instead.",
+        "{value}({kpi})不在 {unit} {year} 年的计分卡上;已改为显示{shown}。",
+    ),
     "notice.lang": ("Unknown language “{value}”; showing English.", "未知语言“{value}”;已改为英文。"),
     "ui.failed": (
         "Something went wrong; the error was logged (reference {ref}). Reload the page.",
@@ -38,4 +42,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No data yet: upload units, KPIs, assignments, targets and actuals.",
         "尚无数据:请上传组织、指标、分配、目标与实际值。",
     ),
+    # the KPI detail page's restated values
+    "kd.col.figure": ("Figure", "数据类型"),
+    "kd.col.old_value": ("Old value", "原值"),
+    "kd.col.new_value": ("New value", "新值"),
+    "kd.col.uploaded_at": ("Restated on", "重述时间"),
+    "kd.col.uploaded_by": ("Restated by", "重述人"),
+    "kd.col.file_name": ("File", "文件"),
+    "kd.col.batch": ("Batch", "批次"),
 }
