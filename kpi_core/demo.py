@@ -33,6 +33,10 @@ Planted stories (no other red, no other gap):
    2026-10 30.6 (0.622, red): red three months in a row.
    CS's total (sum of weight x credited completion) goes 103.2 (2026-06),
    102.4 (07), 93.4 (08), 88.1 (09), 80.2 (10).
+   Its six people slide with it: in each story month a person's CSAT and
+   complaint-time completion is the department's plus an offset of their own
+   (-3 to +3 points on CSAT, -5 to +4 on complaint time, averaging 0), so in
+   2026-10 every one of them is red on both, with totals of 76.3 to 82.1.
 2. A one-month drop. ``PROD`` / ``OTD`` (target 96 %): 97.6 in 2026-09
    (completion 1.017, green), 70.1 in 2026-10 (0.730, red): 28.6 percentage
    points down in one month, the only bad month. PROD's total: 102.5, then
@@ -514,6 +518,24 @@ STORY_COMPLETION: dict[tuple[str, str, str], float] = {
     ("MKT", "EXPENSE_EXEC", "2026-09"): 1.075,
     ("MKT", "EXPENSE_EXEC", "2026-10"): 1.09,
 }
+
+#: Customer Service's six people follow their department's slide: each
+#: person's completion in the story months is the department's plus an
+#: offset of their own (the offsets average 0, so the people's average is the
+#: department's), so no CS person stays green while the department is red.
+CS_PEOPLE_OFFSETS: dict[str, tuple[float, float]] = {
+    # person: (CSAT offset, complaint-time offset)
+    "P_CS_01": (-0.03, -0.05),
+    "P_CS_02": (0.02, 0.03),
+    "P_CS_03": (-0.01, 0.00),
+    "P_CS_04": (0.03, 0.04),
+    "P_CS_05": (0.00, -0.02),
+    "P_CS_06": (-0.01, 0.00),
+}
+for _person, (_csat, _time) in CS_PEOPLE_OFFSETS.items():
+    for _kpi, _offset in (("CSAT", _csat), ("COMPLAINT_TIME", _time)):
+        for _period in ("2026-08", "2026-09", "2026-10"):
+            STORY_COMPLETION[(_person, _kpi, _period)] = round(STORY_COMPLETION[("CS", _kpi, _period)] + _offset, 3)
 
 #: (unit, period) whose actuals were never uploaded.
 MISSING_UPLOAD: tuple[str, str] = ("P_SALES_N_03", "2026-10")

@@ -570,15 +570,24 @@ def test_demo_stories_each_produce_their_alert(demo_store):
     assert keyed[("band", "MKT", "EXPENSE_EXEC")].params["side"] == "over"
     missing = sorted(k for kind, u, k in keyed if kind == "missing" and u == "P_SALES_N_03")
     assert missing == ["COLLECTION_DAYS", "KEY_ACCOUNT_COV", "QUOTE_RESP", "REV"]
+    # Customer Service's six people slide with it: red on both KPIs; complaint time red for 3 months
+    for person in CS_PEOPLE:
+        assert keyed[("red", person, "COMPLAINT_TIME")].streak == 3
+        assert ("red", person, "CSAT") in keyed
+    # Su Qing (P_CS_01) sits 3 points under the department on CSAT: 0.915 - 0.03 = 0.885 was red in September too
+    assert keyed[("red", "P_CS_01", "CSAT")].streak == 2
     assert {(u, k) for kind, u, k in keyed if kind == "xmr"} == {
         ("CS", "COMPLAINT_TIME"),
         ("CS", "CSAT"),
         ("PROD", "OTD"),
         ("MKT", "EXPENSE_EXEC"),
-    }
+    } | {(p, k) for p in CS_PEOPLE for k in ("CSAT", "COMPLAINT_TIME")}
 
 
-STORY = {("CS", "CSAT"), ("CS", "COMPLAINT_TIME"), ("PROD", "OTD"), ("MKT", "EXPENSE_EXEC")}
+CS_PEOPLE = [f"P_CS_0{i}" for i in range(1, 7)]
+STORY = {("CS", "CSAT"), ("CS", "COMPLAINT_TIME"), ("PROD", "OTD"), ("MKT", "EXPENSE_EXEC")} | {
+    (p, k) for p in CS_PEOPLE for k in ("CSAT", "COMPLAINT_TIME")
+}
 
 
 @pytest.mark.parametrize("period", [shift_month(PERIOD, -i) for i in range(12)])
@@ -625,12 +634,13 @@ def test_cli_alerts_json(demo_db, capsys):
     assert cli.main(["alerts", "--period", PERIOD, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(list(r) == list(alerts.RECORD_KEYS) for r in rows)
+    # worst first: Su Qing's complaint time, 2 - 31.7 / 22.2 = 57%, under her department's 62%
     first = rows[0]
-    assert first["kind"] == "red" and first["unit_id"] == "CS" and first["kpi_id"] == "COMPLAINT_TIME"
-    assert first["value"] == 30.6 and first["threshold"] == 0.9
-    assert (
-        first["message"]
-        == "Customer Service · Complaint resolution time 30.6 hours (target 22.2 hours): 62% completion, red for 3 months"
+    assert first["kind"] == "red" and first["unit_id"] == "P_CS_01" and first["kpi_id"] == "COMPLAINT_TIME"
+    assert first["value"] == 31.7 and first["threshold"] == 0.9
+    assert first["message"] == (
+        "Su Qing (Customer Service) · Complaint resolution time 31.7 hours (target 22.2 hours): "
+        "57% completion, red for 3 months"
     )
     assert len(rows) == len(pd.read_csv(GOLDEN))
 

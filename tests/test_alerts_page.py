@@ -46,7 +46,8 @@ def test_page_lists_every_alert_of_the_subtree_worst_first(app, expected):
     assert not at.exception
     assert shown(at) == list(zip(found["unit_id"], found["kpi_id"], strict=True))
     first = links(at)[0]
-    assert first == {"unit": "CS", "kpi": "COMPLAINT_TIME", "period": PERIOD, "view": "month", "lang": "en"}
+    # worst first: Su Qing (P_CS_01), whose complaint time is at 57%, under her department's 62%
+    assert first == {"unit": "P_CS_01", "kpi": "COMPLAINT_TIME", "period": PERIOD, "view": "month", "lang": "en"}
     text = " ".join(m.value for m in at.markdown)
     assert (
         "Customer Service · Complaint resolution time 30.6 hours (target 22.2 hours): 62% completion, red for 3 months"
@@ -60,9 +61,10 @@ def test_headline_counts_equal_the_list(app, expected):
     found, org = expected
     at = app(PAGE, unit="HQ", period=PERIOD)
     counts = alerts.summary(found, org, "HQ")["counts"]
-    assert counts == {"critical": 4, "warning": 9, "info": 0}
+    # the four stories' 4 critical and 9 warnings, and CS's six people: 6 x 2 red, 6 x 2 signals
+    assert counts == {"critical": 16, "warning": 21, "info": 0}
     badges = headline(at)
-    assert "✖ 4 critical" in badges and "▲ 9 warning" in badges
+    assert "✖ 16 critical" in badges and "▲ 21 warning" in badges
     assert any(c.value == f"{len(found)} of {len(found)} alerts shown" for c in at.caption)
 
 
@@ -169,8 +171,9 @@ def test_markers_the_scorecard_shows(expected):
 
     found, org = expected
     s = alerts.summary(found, org, "HQ")
-    assert s["children"]["CS"] == {"critical": 2, "warning": 2, "info": 0}
-    assert ui.child_marker(s["children"]["CS"]) == "✖2 ▲2"
+    # CS itself (2 red, 2 signals) and its six people (12 red, 12 signals)
+    assert s["children"]["CS"] == {"critical": 14, "warning": 14, "info": 0}
+    assert ui.child_marker(s["children"]["CS"]) == "✖14 ▲14"
     assert ui.child_marker(s["children"]["SALES"], "en") == "▲ 4 warning"
     assert ui.child_marker(s["children"]["HR"]) == ""
     assert ui.child_marker(None) == ""

@@ -141,11 +141,12 @@ def test_one_missed_upload_is_one_line_naming_the_department(app, lang, line):
     ]
 
 
-def test_the_company_list_has_ten_lines_for_thirteen_alerts(app):
+def test_the_company_list_has_thirty_four_lines_for_thirty_seven_alerts(app):
     at = app(PAGE, unit="HQ", period=PERIOD)
-    # 4 critical + 9 warnings = 13 alerts; Xu Gang's 4 missing figures share one line: 10 lines
-    assert len(lines(at)) == 10
-    assert any(c.value == "13 of 13 alerts shown" for c in at.caption)
+    # the stories' 4 critical + 9 warnings, and CS's six people (6 x 2 red, 6 x 2 signals): 37 alerts;
+    # Xu Gang's 4 missing figures share one line: 37 - 3 = 34 lines
+    assert len(lines(at)) == 34
+    assert any(c.value == "37 of 37 alerts shown" for c in at.caption)
 
 
 # ------------------------------------------------------------------ links to the unit as well as the KPI
@@ -154,14 +155,17 @@ def test_the_company_list_has_ten_lines_for_thirteen_alerts(app):
 def test_every_alert_links_to_its_units_scorecard_and_its_kpi(app):
     at = app(PAGE, unit="HQ", period=PERIOD)
     units = links(at, "")  # the scorecard is the app's main page
-    assert [u["label"] for u in units] == ["Unit scorecard"] * 10
-    assert [u["unit"] for u in units] == ["CS", "PROD", "CS", "MKT", "PROD", XU_GANG, "CS", "PROD", "CS", "MKT"]
+    assert [u["label"] for u in units] == ["Unit scorecard"] * 34
+    people = {f"P_CS_0{i}" for i in range(1, 7)}
+    assert {u["unit"] for u in units} == {"CS", "PROD", "MKT", XU_GANG} | people
+    assert sum(u["unit"] == XU_GANG for u in units) == 1  # his four missing figures: one line
     assert {(u["period"], "kpi" in u) for u in units} == {(PERIOD, False)}
     details = links(at, "kpi_detail")
-    assert len(details) == 13
+    assert len(details) == 37
+    # worst first: Su Qing's complaint time at 57%
     assert details[0] == {
         "label": "Open KPI detail",
-        "unit": "CS",
+        "unit": "P_CS_01",
         "kpi": "COMPLAINT_TIME",
         "period": PERIOD,
         "view": "month",
@@ -191,12 +195,12 @@ def test_after_an_acknowledgement_the_open_count_drops_and_the_form_is_empty(app
     at = app(PAGE, unit="HQ", period=PERIOD)
     assert not [c for c in at.caption if c.value.startswith("Still open")]
     fill_and_acknowledge(at, "red|CS|CSAT")
-    # 4 critical, 9 warnings; one critical acknowledged: 3 critical and 9 warnings still open
-    assert "Still open: ✖ 3 critical · ▲ 9 warning; 1 acknowledged" in [c.value for c in at.caption]
+    # 16 critical, 21 warnings; one critical acknowledged: 15 critical and 21 warnings still open
+    assert "Still open: ✖ 15 critical · ▲ 21 warning; 1 acknowledged" in [c.value for c in at.caption]
     assert any("Acknowledged;" in s.value for s in at.success)
     assert_form_is_empty(at)
-    assert at.selectbox(key="alerts_ack_which").value == "red|CS|COMPLAINT_TIME"  # back to the first line
-    assert len(lines(at)) == 10  # acknowledged, still listed
+    assert at.selectbox(key="alerts_ack_which").value == "red|P_CS_01|COMPLAINT_TIME"  # back to the first line
+    assert len(lines(at)) == 34  # acknowledged, still listed
 
 
 def test_acknowledging_the_grouped_line_acknowledges_its_four_alerts(app):

@@ -274,7 +274,7 @@ def test_the_alert_column_comes_last_when_a_kpi_has_an_alert(app):
 
 def test_the_markers_of_the_children_are_explained(app):
     at = app(unit="HQ")
-    assert children_table(at)["Unit"].iloc[0] == "Customer Service ✖2 ▲2"
+    assert children_table(at)["Unit"].iloc[0] == "Customer Service ✖14 ▲14"
     legend = [c.value for c in at.caption if c.value.startswith("✖2 ▲1 after a name")]
     assert legend and "2 critical (✖), 1 warning (▲)" in legend[0]
     zh = app(unit="HQ", lang="zh")

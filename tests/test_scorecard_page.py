@@ -61,7 +61,7 @@ def test_company_scorecard_equals_the_cli(app, demo_db, capsys):
     children = frames(at)[-1]
     assert list(children["Total"].round(1)) == [round(c["total"], 1) for c in expected["children"]]
     # worst first: the department sliding into red leads the list, marked with its alerts
-    assert children["Unit"].iloc[0] == "Customer Service ✖2 ▲2"
+    assert children["Unit"].iloc[0] == "Customer Service ✖14 ▲14"  # its own 2 + 2 and its six people's 12 + 12
 
 
 def test_perspective_scores_equal_the_cli(app, capsys):
@@ -196,7 +196,8 @@ def test_scorecard_alert_counts_equal_the_alerts_page(app, demo_store, unit):
     on_alerts_page = sorted(_badges(app("pages/3_alerts.py", unit=unit)))
     assert on_scorecard == on_alerts_page == expected
     if unit == "HQ":
-        assert counts["critical"] == 4  # the four planted stories, reviewed in tests/golden/alerts_2026-10.csv
+        # the four planted stories and CS's six people red on two KPIs: 4 + 12, reviewed in tests/golden/alerts_2026-10.csv
+        assert counts["critical"] == 16
 
 
 def test_a_kpi_failing_the_validity_test_is_flagged_on_scorecard_and_detail(app, demo_store):
