@@ -65,6 +65,7 @@ import pandas as pd
 from kpi_core import scorecard, scoring
 from kpi_core.i18n import has, t
 from kpi_core.model import DEFAULT_AMBER_AT
+from kpi_core.months import shift_month
 from kpi_core.org import Org
 from kpi_core.store import Store
 
@@ -196,16 +197,6 @@ def _number(text: object) -> float | None:
 
 
 # --------------------------------------------------------------------------- evaluation
-
-
-def shift_month(period: str, months: int) -> str:
-    """``period`` moved by ``months`` (negative: back).
-
-    >>> shift_month("2026-10", -12), shift_month("2026-01", -1)
-    ('2025-10', '2025-12')
-    """
-    index = int(period[:4]) * 12 + int(period[5:7]) - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def evaluate(

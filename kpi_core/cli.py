@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_core import ingest, scorecard
+from kpi_core import alerts, ingest, scorecard
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
@@ -304,8 +304,6 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(store: Store, args: argparse.Namespace) -> int:
-    from kpi_core import alerts
-
     lang = args.lang
     if not ingest.valid_period(args.period):
         print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)

@@ -25,6 +25,7 @@ import pandas as pd
 from kpi_core import ingest, scoring, weights
 from kpi_core.i18n import t
 from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, PERSPECTIVES, clean_value, field_changes
+from kpi_core.months import months_of
 from kpi_core.scorecard import score_frames
 from kpi_core.store import Store
 from kpi_core.weights import DesignWarning
@@ -369,10 +370,6 @@ def warning_text(warning: DesignWarning, lang: str = "en", kpi_names: Mapping[st
 
 
 # --------------------------------------------------------------------------- the design table
-
-
-def months_of(year: int) -> list[str]:
-    return [f"{year}-{m:02d}" for m in range(1, 13)]
 
 
 def design_table(assignments: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.DataFrame:

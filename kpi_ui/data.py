@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi_core import ingest, scorecard
+from kpi_core import design, ingest, scorecard
 from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_core.store import Store, default_path
@@ -127,8 +127,6 @@ def _siblings(path: str, unit_ids: tuple[str, ...], period: str, view: str) -> p
 
 @st.cache_data(show_spinner=False)
 def _failing(path: str) -> frozenset[str]:
-    from kpi_core import design
-
     return frozenset(design.failing_kpis(_open(path)))
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi_core.i18n import t
 from kpi_core.org import Org
+from kpi_core.scoring import parse_tiers
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.design import failing, flagged
@@ -89,8 +90,6 @@ def rule_text(kpi: pd.Series, lang: str) -> str:
         parts = [t("kd.rule.plain", lang)]
         if not pd.isna(kpi["floor"]):
             parts.append(t("kd.rule.floor", lang, floor=percent(kpi["floor"], 0)))
-        from kpi_core.scoring import parse_tiers
-
         for below, share in parse_tiers(kpi["tiers"] if isinstance(kpi["tiers"], str) else None):
             parts.append(t("kd.rule.tier", lang, below=percent(below, 0), share=percent(share, 0)))
         if not pd.isna(kpi["cap"]):

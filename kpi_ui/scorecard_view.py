@@ -31,6 +31,7 @@ from kpi_core.scorecard import Scorecard
 from kpi_core.scoring import previous_period
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
+from kpi_ui.alerts import child_marker, headline_counts
 from kpi_ui.design import failing, flagged
 from kpi_ui.text import html_text, plain
 from kpi_ui.theme import badge, measure, number, percent, status_label, status_pill
@@ -182,8 +183,6 @@ def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_
         )
     if alert_counts is not None:
         with cols[3]:
-            from kpi_ui.alerts import headline_counts
-
             headline_counts(alert_counts, view)
     if card.coverage < 1:
         st.warning(t("sc.coverage", lang, share=percent(card.coverage, 0)), icon=":material/warning:")
@@ -439,8 +438,6 @@ def children_section(card: Scorecard, view: vs.ViewState, org: Org, child_counts
     if "kpi_count" not in ch:
         ch["kpi_count"] = 1
     if child_counts is not None:
-        from kpi_ui.alerts import child_marker
-
         ch["label"] = [
             f"{lbl} {child_marker(child_counts.get(u))}".strip()
             for u, lbl in zip(ch["unit_id"], ch["label"], strict=True)

@@ -115,7 +115,7 @@ def current() -> ViewState:
     """The state resolved for this run (by :func:`kpi_ui.shell.start`)."""
     state = st.session_state.get(SESSION_KEY)
     if state is None:
-        from kpi_ui import shell
+        from kpi_ui import shell  # shell imports this module: importing it at the top would be a cycle
 
         state = shell.resolve_current()
     return state
