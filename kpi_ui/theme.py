@@ -179,3 +179,27 @@ def _css(text: str) -> str:
 
 def inject(meeting: bool) -> None:
     st.html(_css(_BASE_CSS) + (_MEETING_CSS if meeting else ""))
+
+
+def uploader_words(lang: str, button: str, limits: str) -> None:
+    """Streamlit draws its file uploader's button ("Upload") and limits line
+    ("20MB per file • CSV, ...") in English whatever the page's language, and
+    no setting changes them. In Chinese, CSS hides those two texts and shows
+    ours in their place (generated content: no script touches the page).
+    ``button`` and ``limits`` come from the translation table, never from data."""
+    if lang != "zh":
+        return
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display: none;}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after '
+        "{content: " + quoted(button) + ";}"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {display: none;}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] div::after '
+        "{content: " + quoted(limits) + "; font-size: 0.875rem; opacity: 0.7;}"
+        "</style>"
+    )

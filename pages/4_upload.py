@@ -7,7 +7,7 @@ from kpi_core import ingest
 from kpi_core.i18n import t
 from kpi_core.model import FILE_SPECS
 from kpi_core.upload_preview import preview
-from kpi_ui import data, shell, upload
+from kpi_ui import data, shell, theme, upload
 from kpi_ui.state import current
 from kpi_ui.text import plain
 
@@ -43,6 +43,9 @@ file = st.file_uploader(
     t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"),
     type=["csv", "txt", "tsv", "xlsx"],
     key=f"upload_file_{kind}_{st.session_state.get(upload.NONCE_KEY, 0)}",
+)
+theme.uploader_words(
+    lang, t("upload.uploader_button", lang), t("upload.uploader_limits", lang, mb=f"{limit / 1024 / 1024:g}")
 )
 
 if file is not None:

@@ -201,8 +201,13 @@ class Visit:
 
 
 def _svg_text(page, selector: str) -> str:
-    """The text of Plotly's SVG elements (which have no innerText)."""
-    return " ".join(page.locator(f".main-svg {selector}").evaluate_all("els => els.map(e => e.textContent)"))
+    """The text of Plotly's SVG elements (which have no innerText), once a chart
+    has drawn some (Plotly draws after the script has finished: on a busy
+    machine, a moment later)."""
+    locator = page.locator(f".main-svg {selector}")
+    locator.first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(300)
+    return " ".join(locator.evaluate_all("els => els.map(e => e.textContent)"))
 
 
 def _literal(value: str) -> str:

@@ -127,4 +127,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "95%(以 % 计量的指标为 95,比率类为 0.95);月份写作 2026-03、2026/03、202603、2026年3月 或 Excel 日期。"
         "以 = + - @ 开头的文本(表格公式)会被拒绝。",
     ),
+    "upload.uploader_button": ("Upload", "选择文件"),
+    "upload.uploader_limits": (
+        "{mb} MB per file • CSV, TXT, TSV, XLSX",
+        "每个文件不超过 {mb} MB · CSV、TXT、TSV、XLSX",
+    ),
 }
