@@ -137,7 +137,8 @@ def _report(report: ingest.LoadReport, lang: str) -> bool:
     for problem in v.problems:
         print(problem_line(problem, lang), file=sys.stderr)
     if not v.ok:
-        print(t("cli.rejected", lang, file=v.file_name, count=len(v.errors)), file=sys.stderr)
+        key = "cli.rejected_one" if len(v.errors) == 1 else "cli.rejected"
+        print(t(key, lang, file=v.file_name, count=len(v.errors)), file=sys.stderr)
         return False
     r = report.result
     print(

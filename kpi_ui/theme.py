@@ -78,6 +78,11 @@ NARROW_PX = 640
 
 _BASE_CSS = """
 <style>
+/* the copy button of a link box shows without hovering (a projector has no hover) */
+[data-testid="stCode"] div:has(> div > [data-testid="stElementToolbarButton"]),
+[data-testid="stCode"] [data-testid="stElementToolbarButton"],
+[data-testid="stCode"] [data-testid="stElementToolbarButton"] button {visibility: visible !important; opacity: 1 !important;}
+[data-testid="stCode"] pre {padding-right: 2.5rem;}
 .bsc-badge {display:inline-block; border:2px solid; border-radius:1em; padding:0 .6em;
   font-weight:600; white-space:nowrap; background:#fff;}
 .bsc-big {font-size:3rem; font-weight:700; line-height:1.1; color:#1A1A1A;}

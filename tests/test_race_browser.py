@@ -5,6 +5,8 @@ and the batch is undone exactly once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kpi_core.store import Store
@@ -25,9 +27,20 @@ def _session(browser, url: str, lang: str = "en"):
 
 
 def _arm_rollback(page, lang: str) -> None:
+    """Open the rollback box and tick its confirmation, until the Roll back button is enabled
+    (on a busy machine a click can land while a rerun redraws the box)."""
     page.get_by_text("回滚批次" if lang == "zh" else "Roll back a batch").click()
-    page.get_by_text("撤销该批次" if lang == "zh" else "Undo this batch").click()
     wait_ready(page)
+    box = page.get_by_role("checkbox", name=re.compile("撤销该批次" if lang == "zh" else "Undo this batch"))
+    button = page.get_by_role("button", name="回滚" if lang == "zh" else "Roll back", exact=True)
+    for _ in range(5):
+        if not box.is_checked():
+            box.check(force=True)
+        wait_ready(page)
+        if button.is_enabled():
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError("the Roll back button stayed disabled after ticking the confirmation")
 
 
 def _shown(page) -> str:

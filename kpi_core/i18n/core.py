@@ -82,8 +82,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.dry_run": ("Dry run: nothing was written.", "试运行:未写入任何数据。"),
     "cli.rejected": (
-        "{file} was rejected: {count} problem(s); nothing was written.",
+        "{file} was rejected: {count} problems; nothing was written.",
         "{file} 被拒绝:{count} 个问题;未写入任何数据。",
+    ),
+    "cli.rejected_one": (
+        "{file} was rejected: 1 problem; nothing was written.",
+        "{file} 被拒绝:1 个问题;未写入任何数据。",
     ),
     "cli.created": (
         "Database ready at {path} (schema version {version}).",
