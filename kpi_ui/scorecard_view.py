@@ -32,7 +32,7 @@ from kpi_core.scoring import previous_period
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.alerts import child_marker, headline_counts
-from kpi_ui.design import failing, flagged
+from kpi_ui.design import failing, flagged, kpi_name
 from kpi_ui.text import html_text, plain
 from kpi_ui.theme import badge, measure, number, percent, status_label, status_pill
 
@@ -112,8 +112,7 @@ def _scroll_to_top_once() -> None:
 
 
 def name_of(row: pd.Series, lang: str) -> str:
-    zh = row.get("name_zh")
-    return zh if lang == "zh" and isinstance(zh, str) and zh else str(row["name"])
+    return kpi_name(row, lang)
 
 
 def _text_px(text: str) -> int:

@@ -22,6 +22,7 @@ from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, error_text, t
 from kpi_core.model import VIEWS
 from kpi_core.store import StoreError
 from kpi_ui import data, theme
+from kpi_ui.design import kpi_names
 from kpi_ui.state import SESSION_KEY, Notice, ViewState, resolve
 from kpi_ui.text import plain
 
@@ -127,14 +128,10 @@ def kpi_on_scorecard(state: ViewState, page: str | None) -> ViewState:
     assigned = list(data.card(state.unit, state.period, state.view).kpis["kpi_id"])
     if not assigned or state.kpi in assigned:
         return state
-    dictionary = data.kpis()
+    names = kpi_names(data.kpis(), state.lang)
 
     def name(kpi_id: str) -> str:
-        if kpi_id not in dictionary.index:
-            return kpi_id
-        row = dictionary.loc[kpi_id]
-        zh = row.get("name_zh")
-        return zh if state.lang == "zh" and isinstance(zh, str) and zh else str(row["name"])
+        return names.get(kpi_id, kpi_id)
 
     notice = Notice(
         "notice.kpi_not_assigned",
@@ -294,13 +291,18 @@ def main() -> None:
         show_failure(exc)
 
 
+def _url_lang() -> str:
+    """The language the URL asks for, when no view state could be resolved."""
+    return "zh" if st.query_params.get("lang") == "zh" else "en"
+
+
 def show_failure(exc: Exception) -> None:
     """Log ``exc`` with its traceback; tell the reader briefly, with the reference."""
     ref = uuid.uuid4().hex[:8]
     state = st.session_state.get(SESSION_KEY)
     page = getattr(_running, "page", "?")
     log.error("unexpected error %s on page %s (view %s)", ref, page, state, exc_info=exc)
-    lang = state.lang if state is not None else ("zh" if st.query_params.get("lang") == "zh" else "en")
+    lang = state.lang if state is not None else (_url_lang())
     st.error(t("ui.failed", lang, ref=ref), icon=":material/error:")
 
 
@@ -308,7 +310,7 @@ def _main() -> None:
     try:
         state = resolve_current()
     except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback, no server path
-        lang = "zh" if st.query_params.get("lang") == "zh" else "en"
+        lang = _url_lang()
         st.error(plain(error_text(exc, lang)), icon=":material/lock:")
         st.stop()
     st.set_page_config(

@@ -22,6 +22,7 @@ from kpi_core.model import FILE_SPECS, HEADER_ALIASES_ZH
 from kpi_core.store import Store, StoreError
 from kpi_core.upload_preview import Preview
 from kpi_ui import data
+from kpi_ui.design import kpi_names
 from kpi_ui.text import plain
 from kpi_ui.theme import status_label
 
@@ -93,10 +94,7 @@ def source_text(source: str, lang: str) -> str:
 def _namers(lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """unit_id -> name and kpi_id -> name in ``lang`` (Chinese falling back to English)."""
     units = data.org().names(lang).to_dict()
-    kpis = data.kpis()
-    zh = kpis["name_zh"] if lang == "zh" else pd.Series(None, index=kpis.index, dtype=object)
-    names = zh.where(zh.notna() & (zh.astype(str) != ""), kpis["name"]).astype(str)
-    return units, dict(zip(kpis["kpi_id"], names, strict=True))
+    return units, kpi_names(data.kpis(), lang)
 
 
 def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
