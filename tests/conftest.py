@@ -4,6 +4,8 @@ a small hand-made company whose figures are easy to check by hand."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -173,20 +175,20 @@ def demo_store(demo_db: Path) -> Store:
 # ---------------------------------------------------------------- Streamlit AppTest
 
 
-@pytest.fixture
-def app(demo_db: Path):
-    """A factory of AppTests of app.py on a private copy of the demo database.
+@contextmanager
+def app_factory() -> Iterator:
+    """A factory of AppTests of app.py on the database at ``$KPI_DB_PATH``.
 
-    ``app(unit="CS", period="2026-09")`` sets those query parameters before
-    the first run. Streamlit's caches survive between AppTests in one
-    process, so they are cleared first.
+    ``make("pages/4_upload.py", unit="CS", lang="zh")`` sets those query
+    parameters before the first run, then switches to the page. Streamlit's
+    caches survive between AppTests in one process, so they are cleared
+    before and after.
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     st.cache_resource.clear()
     st.cache_data.clear()
-    made = []
 
     def make(page_path: str | None = None, **params: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -196,12 +198,20 @@ def app(demo_db: Path):
         if page_path:
             at.switch_page(page_path)
             at.run()
-        made.append(at)
         return at
 
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    try:
+        yield make
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture
+def app(demo_db: Path):
+    """AppTests (see :func:`app_factory`) on a private copy of the demo database."""
+    with app_factory() as make:
+        yield make
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,6 +26,7 @@ import pytest
 from kpi_core import ingest
 from kpi_core.store import Store
 from kpi_ui import figures
+from tests.conftest import app_factory
 
 LAB = "Advanced Manufacturing Technology and Process Innovation Laboratory"
 LAB_ZH = "先进制造技术与工艺创新实验室(筹建中)"
@@ -42,30 +43,16 @@ def add_lab(path: Path) -> None:
 @pytest.fixture
 def small_app(_small_db_template: Path, _isolated_db: Path):
     """AppTests of app.py on a copy of the small company with LAB added."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT
-
     shutil.copyfile(_small_db_template, _isolated_db)
     add_lab(_isolated_db)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_factory() as make:
 
-    def make(page_path: str | None = None, **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page_path:
-            at.switch_page(page_path)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        def checked(page_path: str | None = None, **params: str):
+            at = make(page_path, **params)
+            assert not at.exception, [e.value for e in at.exception]
+            return at
 
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
+        yield checked
 
 
 def texts(at) -> list[str]:

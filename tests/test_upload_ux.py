@@ -28,6 +28,8 @@ import pytest
 
 from kpi_core import ingest
 from kpi_ui import data
+from tests.conftest import app_factory
+from tests.test_upload_page import _actual
 
 PAGE = "pages/4_upload.py"
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,25 +40,15 @@ RESTATE = A + "HQ,rev,2026-03,180\nHQ,staff,2026-03,10\nSALES,rev,2026-03,100\n"
 @pytest.fixture
 def small_app(_small_db_template: Path, _isolated_db: Path):
     """AppTests of app.py on a private copy of the small company."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     shutil.copyfile(_small_db_template, _isolated_db)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_factory() as make:
 
-    def make(lang: str = "en"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["lang"] = lang
-        at.run()
-        at.switch_page(PAGE)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        def on_upload_page(lang: str = "en"):
+            at = make(PAGE, lang=lang)
+            assert not at.exception, [e.value for e in at.exception]
+            return at
 
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
+        yield on_upload_page
 
 
 def _upload(at, name: str, content: bytes):
@@ -76,19 +68,6 @@ def _table(at, column: str):
 def _texts(elements) -> str:
     """The texts as a reader sees them (Markdown's backslash escapes of text from data removed)."""
     return re.sub(r"\\(.)", r"\1", " | ".join(str(e.value) for e in elements))
-
-
-def _actual(unit: str, kpi: str, period: str) -> float | None:
-    row = (
-        data.store()
-        .cursor()
-        .execute(
-            "SELECT actual FROM actuals WHERE unit_id = ? AND kpi_id = ? AND period = ?::DATE",
-            [unit, kpi, period + "-01"],
-        )
-        .fetchone()
-    )
-    return row[0] if row else None
 
 
 # ----------------------------------------------------------------- point 9: the preview by name
