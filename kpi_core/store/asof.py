@@ -98,24 +98,18 @@ class AsOfQueries:
         cur = self.cursor()
         current = cur.execute("SELECT * FROM " + kind).df()  # the kind comes from _SET_UP, never from a caller
         state = {tuple(_plain(r[k]) for k in keys): {c: _plain(r.get(c)) for c in columns} for r in _records(current)}
-        batches = cur.execute(
-            """SELECT b.uploaded_at AS ts, 1 AS src, h.batch_id AS seq, h.row_key, h.old_row, NULL AS field,
-                      NULL AS old_value
-               FROM history h JOIN batches b USING (batch_id) WHERE h.kind = ? AND b.uploaded_at > ?""",
-            [kind, moment],
+        # every later change, newest first: each undo brings the rows one change further back
+        events = cur.execute(
+            """SELECT b.uploaded_at AS ts, 1 AS src, h.batch_id AS seq, h.row_key, h.old_row,
+                      NULL::VARCHAR AS field, NULL::VARCHAR AS old_value
+               FROM history h JOIN batches b USING (batch_id) WHERE h.kind = ? AND b.uploaded_at > ?
+               UNION ALL
+               SELECT changed_at, 0, 0, entity_id, NULL, field, old_value
+               FROM change_log WHERE entity = ? AND changed_at > ?
+               ORDER BY ts DESC, src DESC, seq DESC""",
+            [kind, moment, _LOG_ENTITY.get(kind, "-"), moment],
         ).df()
-        edits = cur.execute(
-            """SELECT changed_at AS ts, 0 AS src, 0 AS seq, entity_id AS row_key, NULL AS old_row, field, old_value
-               FROM change_log WHERE entity = ? AND changed_at > ?""",
-            [_LOG_ENTITY.get(kind, "-"), moment],
-        ).df()
-        events = (
-            pd.concat([e for e in (batches, edits) if len(e)], ignore_index=True)
-            if len(batches) + len(edits)
-            else batches
-        )
-        # newest first: each undo brings the rows one change further back
-        for event in _records(events.sort_values(["ts", "src", "seq"], ascending=False)) if len(events) else []:
+        for event in _records(events):
             key = _key(kind, event["row_key"])
             if event["field"] is None:
                 old = event["old_row"]
