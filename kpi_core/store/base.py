@@ -143,6 +143,7 @@ class BaseStore:
         callers check what was written.
         """
         with self._write_lock:
+            seen = self._last_batch_id()
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -154,7 +155,9 @@ class BaseStore:
                 except duckdb.Error:
                     pass  # a failed COMMIT has already ended the transaction
                 cur.close()
-                if is_write_conflict(exc):
+                # a key another writer inserted since this one began is a race, not a bug
+                raced = isinstance(exc, duckdb.ConstraintException) and "duplicate key" in str(exc).lower()
+                if is_write_conflict(exc) or (raced and self._last_batch_id() != seen):
                     raise WriteConflictError(
                         "another write changed the same rows at the same moment; nothing of this one was stored",
                         key="store.conflict",
@@ -175,17 +178,10 @@ class BaseStore:
         try:
             return attempt()
         except WriteConflictError:
-            pass
-        except duckdb.ConstraintException as exc:
-            # a key inserted by another writer since this one read: a race, not a bug
-            if "duplicate key" not in str(exc).lower() or self._last_batch_id() == seen:
-                raise
-        time.sleep(RETRY_PAUSE_S)  # the winner may not have committed yet: give it a moment
+            time.sleep(RETRY_PAUSE_S)  # the winner may not have committed yet: give it a moment
         try:
             return attempt()
-        except (WriteConflictError, duckdb.ConstraintException) as exc:
-            if isinstance(exc, duckdb.ConstraintException) and self._last_batch_id() == seen:
-                raise
+        except WriteConflictError as exc:
             newer = [
                 int(r[0])
                 for r in self.cursor()
@@ -202,7 +198,11 @@ class BaseStore:
             ) from exc
 
     def _last_batch_id(self) -> int:
-        return int(self.cursor().execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchone()[0])
+        """The newest batch committed (0 before the first; also while the schema is being created)."""
+        try:
+            return int(self.cursor().execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchone()[0])
+        except duckdb.CatalogException:
+            return 0
 
     # ------------------------------------------------------------------ schema
 
