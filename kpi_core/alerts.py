@@ -1,8 +1,8 @@
 """Anomaly alerts: threshold breaches and statistical signals that lead to an action.
 
 Pure rules over scored data (no SQL, no user interface): :func:`evaluate` reads
-one window of monthly values through the store, and :func:`alerts_from_frames`
-applies every rule to frames, vectorised over all (unit, KPI) series at once,
+one window of the stored month-view scores, and :func:`alerts_from_frames`
+applies every rule to them, vectorised over all (unit, KPI) series at once,
 so one month of a 10,000-person organisation takes a fraction of a second.
 
 Alerts are about one **month** (the month view of the scorecard, whatever view
@@ -62,9 +62,9 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from kpi_core import scorecard, scoring
+from kpi_core import scorecard, scores, scoring
 from kpi_core.i18n import has, t
-from kpi_core.model import DEFAULT_AMBER_AT
+from kpi_core.model import DEFAULT_AMBER_AT, STATUSES
 from kpi_core.months import shift_month
 from kpi_core.org import Org
 from kpi_core.store import Store
@@ -207,16 +207,17 @@ def evaluate(
 ) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_ids`` (None: every unit), worst first.
 
-    One query of monthly values (the month and the ``window`` months before it);
-    ``settings`` None reads the company's settings from the store.
+    One read of the stored month-view scores (the month and the ``window``
+    months before it); ``settings`` None reads the company's settings from
+    the store.
     """
     if settings is None:
         settings = AlertSettings.from_settings(store.alert_settings())
-    monthly = store.alert_values(unit_ids, shift_month(period, -settings.window), period)
+    cells = scores.month_cells(store, unit_ids, shift_month(period, -settings.window), period)
     return alerts_from_frames(
         store.assignments(int(period[:4]), unit_ids),
         store.kpis(),
-        monthly,
+        cells,
         period,
         reported=store.is_reported(period),
         settings=settings,
@@ -227,7 +228,7 @@ def evaluate(
 def alerts_from_frames(
     assigned: pd.DataFrame,
     kpis: pd.DataFrame,
-    monthly: pd.DataFrame,
+    cells: pd.DataFrame,
     period: str,
     *,
     reported: bool,
@@ -237,28 +238,26 @@ def alerts_from_frames(
     """The rules over frames already read (the pure core of :func:`evaluate`).
 
     ``assigned``: the assignments of the period's year (unit_id, kpi_id, weight,
-    role); ``kpis``: the KPI dictionary; ``monthly``: unit_id, kpi_id, period,
-    target, actual for the month and the months before it (a key may come in
-    several rows, e.g. one with its target and one with its actual: NaN
-    values are ignored); ``reported``: some unit has an actual for
-    ``period``; ``acks``: stored acknowledgements.
+    role); ``kpis``: the KPI dictionary; ``cells``: the engine's month-view
+    cells (``unit_id, kpi_id, period, target, actual, completion, status``:
+    the stored scores, or :func:`kpi_core.engine.month_cells` of frames in
+    memory) for the month and the months before it; ``reported``: some unit
+    has an actual for ``period``; ``acks``: stored acknowledgements.
 
-    The month's completion and status are :mod:`kpi_core.scoring`'s
-    ``completion_array`` and ``status_array``, the functions behind the
-    scorecard's month view, applied to all months of the window at once.
+    Completion and status are the scorecard's month view, as stored: the
+    rules only compare them with their thresholds.
     """
     settings = settings or AlertSettings()
     if assigned.empty:
         return _empty()
     rows = assigned.merge(_dictionary(kpis), on="kpi_id", how="inner").reset_index(drop=True)
     months = [shift_month(period, -i) for i in range(settings.window, -1, -1)]
-    target, actual = _grid(rows, monthly, months)
-    comp = scoring.completion_array(actual, target, rows["direction"].to_numpy()[:, None])
+    target, actual, comp, status = _grid(rows, cells, months)
     rows = rows.assign(target=target[:, -1], actual=actual[:, -1], completion=comp[:, -1])
-    rows["status"] = scoring.status_array(rows["completion"], rows["target"], rows)
+    rows["status"] = np.asarray(STATUSES, dtype=object)[status[:, -1]]
     limits = _limits(rows, settings)
     frames = [
-        _breaches(rows, (comp, target), limits, reported, period),
+        _breaches(rows, (comp, status), limits, reported, period),
         _signals(rows, comp, limits, settings),
     ]
     found = [f for f in frames if len(f)]
@@ -279,26 +278,28 @@ def _dictionary(kpis: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _grid(rows: pd.DataFrame, monthly: pd.DataFrame, months: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Target and actual of every scored row (axis 0) in every month of the
-    window (axis 1, oldest first); NaN where there is none."""
+def _grid(rows: pd.DataFrame, cells: pd.DataFrame, months: list[str]) -> tuple[np.ndarray, ...]:
+    """Target, actual, completion and status code of every scored row (axis
+    0) in every month of the window (axis 1, oldest first); NaN (status
+    ``no_data``) where there is no cell."""
     units = pd.Index(rows["unit_id"].unique())
     kpi_ids = pd.Index(rows["kpi_id"].unique())
     position = np.full((len(units), len(kpi_ids)), -1)
     position[units.get_indexer(rows["unit_id"]), kpi_ids.get_indexer(rows["kpi_id"])] = np.arange(len(rows))
-    u = _lookup(monthly["unit_id"], units)
-    k = _lookup(monthly["kpi_id"], kpi_ids)
-    c = _lookup(monthly["period"], pd.Index(months))
+    u = _lookup(cells["unit_id"], units)
+    k = _lookup(cells["kpi_id"], kpi_ids)
+    c = _lookup(cells["period"].astype(str) if len(cells) else cells["period"], pd.Index(months))
     r = np.where((u >= 0) & (k >= 0), position[u.clip(0), k.clip(0)], -1)
     ok = (r >= 0) & (c >= 0)
     grids = []
-    for column in ("target", "actual"):
-        values = monthly[column].to_numpy(dtype="float64", na_value=np.nan)
-        put = ok & ~np.isnan(values)
+    for column in ("target", "actual", "completion"):
         grid = np.full((len(rows), len(months)), np.nan)
-        grid[r[put], c[put]] = values[put]
+        grid[r[ok], c[ok]] = cells[column].to_numpy(dtype="float64", na_value=np.nan)[ok]
         grids.append(grid)
-    return grids[0], grids[1]
+    codes = pd.Categorical(cells["status"], categories=list(STATUSES)).codes
+    status = np.full((len(rows), len(months)), STATUSES.index("no_data"), dtype="int64")
+    status[r[ok], c[ok]] = np.where(codes[ok] >= 0, codes[ok], STATUSES.index("no_data"))
+    return grids[0], grids[1], grids[2], status
 
 
 def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -334,13 +335,11 @@ def _band_sides(comp: np.ndarray, limits: dict[str, np.ndarray]) -> tuple[np.nda
     return col("band") & over, col("band") & under
 
 
-def _in_breach(comp: np.ndarray, target: np.ndarray, rows: pd.DataFrame, limits: dict[str, np.ndarray]) -> np.ndarray:
+def _in_breach(comp: np.ndarray, status: np.ndarray, limits: dict[str, np.ndarray]) -> np.ndarray:
     """Per month of the window: red by the scorecard's status for ordinary
     KPIs, outside band +/- margin for band KPIs."""
     over, under = _band_sides(comp, limits)
-    k = np.arange(len(rows))[:, None]
-    red = scoring.status_codes_by(comp, target, k, scoring.Rules.of(rows)) == scoring.RED
-    return np.where(limits["band"][:, None], over | under, red)
+    return np.where(limits["band"][:, None], over | under, status == scoring.RED)
 
 
 def _streak(flags: np.ndarray) -> np.ndarray:
@@ -364,10 +363,10 @@ def _breaches(
     reported: bool,
     period: str,
 ) -> pd.DataFrame:
-    comp, target = grids
+    comp, status = grids
     c = np.round(rows["completion"].to_numpy(dtype="float64"), _PRECISION)
     band = limits["band"]
-    streak = _streak(_in_breach(comp, target, rows, limits))
+    streak = _streak(_in_breach(comp, status, limits))
     with np.errstate(invalid="ignore"):
         red = ~band & (rows["status"] == "red").to_numpy()
         below_floor = ~np.isnan(limits["floor"]) & (c < limits["floor"])

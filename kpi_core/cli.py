@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_core import alerts, ingest, scorecard
+from kpi_core import alerts, ingest, scorecard, scores
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(_language(argv)).parse_args(argv)
     try:
         with Store(args.db) as store:
+            _scores_current(store, args.lang)
             return COMMANDS[args.command](store, args)
     except StoreError as exc:
         print(error_text(exc, args.lang), file=sys.stderr)
@@ -106,6 +107,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at devnull so the interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _scores_current(store: Store, lang: str) -> None:
+    """Rebuild the stored scores when the file has none or an older engine made
+    them, saying so on stderr (stdout stays the command's output)."""
+    if not scores.needs_rebuild(store):
+        return
+
+    def report(done: float, year: str) -> None:
+        print(t("cli.scores_rebuilding", lang, year=year, done=f"{done:.0%}"), file=sys.stderr)
+
+    scores.ensure(store, report)
 
 
 def cmd_init(store: Store, args: argparse.Namespace) -> int:

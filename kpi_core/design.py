@@ -22,11 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi_core import ingest, scoring, weights
+from kpi_core import engine, ingest, weights
 from kpi_core.i18n import t
 from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, PERSPECTIVES, clean_value, field_changes
 from kpi_core.months import months_of
-from kpi_core.scorecard import score_frames
 from kpi_core.store import Store
 from kpi_core.weights import DesignWarning
 
@@ -136,7 +135,7 @@ def rule_change_impact(store: Store, kpi: Mapping[str, object]) -> pd.DataFrame:
     definition of the same id, and by how much.
 
     Every month with actuals is rescored with the old and the new rule
-    (:func:`kpi_core.scorecard.score_frames`). Returns one row per (unit,
+    (:func:`kpi_core.engine.score_monthly`). Returns one row per (unit,
     period) whose total changes: ``unit_id, period, old_total, new_total,
     delta``, biggest change first.
     """
@@ -175,66 +174,35 @@ def _impact_of_year(
         return pd.DataFrame()
     assigned = assigned[assigned["unit_id"].isin(units)]
     monthly = store.monthly_values(units, f"{year}-01", max(months))
-    # Only the edited KPI's points can move: rescore it alone with the old and
-    # the new rule, then the full totals only of the (unit, month)s it moved.
-    mine = assigned[assigned["kpi_id"] == kpi_id]
-    kpi_monthly = monthly[monthly["kpi_id"] == kpi_id]
-    old = _month_points(mine, old_kpis, kpi_monthly, months, year)
-    new = _month_points(mine, new_kpis, kpi_monthly, months, year)
-    moved = ((new.fillna(0.0) - old.fillna(0.0)).abs() > 1e-9) | (new.isna() != old.isna())
-    if not moved.any():
-        return pd.DataFrame()
-    keys = moved[moved].index
-    changed = sorted({k.rsplit("|", 1)[1] for k in keys})
-    full = _month_points(assigned, old_kpis, monthly, changed, year, totals=True).reindex(keys)
-    others = full - old[keys].fillna(0.0)
-    new_total = (others.fillna(0.0) + new[keys].fillna(0.0)).where(others.notna() | new[keys].notna())
-    unit_period = [k.rsplit("|", 1) for k in keys]
+    # the engine on the stored facts, and on the same facts under the new rule
+    old = _month_totals(assigned, old_kpis, monthly, year, months)
+    new = _month_totals(assigned, new_kpis, monthly, year, months)
+    both = old.merge(new, on=["unit_id", "period"], how="outer", suffixes=("_old", "_new"))
     return pd.DataFrame(
         {
-            "unit_id": [u for u, _ in unit_period],
-            "period": [p for _, p in unit_period],
-            "old_total": full.to_numpy(),
-            "new_total": new_total.to_numpy(),
-            "delta": (new_total - full).to_numpy(),
+            "unit_id": both["unit_id"],
+            "period": both["period"],
+            "old_total": both["total_old"],
+            "new_total": both["total_new"],
+            "delta": both["total_new"] - both["total_old"],
         }
-    ).sort_values(["period", "unit_id"], kind="stable")
-
-
-def _month_points(
-    assigned: pd.DataFrame,
-    kpis: pd.DataFrame,
-    monthly: pd.DataFrame,
-    months: list[str],
-    year: int,
-    totals: bool = False,
-) -> pd.Series:
-    """Month-view points (or unit totals) keyed ``unit|period`` for each of
-    ``months``, in one :func:`~kpi_core.scorecard.score_frames` call.
-
-    Each month becomes a unit of its own (``unit|2026-03``) whose months are
-    shifted so that the month lands in December: the month view, the YTD
-    window (January to it) and the "last" month then mean for every copy what
-    they meant for the original month.
-    """
-    frames_a, frames_m = [], []
-    for period in months:
-        shift = 12 - int(period[5:])
-        copy = monthly[monthly["period"] <= period]
-        frames_m.append(
-            copy.assign(
-                unit_id=copy["unit_id"] + "|" + period,
-                period=[f"{year}-{int(p[5:]) + shift:02d}" for p in copy["period"]],
-            )
-        )
-        frames_a.append(assigned.assign(unit_id=assigned["unit_id"] + "|" + period))
-    end = f"{year}-12"
-    scored = score_frames(
-        pd.concat(frames_a, ignore_index=True), kpis, pd.concat(frames_m, ignore_index=True), end, end
     )
-    if totals:
-        return scoring.unit_totals(scored).set_index("unit_id")["total"]
-    return scored.set_index("unit_id")["points"]
+
+
+def _month_totals(
+    assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, year: int, months: list[str]
+) -> pd.DataFrame:
+    """Month-view unit totals (``unit_id, period, total``) of ``months``."""
+    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",))
+    units = engine.unit_frame(scored)
+    out = pd.DataFrame(
+        {
+            "unit_id": units["unit_id"].astype(object),
+            "period": pd.to_datetime(units["period"]).dt.strftime("%Y-%m"),
+            "total": units["total"].astype("float64"),
+        }
+    )
+    return out[out["period"].isin(set(months))]
 
 
 def impact_by_unit(impact: pd.DataFrame) -> pd.DataFrame:

@@ -1,17 +1,19 @@
 """Scorecards: reads what the store holds and hands it to the scoring engine.
 
-This is the one place that turns (unit, period, view) into figures; the CLI,
-the pages and the tests call it, so they all show the same numbers. The
-arithmetic lives in :mod:`kpi_core.scoring`; the SQL in :mod:`kpi_core.store`.
+This is the one place that turns (unit, period, view) into a scorecard; the
+CLI, the pages and the tests call it, so they all show the same numbers. The
+figures are the stored scores (:mod:`kpi_core.scores`, made by the engine,
+:mod:`kpi_core.engine`); the SQL lives in :mod:`kpi_core.store`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from kpi_core import scoring
+from kpi_core import engine, scores, scoring
 from kpi_core.model import PERSPECTIVES, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import Store
@@ -105,49 +107,48 @@ def check_view(view: str) -> None:
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 
 
+def _with_info(cells: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Scored cells with their KPI's dictionary fields (and the year)."""
+    info = kpis.drop_duplicates("kpi_id").set_index("kpi_id")[KPI_INFO_COLUMNS[1:]]
+    picked = info.reindex(cells["kpi_id"].to_numpy())
+    picked.index = cells.index
+    out = pd.concat([cells.drop(columns=["view"], errors="ignore"), picked], axis=1)
+    out.insert(2, "year", out["period"].str[:4].astype(int) if len(out) else pd.Series(dtype="int64"))
+    return out
+
+
 def score_units(store: Store, unit_ids: list[str] | None, period: str, view: str) -> pd.DataFrame:
     """Scored KPI rows of several units (``None``: every unit) for one period and view."""
     check_view(view)
-    year = int(period[:4])
-    start, end = scoring.window(period, view)
-    ytd_start, _ = scoring.window(period, "ytd")
-    monthly = store.monthly_values(unit_ids, ytd_start, end)
-    kpis = store.kpis()
-    assigned = store.assignments(year, unit_ids)
-    return score_frames(assigned, kpis, monthly, start, end)
+    ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
+    return _with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis())
 
 
-def score_frames(
-    assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, start: str, end: str
-) -> pd.DataFrame:
-    """Score assignments from frames already read: monthly values from the
-    start of the year to ``end``; the view covers ``start``..``end``."""
-    accumulation = kpis.set_index("kpi_id")["accumulation"]
-    in_view = monthly[(monthly["period"] >= start) & (monthly["period"] <= end)]
-    figures = scoring.accumulate(in_view, accumulation, end)
-    rows = assigned.merge(kpis[KPI_INFO_COLUMNS], on="kpi_id", how="left").merge(
-        figures, on=["unit_id", "kpi_id"], how="left"
-    )
-    ytd = None
-    if rows["blend"].notna().any():
-        ytd_start, _ = scoring.window(end, "ytd")
-        ytd = figures if start == ytd_start else scoring.accumulate(monthly, accumulation, end)
-    return scoring.score_rows(rows, ytd)
-
-
-def build(store: Store, unit_id: str, period: str, view: str = "month", org: Org | None = None) -> Scorecard:
-    """The scorecard of ``unit_id``, with each child's total, for one period."""
+def build(
+    store: Store,
+    unit_id: str,
+    period: str,
+    view: str = "month",
+    org: Org | None = None,
+    kpis: pd.DataFrame | None = None,
+) -> Scorecard:
+    """The scorecard of ``unit_id``, with each child's total, for one period:
+    two reads of the stored scores. ``org`` and ``kpis`` (the dictionary) are
+    read when not given; the pages pass their cached copies."""
+    check_view(view)
     org = org or Org.from_frame(store.units())
-    children = org.children(unit_id)
-    scored = score_units(store, [unit_id, *children], period, view)
-    return assemble(scored, unit_id, period, view, org)
+    kpis = store.kpis() if kpis is None else kpis
+    cells = _with_info(scores.kpi_cells(store, [unit_id], period, view), kpis)
+    units = scores.unit_figures(store, [unit_id, *org.children(unit_id)], period, view)
+    return assemble(cells, units, unit_id, period, view, org)
 
 
-def assemble(scored: pd.DataFrame, unit_id: str, period: str, view: str, org: Org) -> Scorecard:
-    """A :class:`Scorecard` from scored rows of the unit and its children."""
-    own = _ordered(scored[scored["unit_id"] == unit_id])
-    totals = scoring.unit_totals(own)
-    head = totals.iloc[0] if len(totals) else None
+def assemble(cells: pd.DataFrame, units: pd.DataFrame, unit_id: str, period: str, view: str, org: Org) -> Scorecard:
+    """A :class:`Scorecard` from the unit's scored cells and the unit figures
+    of it and its children."""
+    own = _ordered(cells[cells["unit_id"].to_numpy() == unit_id])
+    at = np.flatnonzero(units["unit_id"].to_numpy() == unit_id)
+    head = units.iloc[at[0]] if len(at) else None
     return Scorecard(
         unit_id=unit_id,
         period=period,
@@ -156,63 +157,64 @@ def assemble(scored: pd.DataFrame, unit_id: str, period: str, view: str, org: Or
         grade=str(head["grade"]) if head is not None else "no_data",
         status=str(head["status"]) if head is not None else "no_data",
         coverage=float(head["coverage"]) if head is not None else float("nan"),
-        perspectives=_perspectives(own),
+        perspectives=_perspectives(head),
         kpis=own,
-        children=_children(scored, unit_id, org),
+        children=_children(units, unit_id, org),
     )
+
+
+_PERSPECTIVE_RANK = {p: i for i, p in enumerate(PERSPECTIVES)}
 
 
 def _ordered(kpis: pd.DataFrame) -> pd.DataFrame:
     """Perspectives in BSC order; inside each, core before auxiliary, heaviest first."""
-    rank = {p: i for i, p in enumerate(PERSPECTIVES)}
-    keyed = kpis.assign(_p=kpis["perspective"].map(rank), _r=(kpis["role"] != "core").astype(int))
-    return (
-        keyed.sort_values(["_p", "_r", "weight", "kpi_id"], ascending=[True, True, False, True])
-        .drop(columns=["_p", "_r"])
-        .reset_index(drop=True)
+    order = np.lexsort(
+        (
+            kpis["kpi_id"].to_numpy(dtype=object),
+            -kpis["weight"].to_numpy(dtype="float64"),
+            (kpis["role"].to_numpy() != "core").astype(int),
+            kpis["perspective"].map(_PERSPECTIVE_RANK).fillna(len(PERSPECTIVES)).to_numpy(),
+        )
+    )
+    return kpis.iloc[order].reset_index(drop=True)
+
+
+def _perspectives(head: pd.Series | None) -> pd.DataFrame:
+    """All four perspectives in order: weight, points, score, share, status."""
+    weight = np.array([np.nan if head is None else head[f"w_{p}"] for p in PERSPECTIVES], dtype="float64")
+    points = np.array([np.nan if head is None else head[f"p_{p}"] for p in PERSPECTIVES], dtype="float64")
+    score, share, status = engine.perspective_scores(weight, points)
+    return pd.DataFrame(
+        {
+            "perspective": list(PERSPECTIVES),
+            "weight": weight,
+            "points": points,
+            "score": score,
+            "share": share,
+            "status": np.asarray(scoring.UNIT_STATUSES, dtype=object)[status],
+        }
     )
 
 
-def _perspectives(own: pd.DataFrame) -> pd.DataFrame:
-    found = scoring.perspective_scores(own).set_index("perspective")
-    out = found.reindex(list(PERSPECTIVES))
-    out["status"] = out["status"].fillna("no_data")
-    return out.drop(columns="unit_id").reset_index()
+_CHILD_COLUMNS = ["total", "weight", "scored_weight", "green", "amber", "red", "missing", "coverage", "status", "grade"]
 
 
-def _children(scored: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
+def _children(units: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
     ids = org.children(unit_id)
     info = org.units.loc[ids, ["unit_id", "name", "name_zh", "kind"]].reset_index(drop=True)
-    totals = scoring.unit_totals(scored[scored["unit_id"].isin(ids)])
-    out = info.merge(totals, on="unit_id", how="left")
+    figures = units.set_index("unit_id").reindex(ids)[[*_CHILD_COLUMNS, "kpi_count"]].reset_index(drop=True)
+    out = pd.concat([info, figures], axis=1)
     out["status"] = out["status"].fillna("no_data")
     out["grade"] = out["grade"].fillna("no_data")
-    counts = scored[scored["unit_id"].isin(ids)].groupby("unit_id").size()
-    out["kpi_count"] = out["unit_id"].map(counts).fillna(0).astype(int)
+    out["kpi_count"] = out["kpi_count"].fillna(0).astype(int)
     # worst first; a unit whose figures are missing leads (a missed upload),
     # a unit without any KPI assigned comes last: it has no score to rank
-    out = out.sort_values("total", na_position="first", kind="stable")
-    return out.sort_values("kpi_count", key=lambda c: c.eq(0), kind="stable").reset_index(drop=True)
+    total = out["total"].to_numpy(dtype="float64")
+    order = np.lexsort((np.where(np.isnan(total), -np.inf, total), out["kpi_count"].to_numpy() == 0))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
     """Month-view scored KPI rows of one unit for each of ``periods`` (with a
-    ``period`` column): one query and one scoring pass for all the months, the
-    same figures as :func:`build` gives month by month."""
-    columns = [*scoring.SCORED_COLUMNS, "period"]
-    if not periods:
-        return pd.DataFrame(columns=columns)
-    first, _ = scoring.window(min(periods), "ytd")
-    monthly = store.monthly_values([unit_id], first, max(periods))
-    kpis = store.kpis()
-    spine = pd.DataFrame({"period": sorted(periods)}).assign(year=lambda f: f["period"].str[:4].astype(int))
-    rows = store.assignments(None, [unit_id]).merge(spine, on="year")
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    rows = rows.merge(kpis[KPI_INFO_COLUMNS], on="kpi_id", how="left").merge(
-        monthly, on=["unit_id", "kpi_id", "period"], how="left"
-    )
-    ytd = None
-    if rows["blend"].notna().any():
-        ytd = scoring.ytd_by_month(monthly, kpis.set_index("kpi_id")["accumulation"])
-    return scoring.score_rows(rows, ytd)
+    ``period`` column): the same figures as :func:`build` gives month by month."""
+    return _with_info(scores.month_history(store, unit_id, periods), store.kpis())

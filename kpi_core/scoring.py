@@ -17,8 +17,9 @@ on are:
   is the sum of its KPIs' points (100 = every KPI exactly on target).
 * a perspective's score = its KPIs' points / its KPIs' weight x 100.
 
-Month, quarter (quarter-to-date) and year-to-date figures are first built from
-the months by each KPI's accumulation (:func:`accumulate`), then scored.
+This module holds the rules of one cell (and of a unit's total); the engine
+(:mod:`kpi_core.engine`) lays a year of facts out as a grid, accumulates each
+view's months and applies these rules to every cell at once.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, PERSPECTIVES, STATUSES
-from kpi_core.months import previous_period, window  # noqa: F401 - part of the engine's API
+from kpi_core.model import DEFAULT_AMBER_AT, DEFAULT_GREEN_AT, STATUSES
 
 #: Completion is rounded to this many decimals before it is compared with a
 #: threshold, so that 2 - 44/40 (= 0.8999999999999999 in binary) counts as 90%.
@@ -354,186 +354,6 @@ def status_of(
         }
     )
     return str(status_array(np.array([comp], dtype=float), np.array([target], dtype=float), rules)[0])
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def accumulate(monthly: pd.DataFrame, accumulation: pd.Series, end: str) -> pd.DataFrame:
-    """Build one figure per (unit, KPI) from its months, by the KPI's accumulation.
-
-    ``monthly`` has columns ``unit_id, kpi_id, period, target, actual`` for the
-    months of one window ending at ``end``; ``accumulation`` maps kpi_id to
-    ``sum``, ``avg`` or ``last``. Sum and average use the months that have both
-    a target and an actual, so a forgotten month is neither a zero nor a
-    penalty (its absence is reported as ``no_data`` on that month); ``last``
-    takes the values of the ``end`` month. Returns ``unit_id, kpi_id, target,
-    actual, months`` (months with both figures).
-    """
-    keys = ["unit_id", "kpi_id"]
-    if monthly.empty:
-        return pd.DataFrame(columns=[*keys, "target", "actual", "months"])
-    m = monthly.assign(acc=monthly["kpi_id"].map(accumulation).fillna("sum"))
-    paired = m["target"].notna() & m["actual"].notna()
-    m = m.assign(
-        tp=m["target"].where(paired),
-        ap=m["actual"].where(paired),
-        paired=paired.astype(int),
-    )
-    g = m.groupby(keys, sort=False)
-    out = pd.DataFrame(
-        {
-            "acc": g["acc"].first(),
-            "months": g["paired"].sum(),
-            "t_sum": g["tp"].sum(min_count=1),
-            "a_sum": g["ap"].sum(min_count=1),
-            "t_avg": g["tp"].mean(),
-            "a_avg": g["ap"].mean(),
-            "t_all": g["target"].sum(min_count=1),
-            "t_all_avg": g["target"].mean(),
-            "a_all": g["actual"].sum(min_count=1),
-            "a_all_avg": g["actual"].mean(),
-        }
-    )
-    last = m[m["period"] == end].set_index(keys)[["target", "actual"]]
-    last = last[~last.index.duplicated()].reindex(out.index)
-    is_sum, is_avg = out["acc"] == "sum", out["acc"] == "avg"
-    none_paired = out["months"] == 0
-    target = np.where(is_sum, out["t_sum"], np.where(is_avg, out["t_avg"], last["target"]))
-    fallback = np.where(is_sum, out["t_all"], np.where(is_avg, out["t_all_avg"], last["target"]))
-    actual = np.where(is_sum, out["a_sum"], np.where(is_avg, out["a_avg"], last["actual"]))
-    # no target in the whole window: nothing can be scored, but what was uploaded is shown
-    unscorable = out["t_all"].isna()
-    shown = np.where(is_sum, out["a_all"], np.where(is_avg, out["a_all_avg"], last["actual"]))
-    out = out.assign(
-        target=np.where(none_paired, fallback, target),
-        actual=np.where(none_paired & unscorable, shown, actual),
-        months=np.where(out["acc"] == "last", last["actual"].notna() & last["target"].notna(), out["months"]),
-    )
-    return out.reset_index()[[*keys, "target", "actual", "months"]]
-
-
-def ytd_by_month(monthly: pd.DataFrame, accumulation: pd.Series) -> pd.DataFrame:
-    """Year-to-date target and actual at every month of ``monthly``, in one pass.
-
-    The same figures as :func:`accumulate` over each month's year-to-date
-    window wherever a month has a paired figure (running sums and counts of the
-    paired months per unit, KPI and year; ``last`` is the month itself). Where
-    no month so far is paired the actual is NaN, as there. Returns ``unit_id,
-    kpi_id, period, target, actual``.
-    """
-    keys = ["unit_id", "kpi_id"]
-    m = monthly.sort_values("period").assign(year=monthly["period"].str[:4])
-    paired = m["target"].notna() & m["actual"].notna()
-    m = m.assign(tp=m["target"].where(paired, 0.0), ap=m["actual"].where(paired, 0.0), n=paired.astype(int))
-    running = m.groupby([*keys, "year"], sort=False)[["tp", "ap", "n"]].cumsum()
-    n = running["n"].where(running["n"] > 0)
-    acc = m["kpi_id"].map(accumulation).fillna("sum")
-    divisor = np.where(acc == "avg", n, np.where(n.notna(), 1.0, np.nan))
-    target = np.where(acc == "last", m["target"], running["tp"] / divisor)
-    actual = np.where(acc == "last", m["actual"], running["ap"] / divisor)
-    return m[[*keys, "period"]].assign(target=target, actual=actual).reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- scorecards
-
-SCORED_COLUMNS = (
-    "unit_id",
-    "kpi_id",
-    "perspective",
-    "role",
-    "weight",
-    "target",
-    "actual",
-    "completion",
-    "score",
-    "points",
-    "status",
-)
-
-
-def score_rows(rows: pd.DataFrame, ytd: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Score accumulated rows: one row per (unit, KPI) with its weight and rule.
-
-    ``rows`` has ``unit_id, kpi_id, weight, role, target, actual`` and the KPI
-    dictionary columns (``perspective, direction`` and the rule columns). When
-    ``ytd`` (the same keys with the year-to-date ``target, actual``) is given,
-    KPIs with a ``blend`` get ``blend x period score + (1 - blend) x YTD score``.
-    Returns the rows with ``completion, score, points, status`` added.
-    """
-    comp = completion_array(rows["actual"], rows["target"], rows["direction"].to_numpy())
-    weight = _num(rows["weight"])
-    score = credited_array(comp, rows, weight)
-    if ytd is not None and "blend" in rows and rows["blend"].notna().any():
-        score = _blend(rows, ytd, score, weight)
-    return rows.assign(
-        completion=comp,
-        score=score,
-        points=weight * score,
-        status=status_array(comp, rows["target"], rows),
-    )
-
-
-def _blend(rows: pd.DataFrame, ytd: pd.DataFrame, score: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    keys = ["unit_id", "kpi_id"] + (["period"] if "period" in rows and "period" in ytd else [])
-    keyed = rows[keys].merge(ytd[[*keys, "target", "actual"]], on=keys, how="left")
-    ytd_comp = completion_array(keyed["actual"], keyed["target"], rows["direction"].to_numpy())
-    ytd_score = credited_array(ytd_comp, rows, weight)
-    a = _num(rows["blend"])
-    blended = a * score + (1 - a) * ytd_score
-    use = ~np.isnan(a) & ~np.isnan(ytd_score)
-    return np.where(use, blended, score)
-
-
-def unit_totals(scored: pd.DataFrame) -> pd.DataFrame:
-    """Total points per unit, with the share of weight that could be scored.
-
-    ``coverage`` < 1 means some KPIs have no data or no target: their points
-    are missing from the total, and the pages say so next to it.
-    """
-    s = scored.assign(
-        scored_weight=np.where(scored["score"].notna(), scored["weight"], 0.0),
-        red=(scored["status"] == "red").astype(int),
-        amber=(scored["status"] == "amber").astype(int),
-        green=(scored["status"] == "green").astype(int),
-        missing=scored["status"].isin(["no_data", "no_target"]).astype(int),
-    )
-    g = s.groupby("unit_id", sort=False)
-    out = pd.DataFrame(
-        {
-            "total": g["points"].sum(min_count=1),
-            "weight": g["weight"].sum(),
-            "scored_weight": g["scored_weight"].sum(),
-            "green": g["green"].sum(),
-            "amber": g["amber"].sum(),
-            "red": g["red"].sum(),
-            "missing": g["missing"].sum(),
-        }
-    ).reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["coverage"] = np.where(out["weight"] > 0, out["scored_weight"] / out["weight"], np.nan)
-    out["status"] = unit_status_array(out["total"])
-    out["grade"] = grade_array(out["total"])
-    return out
-
-
-def perspective_scores(scored: pd.DataFrame) -> pd.DataFrame:
-    """Each unit's score per perspective: points / weight x 100, with the
-    perspective's share of the unit's weight.
-
-    A perspective with no KPI has no row; one whose KPIs all lack data has a
-    NaN score.
-    """
-    g = scored.groupby(["unit_id", "perspective"], sort=False)
-    out = pd.DataFrame({"weight": g["weight"].sum(), "points": g["points"].sum(min_count=1)}).reset_index()
-    unit_weight = out.groupby("unit_id")["weight"].transform("sum")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["score"] = np.where(out["weight"] > 0, out["points"] / out["weight"] * 100, np.nan)
-        out["share"] = out["weight"] / unit_weight
-    out["status"] = unit_status_array(out["score"])
-    order = {p: i for i, p in enumerate(PERSPECTIVES)}
-    out = out.sort_values(["unit_id", "perspective"], key=lambda c: c.map(order) if c.name == "perspective" else c)
-    return out.reset_index(drop=True)
 
 
 def unit_status_codes(total: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """What an upload would do, before anything is written: rows new / changed /
 unchanged, and its effect on the scorecards.
 
-The effect is computed by reading the stored figures, laying the file's rows
-over them in memory and scoring both with :func:`kpi_core.scorecard.score_frames`
-(the same arithmetic as every page); the store is only read. Month views of
+The effect is computed by reading the stored facts, laying the file's rows
+over them in memory and scoring both with the engine
+(:func:`kpi_core.engine.score_monthly`, the arithmetic behind every stored
+score); the store is only read. Month views of
 the months the file touches are compared (for assignments and KPI rules: the
 latest month with actuals of each year concerned); a change in January also
 moves later months' year-to-date blends, which the preview does not list.
@@ -15,10 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi_core import scoring
+from kpi_core import engine
 from kpi_core.ingest import VALUE_COLUMN, Validated
 from kpi_core.model import FILE_SPECS
-from kpi_core.scorecard import score_frames
 from kpi_core.store import BatchResult, Store, summarise_changes
 
 MAX_PERIODS = 12
@@ -192,18 +192,15 @@ def _overlay(
     return out
 
 
-def _score(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, period: str) -> pd.DataFrame:
-    year = assigned[assigned["year"] == int(period[:4])]
-    ytd_start, _ = scoring.window(period, "ytd")
-    months = monthly[(monthly["period"] >= ytd_start) & (monthly["period"] <= period)]
-    if year.empty:
-        return pd.DataFrame(columns=list(scoring.SCORED_COLUMNS))
-    return score_frames(year, kpis, months, period, period)
+def _score(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, period: str) -> tuple:
+    """Month-view cells and unit figures of ``period``."""
+    year = int(period[:4])
+    return engine.at(engine.score_monthly(assigned, kpis, monthly, year, ("month",)), period, "month")
 
 
-def _total_changes(before: pd.DataFrame, after: pd.DataFrame, period: str) -> pd.DataFrame:
-    b = scoring.unit_totals(before)[["unit_id", "total", "status"]] if len(before) else _no_totals()
-    a = scoring.unit_totals(after)[["unit_id", "total", "status"]] if len(after) else _no_totals()
+def _total_changes(before: tuple, after: tuple, period: str) -> pd.DataFrame:
+    b = before[1][["unit_id", "total", "status"]] if len(before[1]) else _no_totals()
+    a = after[1][["unit_id", "total", "status"]] if len(after[1]) else _no_totals()
     m = b.merge(a, on="unit_id", how="outer", suffixes=("_before", "_after"))
     m = m.rename(columns={"total_before": "before", "total_after": "after"})
     m["delta"] = m["after"].astype("float64") - m["before"].astype("float64")
@@ -216,7 +213,8 @@ def _no_totals() -> pd.DataFrame:
     return pd.DataFrame(columns=["unit_id", "total", "status"])
 
 
-def _status_changes(before: pd.DataFrame, after: pd.DataFrame, period: str) -> pd.DataFrame:
+def _status_changes(before: tuple, after: tuple, period: str) -> pd.DataFrame:
+    before, after = before[0], after[0]
     keys = ["unit_id", "kpi_id"]
     b = before[[*keys, "status"]] if len(before) else pd.DataFrame(columns=[*keys, "status"])
     a = after[[*keys, "status"]] if len(after) else pd.DataFrame(columns=[*keys, "status"])

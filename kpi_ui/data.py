@@ -1,7 +1,9 @@
 """Cached access to the store for the pages.
 
 The database is opened once per process (``st.cache_resource``; the store
-takes a cursor per query, so sessions can share it). Query results are cached
+takes a cursor per query, so sessions can share it); its stored scores are
+made current before the first page reads them (:func:`prepare_scores`). Query
+results are cached
 with ``st.cache_data`` keyed on plain values, including the database path so
 tests with different databases never share results. :func:`clear_caches` runs
 after every write (an upload, an edit) so pages show the new figures at once.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi_core import design, ingest, scorecard
+from kpi_core import design, ingest, scorecard, scores
 from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_core.store import Store, default_path
@@ -27,6 +29,22 @@ def _open(path: str) -> Store:
 
 def db_path() -> str:
     return str(default_path())
+
+
+def prepare_scores(lang: str) -> None:
+    """Make the stored scores current before a page reads them, with a
+    progress bar when they are being rebuilt (a new file, or one made by an
+    older engine: seconds for a large organisation, once)."""
+    opened = store()
+    if not scores.needs_rebuild(opened):
+        return
+    bar = st.progress(0.0, text=t("ui.scores_rebuilding", lang))
+
+    def report(done: float, year: str) -> None:
+        bar.progress(done, text=t("ui.scores_rebuilding_year", lang, year=year))
+
+    scores.ensure(opened, report)
+    bar.empty()
 
 
 def store() -> Store:
@@ -102,7 +120,7 @@ def latest_scored_period() -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    return scorecard.build(_open(path), unit_id, period, view, _org(path))
+    return scorecard.build(_open(path), unit_id, period, view, _org(path), _kpis(path))
 
 
 def card(unit_id: str, period: str, view: str) -> scorecard.Scorecard:

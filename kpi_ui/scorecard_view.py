@@ -28,7 +28,7 @@ from kpi_core.i18n import t
 from kpi_core.model import PERSPECTIVES
 from kpi_core.org import Org
 from kpi_core.scorecard import Scorecard
-from kpi_core.scoring import previous_period
+from kpi_core.months import previous_period
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.alerts import child_marker, headline_counts

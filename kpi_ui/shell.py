@@ -258,6 +258,7 @@ def start() -> ViewState:
     state = kpi_on_scorecard(state, current_page())
     st.session_state[SESSION_KEY] = state
     theme.inject(state.meeting)
+    data.prepare_scores(state.lang)
     sync_url(state, current_page())
     sidebar(state)
     show_notices(state)

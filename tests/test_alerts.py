@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_core import alerts, cli, scorecard
+from kpi_core import alerts, cli, engine, scorecard, scores
 from kpi_core.alerts import AlertSettings, alerts_from_frames, shift_month
 from kpi_core.org import Org
 
@@ -68,12 +68,20 @@ def run_rules(
             rows.append((unit, kpi_id, period, tgt[i], actual))
     monthly = pd.DataFrame(rows, columns=["unit_id", "kpi_id", "period", "target", "actual"])
     pairs = assigned if assigned is not None else list(series)
-    assignments = pd.DataFrame(
-        [(u, k, 2026, 100.0, "core") for u, k in pairs], columns=["unit_id", "kpi_id", "year", "weight", "role"]
+    return _alerts(pairs, kpis, monthly, PERIOD, reported=reported, settings=settings or AlertSettings())
+
+
+def _alerts(pairs, kpis, monthly, period, **options) -> pd.DataFrame:
+    """The rules over the engine's month-view cells of ``monthly``; the KPIs
+    of ``pairs`` are assigned (weight 100) in every year of the window."""
+    years = sorted({int(p[:4]) for p in monthly["period"]} | {int(period[:4])})
+    every_year = pd.DataFrame(
+        [(u, k, y, 100.0, "core") for u, k in pairs for y in years],
+        columns=["unit_id", "kpi_id", "year", "weight", "role"],
     )
-    return alerts_from_frames(
-        assignments, pd.DataFrame(kpis), monthly, PERIOD, reported=reported, settings=settings or AlertSettings()
-    )
+    cells = engine.month_cells(every_year, pd.DataFrame(kpis), monthly)
+    assignments = every_year[every_year["year"] == int(period[:4])]
+    return alerts_from_frames(assignments, pd.DataFrame(kpis), cells, period, **options)
 
 
 def kinds(found: pd.DataFrame) -> list[str]:
@@ -216,10 +224,7 @@ def test_missing_fires_for_a_forgotten_figure_of_a_reported_month(reported, freq
 def test_missing_quarterly_kpi_due_at_quarter_end():
     rows = [("U", "K", "2026-08", 100.0, 100.0), ("U", "K", "2026-09", None, None)]
     monthly = pd.DataFrame(rows, columns=["unit_id", "kpi_id", "period", "target", "actual"])
-    assigned = pd.DataFrame([("U", "K", 2026, 100.0, "core")], columns=["unit_id", "kpi_id", "year", "weight", "role"])
-    found = alerts_from_frames(
-        assigned, pd.DataFrame([kpi("K", frequency="quarter")]), monthly, "2026-09", reported=True
-    )
+    found = _alerts([("U", "K")], [kpi("K", frequency="quarter")], monthly, "2026-09", reported=True)
     assert kinds(found) == ["missing"]
 
 
@@ -662,23 +667,19 @@ def test_cli_alerts_bad_input(demo_db, capsys):
     assert "No alerts." in capsys.readouterr().out
 
 
-def test_alert_values_hold_what_monthly_values_hold(demo_store):
-    """The store's fast read for the rules (ids as categoricals, one row per
-    stored value) carries the same figures as monthly_values."""
-    fast = demo_store.alert_values(["CS", "P_SALES_N_03"], "2026-08", PERIOD)
-    combined = (
-        fast.astype({"unit_id": str, "kpi_id": str, "period": str})
-        .groupby(["unit_id", "kpi_id", "period"])[["target", "actual"]]
-        .max()
-        .sort_index()
-    )
-    plain = (
-        demo_store.monthly_values(["CS", "P_SALES_N_03"], "2026-08", PERIOD)
-        .astype({"unit_id": str, "kpi_id": str, "period": str})
-        .set_index(["unit_id", "kpi_id", "period"])[["target", "actual"]]
-        .sort_index()
-    )
-    pd.testing.assert_frame_equal(combined, plain)
+def test_stored_month_cells_hold_the_stored_values_and_their_completion(demo_store):
+    """The alerts' fast read of the stored month view: CS's complaint time in
+    October 2026 is 30.6 hours against 22.2 (lower is better), so its
+    completion is 2 - 30.6 / 22.2 = 0.6216... and it is red."""
+    cells = scores.month_cells(demo_store, ["CS", "P_SALES_N_03"], "2026-08", PERIOD)
+    one = cells[(cells["unit_id"] == "CS") & (cells["kpi_id"] == "COMPLAINT_TIME") & (cells["period"] == PERIOD)]
+    assert len(one) == 1
+    row = one.iloc[0]
+    assert (row["actual"], row["target"]) == (30.6, 22.2)
+    assert row["completion"] == pytest.approx(2 - 30.6 / 22.2)
+    assert row["status"] == "red"
+    assert set(cells["period"].astype(str)) == {"2026-08", "2026-09", PERIOD}
+    assert set(cells["unit_id"].astype(str)) == {"CS", "P_SALES_N_03"}
 
 
 def test_a_subtree_gets_the_same_alerts_as_the_whole_company_filtered(demo_store):

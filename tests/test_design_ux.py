@@ -310,8 +310,10 @@ def test_the_new_columns_are_in_the_store_and_editable(app):
 
 
 def test_a_version_1_file_is_migrated_in_place(tmp_path):
-    """A database written by the previous version (schema 1, no Chinese caliber
-    or data source) opens with its data intact and the two new columns empty."""
+    """A database written by an earlier version (schema 1, no Chinese caliber
+    or data source, no stored scores) opens with its data intact, the two new
+    columns empty and the score tables created (empty until the scores are
+    made: schema 3)."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     for statement in V1:
@@ -322,12 +324,13 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
            VALUES ('REV', 'Revenue', 'financial', 'higher', 'sum', 'net of VAT', 'ERP')"""
     )
     con.close()
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     with Store(path) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == 3
+        assert store.scores_version() is None and not store.has_moves()
         row = store.kpi("REV")
         assert (row["name"], row["caliber"], row["data_source"]) == ("Revenue", "net of VAT", "ERP")
         assert row["caliber_zh"] is None and row["data_source_zh"] is None
     with Store(path) as again:  # reopening migrates nothing more
-        assert again.schema_version() == 2
+        assert again.schema_version() == 3
         assert again.kpis()["kpi_id"].tolist() == ["REV"]

@@ -1,8 +1,10 @@
 """The method at its edges, worked by hand, through both ways the product
-scores: one period on request (``scorecard.score_units``) and the whole
-organisation at once (``bulk.rescore``). Both call the one set of rules in
-``kpi_core.scoring``; these cases pin the rules themselves, so a rule deleted
-or changed anywhere fails here with the hand-worked figure beside it.
+reaches the engine: the stored scores the pages read (``scorecard.score_units``)
+and the engine run on frames in memory, as an upload preview or a rule-change
+impact runs it (``engine.score_monthly``). Both are the one engine
+(``kpi_core.engine`` over the rules of ``kpi_core.scoring``); these cases pin
+the rules themselves, so a rule deleted or changed fails here with the
+hand-worked figure beside it.
 
 Each case is one unit with one KPI (weight 100) and a few months of 2026.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from kpi_core import bulk, ingest, scorecard
+from kpi_core import engine, ingest, scorecard
 from kpi_core.store import Store
 from tests.conftest import TODAY
 
@@ -278,8 +280,11 @@ def store(tmp_path_factory) -> Store:
 
 
 @pytest.fixture(scope="module")
-def rescored(store: Store) -> bulk.Rescore:
-    return bulk.rescore(store, views=("month", "quarter", "ytd"))
+def in_memory(store: Store) -> dict[int, engine.Scored]:
+    """The engine on the facts read as frames, one year at a time."""
+    monthly = store.monthly_values(None, "2025-01", "2026-12")
+    assigned, kpis = store.assignments(), store.kpis()
+    return {year: engine.score_monthly(assigned, kpis, monthly, year) for year in sorted(set(assigned["year"]))}
 
 
 def _check(row, case: Case) -> None:
@@ -305,9 +310,9 @@ def test_on_request(store: Store, i: int) -> None:
 
 
 @pytest.mark.parametrize("i", range(len(CASES)), ids=[c.name for c in CASES])
-def test_whole_organisation(rescored: bulk.Rescore, i: int) -> None:
+def test_in_memory(in_memory: dict[int, engine.Scored], i: int) -> None:
     case = CASES[i]
-    rows = rescored.kpi_rows(case.period, case.view)
+    rows, _ = engine.at(in_memory[int(case.period[:4])], case.period, case.view)
     row = rows[rows["unit_id"] == f"U{i:02d}"]
     assert len(row) == 1
     _check(row.iloc[0], case)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_core import scorecard, scoring
+from kpi_core import scorecard, scores
 
 GOLDEN = Path(__file__).parent / "golden"
 KPI_COLUMNS = [
@@ -34,7 +34,7 @@ KPI_COLUMNS = [
 def _card(store, view: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     scored = scorecard.score_units(store, None, "2026-10", view)
     kpis = scored[KPI_COLUMNS].sort_values(["unit_id", "kpi_id"]).reset_index(drop=True)
-    totals = scoring.unit_totals(scored)[
+    totals = scores.unit_figures(store, store.units()["unit_id"].tolist(), "2026-10", view)[
         ["unit_id", "total", "coverage", "grade", "status", "green", "amber", "red", "missing"]
     ]
     return kpis.round(6), totals.sort_values("unit_id").reset_index(drop=True).round(6)

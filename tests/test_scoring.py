@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_core import scorecard, scoring
+from kpi_core import engine, scorecard, scoring
+from kpi_core.months import window
 
 
 @pytest.mark.parametrize(
@@ -97,39 +98,33 @@ def _rules(**overrides):
     return base
 
 
+def _one_kpi_year(target: list[float], actual: list[float], **rules: object) -> engine.Scored:
+    """One unit with one KPI (weight 20) over the first months of 2026."""
+    months = [f"2026-{m:02d}" for m in range(1, len(target) + 1)]
+    monthly = pd.DataFrame({"unit_id": "U", "kpi_id": "k", "period": months, "target": target, "actual": actual})
+    kpis = pd.DataFrame([{"kpi_id": "k", "perspective": "financial", "accumulation": "sum", **_rules(**rules)}])
+    kpis = kpis.map(lambda v: v[0] if isinstance(v, list) else v)
+    assigned = pd.DataFrame([{"unit_id": "U", "kpi_id": "k", "year": 2026, "weight": 20.0, "role": "core"}])
+    return engine.score_monthly(assigned, kpis, monthly, 2026)
+
+
 def test_blend_period_and_ytd():
-    # DOMAIN: points = a x period score + (1 - a) x cumulative score
-    rows = pd.DataFrame(
-        {
-            "unit_id": ["U"],
-            "kpi_id": ["k"],
-            "weight": [20.0],
-            "role": ["core"],
-            "target": [90.0],
-            "actual": [99.0],
-            **_rules(blend=0.5),
-        }
-    )
-    ytd = pd.DataFrame({"unit_id": ["U"], "kpi_id": ["k"], "target": [90.0], "actual": [90.0]})
-    scored = scoring.score_rows(rows, ytd)
-    assert scored["score"].iloc[0] == pytest.approx(0.5 * 1.1 + 0.5 * 1.0)
-    assert scored["points"].iloc[0] == pytest.approx(21.0)
+    # DOMAIN: points = a x period score + (1 - a) x cumulative score. February:
+    # 99 against 90 is 110%; January to February 81 + 99 = 180 against 180 is 100%
+    scored = _one_kpi_year([90.0, 90.0], [81.0, 99.0], blend=0.5)
+    month = scored.views["month"]
+    assert month.score[0, 1] == pytest.approx(0.5 * 1.1 + 0.5 * 1.0)
+    assert month.points[0, 1] == pytest.approx(21.0)
+    # January: the month and the year to date are the same 90%
+    assert month.score[0, 0] == pytest.approx(0.9)
 
 
 def test_perspective_score_is_points_over_weight():
     # issue: financial weight 40%, financial points 36 -> financial score 90
-    scored = pd.DataFrame(
-        {
-            "unit_id": ["U"] * 3,
-            "perspective": ["financial", "financial", "customer"],
-            "weight": [25.0, 15.0, 60.0],
-            "points": [20.0, 16.0, 60.0],
-        }
-    )
-    p = scoring.perspective_scores(scored).set_index("perspective")
-    assert p.loc["financial", "score"] == pytest.approx(90.0)
-    assert p.loc["financial", "share"] == pytest.approx(0.4)
-    assert p.loc["customer", "score"] == pytest.approx(100.0)
+    score, share, status = engine.perspective_scores(np.array([40.0, 60.0]), np.array([36.0, 60.0]))
+    assert score.tolist() == pytest.approx([90.0, 100.0])
+    assert share.tolist() == pytest.approx([0.4, 0.6])
+    assert [scoring.UNIT_STATUSES[c] for c in status] == ["amber", "green"]
 
 
 @pytest.mark.parametrize(
@@ -141,40 +136,24 @@ def test_perspective_score_is_points_over_weight():
     ],
 )
 def test_accumulate_quarter(accumulation, expected_target, expected_actual):
-    monthly = pd.DataFrame(
-        {
-            "unit_id": ["U"] * 3,
-            "kpi_id": ["k"] * 3,
-            "period": ["2026-01", "2026-02", "2026-03"],
-            "target": [100.0, 100.0, 200.0],
-            "actual": [95.0, 110.0, 150.0],
-        }
-    )
-    out = scoring.accumulate(monthly, pd.Series({"k": accumulation}), "2026-03").iloc[0]
-    assert out["target"] == pytest.approx(expected_target)
-    assert out["actual"] == pytest.approx(expected_actual)
+    target, actual = np.array([[100.0, 100.0, 200.0]]), np.array([[95.0, 110.0, 150.0]])
+    t, a = engine.accumulate(target, actual, np.array([accumulation]), "quarter")
+    assert t[0, 2] == pytest.approx(expected_target)
+    assert a[0, 2] == pytest.approx(expected_actual)
 
 
 def test_accumulate_skips_a_forgotten_month_instead_of_counting_zero():
-    monthly = pd.DataFrame(
-        {
-            "unit_id": ["U"] * 3,
-            "kpi_id": ["k"] * 3,
-            "period": ["2026-01", "2026-02", "2026-03"],
-            "target": [100.0, 100.0, 100.0],
-            "actual": [90.0, np.nan, 110.0],
-        }
-    )
-    sums = scoring.accumulate(monthly, pd.Series({"k": "sum"}), "2026-03").iloc[0]
-    assert (sums["target"], sums["actual"], sums["months"]) == (200.0, 200.0, 2)
-    last = scoring.accumulate(monthly.iloc[:2], pd.Series({"k": "last"}), "2026-02").iloc[0]
-    assert last["target"] == 100.0 and math.isnan(last["actual"])
+    target, actual = np.array([[100.0, 100.0, 100.0]]), np.array([[90.0, np.nan, 110.0]])
+    t, a = engine.accumulate(target, actual, np.array(["sum"]), "ytd")
+    assert (t[0, 2], a[0, 2]) == (200.0, 200.0)
+    t, a = engine.accumulate(target, actual, np.array(["last"]), "ytd")
+    assert t[0, 1] == 100.0 and math.isnan(a[0, 1])
 
 
 def test_windows():
-    assert scoring.window("2026-03", "quarter") == ("2026-01", "2026-03")
-    assert scoring.window("2026-12", "quarter") == ("2026-10", "2026-12")
-    assert scoring.window("2026-12", "ytd") == ("2026-01", "2026-12")
+    assert window("2026-03", "quarter") == ("2026-01", "2026-03")
+    assert window("2026-12", "quarter") == ("2026-10", "2026-12")
+    assert window("2026-12", "ytd") == ("2026-01", "2026-12")
 
 
 # ---------------------------------------------------------------- the small company, by hand

@@ -1,6 +1,7 @@
 """The command line's help texts and problem lines (``python -m kpi_core --lang zh --help``)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "cli.scores_rebuilding": ("Storing every score once: {year} ({done})", "正在一次性存储全部评分:{year} 年({done})"),
     "cli.help.description": ("Balanced Scorecard store and scoring.", "平衡计分卡的数据存储与评分。"),
     "cli.help.commands": ("commands", "命令"),
     "cli.help.usage": ("usage:", "用法:"),

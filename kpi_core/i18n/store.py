@@ -46,6 +46,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Batch {batch} cannot be rolled back: later batch(es) {later} changed the same rows. Roll those back first.",
         "无法回滚批次 {batch}:之后的批次 {later} 修改了相同的行。请先回滚它们。",
     ),
+    "store.rollback_edited": (
+        "Batch {batch} cannot be rolled back: {count} of its values were edited since "
+        "(first {unit} {kpi} {period}). Change them back, or upload a correction instead.",
+        "无法回滚批次 {batch}:其中 {count} 个数值之后已被修改(首个为 {unit} {kpi} {period})。"
+        "请先改回,或改为上传更正文件。",
+    ),
     "store.rollback_referenced": (
         "Cannot remove the {kind} {ids} that this batch added: {table} still refer to them.",
         "无法删除本批次新增的 {kind} {ids}:{table} 仍在引用它们。",

@@ -8,6 +8,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.dictionary": ("KPI dictionary", "指标字典"),
     "page.design": ("Scorecard design", "计分卡设计"),
     "ui.language": ("Language", "语言"),
+    "ui.scores_rebuilding": (
+        "Scoring every unit once (this file has no stored scores yet)…",
+        "正在为所有单元评分(此文件尚无已存储的评分,仅需一次)…",
+    ),
+    "ui.scores_rebuilding_year": ("Scoring every unit once: {year} done", "正在为所有单元评分:{year} 年已完成"),
     "ui.period": ("Month", "月份"),
     "ui.view": ("View", "视图"),
     "ui.unit": ("Unit", "当前单元"),

@@ -21,11 +21,22 @@ from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
 from kpi_core.store.reads import ReadQueries
 from kpi_core.store.schema import SCHEMA_VERSION
+from kpi_core.store.scores import ScoreQueries
 from kpi_core.store.uploads import RollbackError, UploadQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
 
 
-class Store(ReadQueries, WriteQueries, UploadQueries, AlertQueries, DesignQueries, BulkQueries, AsOfQueries, BaseStore):
+class Store(
+    ReadQueries,
+    WriteQueries,
+    UploadQueries,
+    AlertQueries,
+    DesignQueries,
+    BulkQueries,
+    AsOfQueries,
+    ScoreQueries,
+    BaseStore,
+):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""
 
 

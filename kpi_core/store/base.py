@@ -89,6 +89,11 @@ class BaseStore:
     """One open database file. Methods take a cursor each, so one store can
     serve every thread of the dashboard."""
 
+    #: Called as ``hook(store, cursor)`` at the end of every write transaction,
+    #: before COMMIT. The store knows no domain code; the scores service
+    #: (:mod:`kpi_core.scores`) registers itself here when it is imported.
+    write_hooks: list[Callable[[BaseStore, duckdb.DuckDBPyConnection], None]] = []
+
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
@@ -96,6 +101,7 @@ class BaseStore:
         # thread sharing this store): a second write waits for the first to
         # commit and then reads what it wrote, instead of racing it.
         self._write_lock = threading.RLock()
+        self._scores_ready = False
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -148,6 +154,7 @@ class BaseStore:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                self._before_commit(cur, seen)
                 cur.execute("COMMIT")
             except BaseException as exc:
                 try:
@@ -196,6 +203,25 @@ class BaseStore:
                 key="store.conflict_batches",
                 batches=ids,
             ) from exc
+
+    def _before_commit(self, cur: duckdb.DuckDBPyConnection, seen: int) -> None:
+        """Inside every write transaction, last: mark which stored scores the
+        batches after ``seen`` moved, then run the write hooks (the scores
+        service refreshes what moved), so a write and the scores it moves
+        commit together or not at all."""
+        if self._scores_table_ready(cur):
+            self._record_moves(cur, seen)
+            for hook in self.write_hooks:
+                hook(self, cur)
+
+    def _scores_table_ready(self, cur: duckdb.DuckDBPyConnection) -> bool:
+        # false only until the schema has them (a new or older file's first transaction)
+        if not self._scores_ready:
+            found = cur.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_moves'"
+            ).fetchone()[0]
+            self._scores_ready = bool(found)
+        return self._scores_ready
 
     def _last_batch_id(self) -> int:
         """The newest batch committed (0 before the first; also while the schema is being created)."""

@@ -1,10 +1,5 @@
-"""Store queries: whole-organisation reads for a full rescore, and set-based
-appends for loading a very large organisation.
-
-The full rescore (:mod:`kpi_core.bulk`) needs every value of every unit; read
-as text ids that would cost more than the scoring itself, so these reads
-return the ids as pandas categoricals (small integer codes plus the sorted id
-list) and the month as an integer.
+"""Store queries: the plain whole-table scan the benchmark measures against,
+and set-based appends for loading a very large organisation.
 
 :meth:`BulkQueries.append_batch` is the fast twin of ``write_batch`` for keys
 that are not stored yet (a first load of millions of values): one batch, one
@@ -21,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
-from kpi_core.months import month_index
 from kpi_core.store.base import StoreError
 
 _VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
@@ -59,86 +53,6 @@ class BulkQueries:
                    GROUP BY unit_id"""
             )
             .df()
-        )
-
-    def value_months(self) -> tuple[str, str] | None:
-        """First and last month ("YYYY-MM") holding a target or an actual."""
-        row = (
-            self.cursor()
-            .execute(
-                """SELECT strftime(min(p), '%Y-%m'), strftime(max(p), '%Y-%m') FROM (
-                     SELECT min(period) AS p FROM targets UNION ALL SELECT max(period) FROM targets
-                     UNION ALL SELECT min(period) FROM actuals UNION ALL SELECT max(period) FROM actuals)"""
-            )
-            .fetchall()[0]
-        )
-        return None if row[0] is None else (row[0], row[1])
-
-    def id_lists(self) -> tuple[list[str], list[str]]:
-        """Every unit id and every KPI id, sorted: the categories of the bulk reads."""
-        cur = self.cursor()
-        units = [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
-        kpis = [r[0] for r in cur.execute("SELECT kpi_id FROM kpis ORDER BY kpi_id").fetchall()]
-        return units, kpis
-
-    def bulk_values(self, kind: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-        """Every stored target (or actual) of every unit in [start, end] (None:
-        unbounded): ``unit_id, kpi_id`` (categoricals), ``month``
-        (:func:`month_index`) and ``value``. Values of ids missing from the
-        units or KPI tables are left out (the loader never stores them)."""
-        if kind not in _VALUE_COLUMN:
-            raise ValueError(f"bulk_values reads targets or actuals, not {kind!r}")
-        units, kpis = self.id_lists()
-        first = month_index(start) if start else None
-        last = month_index(end) if end else None
-        # the table and column names come from _VALUE_COLUMN, never from a caller
-        query = (
-            """WITH u AS (SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS u FROM units),
-                    k AS (SELECT kpi_id, (row_number() OVER (ORDER BY kpi_id) - 1)::INTEGER AS k FROM kpis),
-                    v AS (SELECT unit_id, kpi_id, (year(period) * 12 + month(period) - 1)::INTEGER AS m, """
-            + _VALUE_COLUMN[kind]
-            + """ AS value FROM """
-            + kind
-            + """)
-               SELECT u.u, k.k, v.m, v.value FROM v JOIN u USING (unit_id) JOIN k USING (kpi_id)
-               WHERE (?::INTEGER IS NULL OR v.m >= ?) AND (?::INTEGER IS NULL OR v.m <= ?)"""
-        )
-        got = self.cursor().execute(query, [first, first, last, last]).fetchnumpy()
-        return pd.DataFrame(
-            {
-                "unit_id": _codes(got["u"], units),
-                "kpi_id": _codes(got["k"], kpis),
-                "month": np.asarray(got["m"], dtype="int32"),
-                "value": np.asarray(got["value"], dtype="float64"),
-            },
-            copy=False,
-        )
-
-    def bulk_assignments(self) -> pd.DataFrame:
-        """Every assignment of every year, in the order of ``assignments()``,
-        with ``unit_id, kpi_id`` as categoricals (the categories of
-        :meth:`bulk_values`)."""
-        units, kpis = self.id_lists()
-        got = (
-            self.cursor()
-            .execute(
-                """WITH u AS (SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS u FROM units),
-                        k AS (SELECT kpi_id, (row_number() OVER (ORDER BY kpi_id) - 1)::INTEGER AS k FROM kpis)
-                   SELECT u.u, k.k, a.year, a.weight, a.role
-                   FROM assignments a JOIN u USING (unit_id) JOIN k USING (kpi_id)
-                   ORDER BY a.unit_id, a.role, a.weight DESC, a.kpi_id"""
-            )
-            .fetchnumpy()
-        )
-        return pd.DataFrame(
-            {
-                "unit_id": _codes(got["u"], units),
-                "kpi_id": _codes(got["k"], kpis),
-                "year": np.asarray(got["year"], dtype="int64"),
-                "weight": np.asarray(got["weight"], dtype="float64"),
-                "role": np.asarray(got["role"], dtype=object),
-            },
-            copy=False,
         )
 
     def append_batch(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi_core.model import FILE_SPECS, field_changes
 from kpi_core.store.base import StoreError
+from kpi_core.store.scores import mark_moved
 
 _KPI_COLUMNS = list(FILE_SPECS["kpis"].columns)
 
@@ -115,6 +116,7 @@ class DesignQueries:
             names = ", ".join([*_KPI_COLUMNS, "batch_id"])
             marks = ", ".join(["?"] * (len(_KPI_COLUMNS) + 1))
             cur.execute("INSERT OR REPLACE INTO kpis (" + names + ") VALUES (" + marks + ")", [*values, None])
+            mark_moved(cur, None, kpi_id, None)
             now = datetime.now()
             rows = [(now, changed_by, "kpi", kpi_id, f, old_v, new_v, reason) for f, (old_v, new_v) in changes.items()]
             self._log(cur, rows)
@@ -156,6 +158,7 @@ class DesignQueries:
     @staticmethod
     def _write_assignment(cur, c) -> None:
         year = int(c.key)
+        mark_moved(cur, c.unit_id, c.kpi_id, year)
         if c.op == "delete":
             cur.execute(
                 "DELETE FROM targets WHERE unit_id = ? AND kpi_id = ? AND year(period) = ?", [c.unit_id, c.kpi_id, year]
@@ -185,6 +188,7 @@ class DesignQueries:
     @staticmethod
     def _write_target(cur, c) -> None:
         period = f"{c.key}-01"
+        mark_moved(cur, c.unit_id, c.kpi_id, int(c.key[:4]), int(c.key[5:7]))
         if c.op == "delete":
             cur.execute(
                 "DELETE FROM targets WHERE unit_id = ? AND kpi_id = ? AND period = ?::DATE",

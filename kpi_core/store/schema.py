@@ -139,6 +139,54 @@ V2 = [
     """ALTER TABLE kpis ADD COLUMN data_source_zh VARCHAR""",
 ]
 
+# Version 3: stored scores (kpi_core.scores keeps them current at every write)
+# and the marks of what moved since they were made. No keys: rows are replaced
+# in sets (a unit-year's months from the one that moved), and a 13M-row table
+# without an index loads and reads faster; rows are written unit by unit, so
+# DuckDB's zone maps narrow a read to one unit's blocks.
+V3 = [
+    """CREATE TABLE kpi_scores (
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        view VARCHAR NOT NULL,
+        weight DOUBLE,
+        role VARCHAR,
+        target DOUBLE,
+        actual DOUBLE,
+        completion DOUBLE,
+        score DOUBLE,
+        points DOUBLE,
+        status VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE unit_scores (
+        unit_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        view VARCHAR NOT NULL,
+        total DOUBLE,
+        weight DOUBLE,
+        scored_weight DOUBLE,
+        coverage DOUBLE,
+        status VARCHAR NOT NULL,
+        grade VARCHAR NOT NULL,
+        green INTEGER,
+        amber INTEGER,
+        red INTEGER,
+        missing INTEGER,
+        kpi_count INTEGER,
+        w_financial DOUBLE,
+        p_financial DOUBLE,
+        w_customer DOUBLE,
+        p_customer DOUBLE,
+        w_process DOUBLE,
+        p_process DOUBLE,
+        w_learning DOUBLE,
+        p_learning DOUBLE
+    )""",
+    # unit_id NULL: every unit with the KPI; year NULL: every year
+    """CREATE TABLE score_moves (unit_id VARCHAR, kpi_id VARCHAR NOT NULL, year INTEGER, from_month INTEGER NOT NULL)""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3}
 SCHEMA_VERSION = max(MIGRATIONS)

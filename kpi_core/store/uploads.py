@@ -226,8 +226,38 @@ def _check_rollback(cur, batch_id: int, kind: str, changes: pd.DataFrame) -> Non
             batch=batch_id,
             later=ids,
         )
+    if kind in VALUE_KINDS:
+        _check_not_edited(cur, batch_id, kind)
     if kind in _REFERENCES:
         _check_references(cur, kind, changes)
+
+
+def _check_not_edited(cur, batch_id: int, kind: str) -> None:
+    """Refuse when a value the batch wrote was since changed outside any batch
+    (an edit on the design page, logged in the change log): undoing the batch
+    would silently undo that edit, or leave half of the batch in place."""
+    value = VALUE_KINDS[kind]
+    # the table and column come from VALUE_KINDS, never from a caller
+    edited = cur.execute(
+        "SELECT h.unit_id, h.kpi_id, strftime(h.period, '%Y-%m') FROM history h LEFT JOIN "
+        + kind
+        + " t ON t.unit_id = h.unit_id AND t.kpi_id = h.kpi_id AND t.period = h.period"
+        " WHERE h.batch_id = ? AND t." + value + " IS DISTINCT FROM h.new_value"
+        " ORDER BY 1, 2, 3",
+        [batch_id],
+    ).fetchall()
+    if edited:
+        unit, kpi, period = edited[0]
+        raise RollbackError(
+            f"batch {batch_id} cannot be rolled back: {len(edited)} of its values were edited since "
+            f"(first {unit} {kpi} {period}); change them back or upload a correction instead",
+            key="store.rollback_edited",
+            batch=batch_id,
+            count=len(edited),
+            unit=unit,
+            kpi=kpi,
+            period=period,
+        )
 
 
 def _check_references(cur, kind: str, changes: pd.DataFrame) -> None:

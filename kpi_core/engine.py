@@ -1,0 +1,592 @@
+"""The scoring engine: every figure of a scorecard, for a whole year of units at once.
+
+This is the one implementation of the method (``shared/DOMAIN.md``). The rules
+of a single cell (completion, tiers, cap, floor, band penalty, status, unit
+status and grade) are :mod:`kpi_core.scoring`'s array functions; this module
+lays the facts out as a grid and applies them: the accumulation of a view's
+months, the blend with the year-to-date score, points, unit totals,
+perspective scores and counts. Everything that shows a score calls it: the
+stored scores (:mod:`kpi_core.scores`, which the pages, alerts and the CLI
+read), the upload preview, the rule- and weight-change impact, and the
+as-of scorecards.
+
+Why a grid. A scorecard's figures for one unit-year depend only on that
+unit-year's facts: windows never cross a year (a quarter and the year to
+date restart in January). So the facts of one year are laid out as arrays
+of (assignment row x 12 months), one row per assigned (unit, KPI), rows
+contiguous per unit in the store's assignment order. Every view's window
+figures then come from running sums along the month axis, every rule is a
+vectorised operation over all cells, and unit totals are segment sums over
+each unit's rows. A unit-year is scored identically whether it is scored
+alone (a refresh after a restatement) or with 100,000 others (a rebuild):
+every sum runs over that unit's own cells in a fixed order, which is what
+lets stored scores be checked against a from-scratch rescore exactly.
+
+Pure: arrays and frames in, arrays and frames out; no I/O and no store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpi_core import scoring
+from kpi_core.model import PERSPECTIVES, STATUSES, VIEWS
+from kpi_core.months import month_index
+
+#: Stored scores made by another engine version are rebuilt when the store is
+#: opened. Raise it whenever a change here or in :mod:`kpi_core.scoring` can
+#: change a figure.
+ENGINE_VERSION = "1"
+
+#: Where each view's window restarts (0-based months of the year).
+WINDOW_STARTS: dict[str, frozenset[int]] = {
+    "month": frozenset(range(12)),
+    "quarter": frozenset({0, 3, 6, 9}),
+    "ytd": frozenset({0}),
+}
+
+#: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
+KPI_COLUMNS = (
+    "unit_id",
+    "kpi_id",
+    "period",
+    "view",
+    "weight",
+    "role",
+    "target",
+    "actual",
+    "completion",
+    "score",
+    "points",
+    "status",
+)
+#: Columns of :func:`unit_frame` (one row per unit, month and view). ``w_<p>``
+#: and ``p_<p>`` are the weight and points of perspective ``p`` (weight NaN
+#: when the unit has no KPI in it).
+UNIT_COLUMNS = (
+    "unit_id",
+    "period",
+    "view",
+    "total",
+    "weight",
+    "scored_weight",
+    "coverage",
+    "status",
+    "grade",
+    "green",
+    "amber",
+    "red",
+    "missing",
+    "kpi_count",
+    *(f"{c}_{p}" for p in PERSPECTIVES for c in ("w", "p")),
+)
+
+
+# --------------------------------------------------------------------------- the facts
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One year of facts: assignment rows x 12 months.
+
+    Rows are contiguous per unit (the store's assignment order). ``unit`` and
+    ``kpi`` are codes into ``unit_ids`` and ``kpi_ids``; ``rules`` holds one
+    rule row per KPI id, so a cell's rule is ``rules[kpi]``.
+    """
+
+    year: int
+    unit_ids: tuple[str, ...]
+    kpi_ids: tuple[str, ...]
+    unit: np.ndarray
+    kpi: np.ndarray
+    weight: np.ndarray
+    role: np.ndarray
+    target: np.ndarray
+    actual: np.ndarray
+    rules: scoring.Rules
+    perspective: np.ndarray
+    """Perspective code (position in PERSPECTIVES, -1 unknown) per KPI id."""
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+
+def categories(*columns: pd.Series) -> list[str]:
+    """The sorted ids found in ``columns``: shared categories for :func:`grid`."""
+    ids: set[str] = set()
+    for column in columns:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            ids.update(column.cat.categories)
+        else:
+            ids.update(column.dropna().astype(str).unique())
+    return sorted(ids)
+
+
+def _codes(column: pd.Series, ids: list[str]) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype) and list(column.cat.categories) == ids:
+        return column.cat.codes.to_numpy().astype("int64")
+    return pd.Categorical(column, categories=ids).codes.astype("int64")
+
+
+def grid(
+    year: int,
+    assigned: pd.DataFrame,
+    kpis: pd.DataFrame,
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    unit_ids: list[str] | None = None,
+    kpi_ids: list[str] | None = None,
+) -> Grid:
+    """Lay out one year of facts.
+
+    ``assigned``: ``unit_id, kpi_id, weight, role`` of the year, in the
+    store's order (unit, role, weight descending, KPI); ``kpis``: the KPI
+    dictionary; ``targets`` and ``actuals``: ``unit_id, kpi_id, month``
+    (0-11, the month of ``year``) and ``value``. Ids may be text or
+    categoricals over ``unit_ids`` / ``kpi_ids`` (the fast path of a bulk
+    read); values of keys not assigned this year are not scored.
+    """
+    if unit_ids is None:
+        unit_ids = categories(assigned["unit_id"], targets["unit_id"], actuals["unit_id"])
+    if kpi_ids is None:
+        kpi_ids = categories(assigned["kpi_id"], targets["kpi_id"], actuals["kpi_id"], kpis["kpi_id"])
+    unit = _codes(assigned["unit_id"], unit_ids)
+    kpi = _codes(assigned["kpi_id"], kpi_ids)
+    keep = (unit >= 0) & (kpi >= 0)
+    unit, kpi = unit[keep], kpi[keep]
+    n_kpis = max(len(kpi_ids), 1)
+    rowix = np.full(len(unit_ids) * n_kpis, -1, dtype="int64")
+    rowix[unit * n_kpis + kpi] = np.arange(len(unit))
+    cells = []
+    for values in (targets, actuals):
+        out = np.full((len(unit), 12), np.nan)
+        if len(values):
+            m = values["month"].to_numpy().astype("int64")
+            u = _codes(values["unit_id"], unit_ids)
+            k = _codes(values["kpi_id"], kpi_ids)
+            ok = (u >= 0) & (k >= 0) & (m >= 0) & (m < 12)
+            r = np.where(ok, rowix[np.where(ok, u * n_kpis + k, 0)], -1)
+            put = r >= 0
+            out[r[put], m[put]] = values["value"].to_numpy(dtype="float64")[put]
+        cells.append(out)
+    dictionary = kpis.drop_duplicates("kpi_id").set_index("kpi_id").reindex(kpi_ids)
+    order = {p: i for i, p in enumerate(PERSPECTIVES)}
+    perspective = dictionary["perspective"].map(order) if "perspective" in dictionary else pd.Series(np.nan)
+    return Grid(
+        year=int(year),
+        unit_ids=tuple(unit_ids),
+        kpi_ids=tuple(kpi_ids),
+        unit=unit,
+        kpi=kpi,
+        weight=assigned["weight"].to_numpy(dtype="float64")[keep],
+        role=assigned["role"].to_numpy(dtype=object)[keep],
+        target=cells[0],
+        actual=cells[1],
+        rules=scoring.Rules.of(dictionary.reset_index()),
+        perspective=perspective.fillna(-1).to_numpy(dtype="int64"),
+    )
+
+
+def monthly_facts(monthly: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``targets`` and ``actuals`` for :func:`grid` from a frame of ``unit_id,
+    kpi_id, period`` ("YYYY-MM"), ``target, actual`` (NaN: none)."""
+    month = monthly["period"].map(month_index) - year * 12 if len(monthly) else pd.Series(dtype="int64")
+    in_year = (month >= 0) & (month < 12)
+    frames = []
+    for column in ("target", "actual"):
+        use = in_year & monthly[column].notna() if len(monthly) else in_year
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unit_id": monthly.loc[use, "unit_id"],
+                    "kpi_id": monthly.loc[use, "kpi_id"],
+                    "month": month[use],
+                    "value": monthly.loc[use, column],
+                }
+            )
+        )
+    return frames[0], frames[1]
+
+
+# --------------------------------------------------------------------------- accumulation
+
+
+def _kahan_add(total: np.ndarray, comp: np.ndarray, value: np.ndarray, use: np.ndarray) -> None:
+    """Add ``value`` where ``use`` into running compensated sums, in place."""
+    y = value - comp
+    t = total + y
+    c = t - total - y
+    c[np.isnan(c)] = 0.0
+    np.copyto(comp, c, where=use)
+    np.copyto(total, t, where=use)
+
+
+def accumulate(target: np.ndarray, actual: np.ndarray, acc: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
+    """Target and actual of each row's ``view`` window ending at every month.
+
+    ``target``, ``actual``: rows x 12 months (NaN: none); ``acc``: each row's
+    accumulation (``sum``, ``avg`` or ``last``). Sum and average use the
+    months of the window that have both a target and an actual, so a
+    forgotten month is neither a zero nor a penalty (its absence shows as
+    ``no_data`` on that month); ``last`` takes the window's last month. A
+    window with targets but no paired month keeps its targets (the actual is
+    missing); a window with no target at all keeps what was uploaded (nothing
+    can be scored, but the actuals are shown). Sums are compensated sums in
+    month order.
+
+    >>> t = np.array([[100.0, 100.0, 100.0]]); a = np.array([[90.0, np.nan, 120.0]])
+    >>> accumulate(t, a, np.array(["sum"]), "ytd")[1].tolist()
+    [[90.0, 90.0, 210.0]]
+    >>> accumulate(t, a, np.array(["sum"]), "ytd")[0].tolist()
+    [[100.0, 100.0, 200.0]]
+    >>> accumulate(t, a, np.array(["avg"]), "ytd")[1].tolist()
+    [[90.0, 90.0, 105.0]]
+    """
+    starts = WINDOW_STARTS[view]
+    months = target.shape[1]
+    if view == "month":
+        return target, actual
+    is_sum, is_avg = (acc == "sum")[:, None], (acc == "avg")[:, None]
+    n = len(target)
+    run = {name: np.zeros(n) for name in ("tp", "tp_c", "ap", "ap_c", "ta", "ta_c", "aa", "aa_c")}
+    counts = {name: np.zeros(n) for name in ("paired", "targets", "actuals")}
+    out_t, out_a = np.full_like(target, np.nan), np.full_like(actual, np.nan)
+    pieces = {name: np.full_like(target, np.nan) for name in ("tp", "ap", "ta", "aa", "paired", "targets", "actuals")}
+    for m in range(months):
+        if m in starts:
+            for array in (*run.values(), *counts.values()):
+                array[:] = 0.0
+        t, a = target[:, m], actual[:, m]
+        has_t, has_a = ~np.isnan(t), ~np.isnan(a)
+        paired = has_t & has_a
+        _kahan_add(run["tp"], run["tp_c"], t, paired)
+        _kahan_add(run["ap"], run["ap_c"], a, paired)
+        _kahan_add(run["ta"], run["ta_c"], t, has_t)
+        _kahan_add(run["aa"], run["aa_c"], a, has_a)
+        counts["paired"] += paired
+        counts["targets"] += has_t
+        counts["actuals"] += has_a
+        for name in ("tp", "ap", "ta", "aa"):
+            pieces[name][:, m] = run[name]
+        for name in ("paired", "targets", "actuals"):
+            pieces[name][:, m] = counts[name]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        some = pieces["paired"] > 0
+        per = np.where(is_sum, 1.0, pieces["paired"])
+        fallback = np.where(pieces["targets"] > 0, pieces["ta"] / np.where(is_sum, 1.0, pieces["targets"]), np.nan)
+        shown = np.where(
+            (pieces["targets"] == 0) & (pieces["actuals"] > 0),
+            pieces["aa"] / np.where(is_sum, 1.0, pieces["actuals"]),
+            np.nan,
+        )
+        out_t = np.where(is_sum | is_avg, np.where(some, pieces["tp"] / per, fallback), target)
+        out_a = np.where(is_sum | is_avg, np.where(some, pieces["ap"] / per, shown), actual)
+    return out_t, out_a
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class View:
+    """Scored cells of one view: rows x 12 months each."""
+
+    target: np.ndarray
+    actual: np.ndarray
+    completion: np.ndarray
+    score: np.ndarray
+    points: np.ndarray
+    status: np.ndarray
+    """Codes into :data:`kpi_core.model.STATUSES`."""
+
+
+@dataclass(frozen=True)
+class Units:
+    """Unit figures of one view: one row per unit of the grid (``unit``,
+    codes into the grid's ``unit_ids``) x 12 months."""
+
+    unit: np.ndarray
+    total: np.ndarray
+    weight: np.ndarray
+    scored_weight: np.ndarray
+    coverage: np.ndarray
+    status: np.ndarray
+    """Codes into :data:`kpi_core.scoring.UNIT_STATUSES`."""
+    grade: np.ndarray
+    """Codes into :data:`kpi_core.scoring.GRADE_NAMES`."""
+    counts: dict[str, np.ndarray]
+    """green, amber, red, missing (no data or no target)."""
+    kpi_count: np.ndarray
+    """Assigned KPIs per unit (one number per unit)."""
+    perspective_weight: np.ndarray
+    """units x perspectives x 12 (NaN where the unit has no KPI in it)."""
+    perspective_points: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every view of one year's grid."""
+
+    grid: Grid
+    views: dict[str, View]
+    units: dict[str, Units]
+
+
+def _cells(fig: tuple[np.ndarray, np.ndarray], g: Grid, ytd_score: np.ndarray) -> View:
+    target, actual = fig
+    shape = target.shape
+    k = np.repeat(g.kpi, shape[1])
+    weight = np.repeat(g.weight, shape[1])
+    t, a = target.ravel(), actual.ravel()
+    comp = scoring.completion_by(a, t, k, g.rules)
+    score = scoring.credited_by(comp, k, weight, g.rules)
+    blend = g.rules.blend[k]
+    ytd = ytd_score.ravel()
+    use = ~np.isnan(blend) & ~np.isnan(ytd)
+    # the blend: a x the period's score + (1 - a) x the year-to-date score
+    score[use] = blend[use] * score[use] + (1 - blend[use]) * ytd[use]
+    status = scoring.status_codes_by(comp, t, k, g.rules)
+    return View(
+        target=target,
+        actual=actual,
+        completion=comp.reshape(shape),
+        score=score.reshape(shape),
+        points=(weight * score).reshape(shape),
+        status=status.reshape(shape),
+    )
+
+
+def _ytd_score(fig: tuple[np.ndarray, np.ndarray], g: Grid) -> np.ndarray:
+    """The year-to-date score of the cells whose KPI blends (NaN elsewhere)."""
+    target, actual = fig
+    shape = target.shape
+    out = np.full(shape, np.nan)
+    rows = ~np.isnan(g.rules.blend[g.kpi])
+    if rows.any():
+        k = np.repeat(g.kpi[rows], shape[1])
+        weight = np.repeat(g.weight[rows], shape[1])
+        comp = scoring.completion_by(actual[rows].ravel(), target[rows].ravel(), k, g.rules)
+        out[rows] = scoring.credited_by(comp, k, weight, g.rules).reshape(-1, shape[1])
+    return out
+
+
+def _segment_sum(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-unit sum (NaN skipped, adding the unit's rows in order) and count of
+    values present: ``values`` rows x months, rows contiguous per unit."""
+    present = ~np.isnan(values)
+    total = np.add.reduceat(np.where(present, values, 0.0), starts, axis=0)
+    return total, np.add.reduceat(present.astype("int64"), starts, axis=0)
+
+
+def _units(view: View, g: Grid, starts: np.ndarray) -> Units:
+    points, n_points = _segment_sum(view.points, starts)
+    total = np.where(n_points > 0, points, np.nan)
+    w = np.broadcast_to(g.weight[:, None], view.score.shape)
+    weight, _ = _segment_sum(np.ascontiguousarray(w), starts)
+    scored_weight, _ = _segment_sum(np.where(np.isnan(view.score), 0.0, w), starts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(weight > 0, scored_weight / weight, np.nan)
+    counts = {
+        name: np.add.reduceat(np.isin(view.status, codes).astype("int64"), starts, axis=0)
+        for name, codes in (
+            ("green", [scoring.GREEN]),
+            ("amber", [scoring.AMBER]),
+            ("red", [scoring.RED]),
+            ("missing", [scoring.NO_DATA, scoring.NO_TARGET]),
+        )
+    }
+    p_code = g.perspective[g.kpi]
+    p_weight = np.empty((len(starts), len(PERSPECTIVES), view.score.shape[1]))
+    p_points = np.empty_like(p_weight)
+    for i in range(len(PERSPECTIVES)):
+        mine = (p_code == i)[:, None]
+        pw, _ = _segment_sum(np.where(mine, w, np.nan), starts)
+        pp, n_pp = _segment_sum(np.where(mine, view.points, np.nan), starts)
+        has = np.add.reduceat(mine[:, 0].astype("int64"), starts)[:, None] > 0
+        p_weight[:, i] = np.where(has, pw, np.nan)
+        p_points[:, i] = np.where(n_pp > 0, pp, np.nan)
+    return Units(
+        unit=g.unit[starts],
+        total=total,
+        weight=weight,
+        scored_weight=scored_weight,
+        coverage=coverage,
+        status=scoring.unit_status_codes(total),
+        grade=scoring.grade_codes(total),
+        counts=counts,
+        kpi_count=np.diff(np.r_[starts, len(g.unit)]),
+        perspective_weight=p_weight,
+        perspective_points=p_points,
+    )
+
+
+def score(g: Grid, views: tuple[str, ...] = VIEWS) -> Scored:
+    """Score every cell of ``g`` in each of ``views``, with unit totals."""
+    for view in views:
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    acc = g.rules.acc[g.kpi]
+    ytd = accumulate(g.target, g.actual, acc, "ytd")
+    ytd_score = _ytd_score(ytd, g)
+    out: dict[str, View] = {}
+    units: dict[str, Units] = {}
+    if len(g):
+        starts = np.flatnonzero(np.r_[True, g.unit[1:] != g.unit[:-1]])
+        if len(np.unique(g.unit)) != len(starts):
+            raise ValueError("grid rows must be contiguous per unit")
+    for view in views:
+        fig = ytd if view == "ytd" else accumulate(g.target, g.actual, acc, view)
+        out[view] = _cells(fig, g, ytd_score)
+        if len(g):
+            units[view] = _units(out[view], g, starts)
+    return Scored(g, out, units)
+
+
+def perspective_scores(weight: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score, share of the unit's weight and status code of perspectives from
+    their weights and points: score = points / weight x 100.
+
+    >>> s, share, st = perspective_scores(np.array([40.0, 60.0]), np.array([36.0, 63.0]))
+    >>> s.tolist(), share.tolist(), st.tolist()
+    ([90.0, 105.0], [0.4, 0.6], [1, 0])
+    """
+    weight, points = np.asarray(weight, dtype="float64"), np.asarray(points, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(weight > 0, points / weight * 100, np.nan)
+        share = weight / np.nansum(weight)
+    return score, share, scoring.unit_status_codes(score)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def months_of_year(year: int) -> np.ndarray:
+    """The first day of each month of ``year`` (datetime64[D])."""
+    return (np.datetime64(f"{year:04d}-01", "M") + np.arange(12)).astype("datetime64[D]")
+
+
+def _month_mask(rows: int, first: np.ndarray | int) -> np.ndarray:
+    return np.arange(12)[None, :] >= np.broadcast_to(np.asarray(first), (rows,))[:, None]
+
+
+def kpi_frame(s: Scored, first_month: np.ndarray | int = 0, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Scored KPI cells as rows (columns :data:`KPI_COLUMNS`): every view,
+    row and month from ``first_month`` (0-11, one per row or for all) on.
+    ``rows`` (a boolean mask) keeps some assignment rows only. ``period`` is
+    a date (first day of the month); ids are categoricals."""
+    g = s.grid
+    keep_rows = np.ones(len(g), dtype=bool) if rows is None else rows
+    mask = _month_mask(len(g), first_month) & keep_rows[:, None]
+    r, m = np.nonzero(mask)
+    periods = months_of_year(g.year)
+    parts = []
+    for view, cells in s.views.items():
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit_id": pd.Categorical.from_codes(g.unit[r], categories=list(g.unit_ids)),
+                    "kpi_id": pd.Categorical.from_codes(g.kpi[r], categories=list(g.kpi_ids)),
+                    "period": periods[m],
+                    "view": view,
+                    "weight": g.weight[r],
+                    "role": g.role[r],
+                    "target": cells.target[r, m],
+                    "actual": cells.actual[r, m],
+                    "completion": cells.completion[r, m],
+                    "score": cells.score[r, m],
+                    "points": cells.points[r, m],
+                    "status": pd.Categorical.from_codes(cells.status[r, m].astype("int8"), categories=list(STATUSES)),
+                },
+                copy=False,
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=list(KPI_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+def unit_frame(s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray | None = None) -> pd.DataFrame:
+    """Unit figures as rows (columns :data:`UNIT_COLUMNS`): every view, unit
+    and month from ``first_month`` (0-11, one per unit of the grid or for all)
+    on; ``units`` (a boolean mask over the grid's units) keeps some only."""
+    g = s.grid
+    periods = months_of_year(g.year)
+    parts = []
+    for view, u in s.units.items():
+        keep = np.ones(len(u.unit), dtype=bool) if units is None else units
+        mask = _month_mask(len(u.unit), first_month) & keep[:, None]
+        r, m = np.nonzero(mask)
+        data = {
+            "unit_id": pd.Categorical.from_codes(u.unit[r], categories=list(g.unit_ids)),
+            "period": periods[m],
+            "view": view,
+            "total": u.total[r, m],
+            "weight": u.weight[r, m],
+            "scored_weight": u.scored_weight[r, m],
+            "coverage": u.coverage[r, m],
+            "status": pd.Categorical.from_codes(u.status[r, m].astype("int8"), categories=list(scoring.UNIT_STATUSES)),
+            "grade": pd.Categorical.from_codes(u.grade[r, m].astype("int8"), categories=list(scoring.GRADE_NAMES)),
+            **{name: u.counts[name][r, m] for name in ("green", "amber", "red", "missing")},
+            "kpi_count": u.kpi_count[r],
+        }
+        for i, p in enumerate(PERSPECTIVES):
+            data[f"w_{p}"] = u.perspective_weight[r, i, m]
+            data[f"p_{p}"] = u.perspective_points[r, i, m]
+        parts.append(pd.DataFrame(data, copy=False))
+    if not parts:
+        return pd.DataFrame(columns=list(UNIT_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- what-ifs and one-offs
+
+
+def score_monthly(
+    assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, year: int, views: tuple[str, ...] = VIEWS
+) -> Scored:
+    """Score one year from frames already read or overlaid in memory (an
+    upload preview, a rule-change impact): ``assigned`` (``unit_id, kpi_id,
+    weight, role`` and optionally ``year``), ``kpis`` (the KPI dictionary) and
+    ``monthly`` (``unit_id, kpi_id, period`` "YYYY-MM", ``target, actual``)."""
+    rows = assigned[assigned["year"] == year] if "year" in assigned else assigned
+    rows = rows.sort_values(["unit_id", "role", "weight", "kpi_id"], ascending=[True, True, False, True])
+    targets, actuals = monthly_facts(monthly, year)
+    return score(grid(year, rows, kpis, targets, actuals), views)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(object)
+    frame["period"] = pd.to_datetime(frame["period"]).dt.strftime("%Y-%m")
+    return frame
+
+
+def at(s: Scored, period: str, view: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells (:data:`KPI_COLUMNS`) and unit figures (:data:`UNIT_COLUMNS`)
+    of one month and view, with text ids and ``period`` as "YYYY-MM"."""
+    m = month_index(period) - s.grid.year * 12
+    one = Scored(s.grid, {view: s.views[view]}, {view: s.units[view]} if view in s.units else {})
+    cells, units = kpi_frame(one, m), unit_frame(one, m)
+    cells = cells[pd.to_datetime(cells["period"]).dt.month == m + 1] if len(cells) else cells
+    units = units[pd.to_datetime(units["period"]).dt.month == m + 1] if len(units) else units
+    return _as_text(cells.reset_index(drop=True)), _as_text(units.reset_index(drop=True))
+
+
+def month_cells(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
+    """Month-view cells (``unit_id, kpi_id, period, target, actual,
+    completion, status``) of every month of ``monthly``, for frames in memory
+    (``assigned`` with its ``year`` column)."""
+    if monthly.empty:
+        return pd.DataFrame(columns=["unit_id", "kpi_id", "period", "target", "actual", "completion", "status"])
+    periods = set(monthly["period"].astype(str))
+    parts = []
+    for year in sorted({int(p[:4]) for p in periods}):
+        cells = kpi_frame(score_monthly(assigned, kpis, monthly, year, ("month",)))
+        parts.append(_as_text(cells))
+    cells = pd.concat(parts, ignore_index=True)
+    cells = cells[cells["period"].isin(periods)]
+    return cells[["unit_id", "kpi_id", "period", "target", "actual", "completion", "status"]].reset_index(drop=True)

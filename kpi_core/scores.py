@@ -1,0 +1,254 @@
+"""Stored scores, kept current at every write.
+
+The pages, the alerts and the CLI read scored figures from the store
+(``kpi_scores``, ``unit_scores``) instead of scoring raw values per request.
+This module keeps those tables equal to what the engine
+(:mod:`kpi_core.engine`) makes of the facts, at every moment:
+
+* **at every write**: the store marks what each write moved (see
+  :mod:`kpi_core.store.scores`) and calls :func:`_refresh_hook`, registered
+  here, inside the write's transaction, before it commits. The hook rescores
+  only the unit-years that moved and replaces only the rows that can have
+  changed: a restated March replaces that unit's KPI from March to December in
+  every view (the year to date, and the quarter), and the unit's totals from
+  March on. A rule edit moves its KPI in every unit and year it is assigned;
+  a weight edit moves that assignment's year. The write and its scores commit
+  together or not at all.
+* **when opened**: :func:`ensure` rebuilds every stored score when there are
+  none yet, or when they were made by another engine version
+  (:data:`kpi_core.engine.ENGINE_VERSION`, kept in the file), reporting its
+  progress, and refreshes marks a process without the hook left behind.
+
+A store opened read-only whose scores are missing or stale, and the in-memory
+store of a past moment (:meth:`Store.as_of`), are scored the same way on the
+fly (:func:`live_rows`): the same engine over the same facts.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from kpi_core import engine
+from kpi_core.months import month_index
+from kpi_core.store import Store
+from kpi_core.store.base import BaseStore
+
+Progress = Callable[[float, str], None]
+
+_current: weakref.WeakSet = weakref.WeakSet()
+
+
+# --------------------------------------------------------------------------- keeping them current
+
+
+def _year_scores(store: Store, cur, year: int, unit_ids: list[str] | None) -> engine.Scored:
+    facts = store.score_facts(year, unit_ids, cur)
+    g = engine.grid(
+        year,
+        facts["assigned"],
+        facts["kpis"],
+        facts["targets"],
+        facts["actuals"],
+        facts["unit_ids"],
+        facts["kpi_ids"],
+    )
+    return engine.score(g)
+
+
+def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame) -> None:
+    """Rescore the units of ``moved`` (``unit_id, kpi_id, first_month`` of
+    one year) and replace the rows that moved."""
+    scored = _year_scores(store, cur, year, sorted(moved["unit_id"].unique()))
+    g = scored.grid
+    units = list(g.unit_ids)
+    n_kpis = max(len(g.kpi_ids), 1)
+    u = pd.Categorical(moved["unit_id"], categories=units).codes.astype("int64")
+    k = pd.Categorical(moved["kpi_id"], categories=list(g.kpi_ids)).codes.astype("int64")
+    first = moved["first_month"].to_numpy(dtype="int64") - 1
+    cell_first = np.full(len(units) * n_kpis, 12, dtype="int64")
+    ok = k >= 0
+    np.minimum.at(cell_first, u[ok] * n_kpis + k[ok], first[ok])
+    row_first = cell_first[g.unit * n_kpis + g.kpi]
+    unit_first = np.full(len(units), 12, dtype="int64")
+    np.minimum.at(unit_first, u, first)
+    grid_units = next(iter(scored.units.values())).unit if scored.units else np.zeros(0, dtype="int64")
+    by_unit = moved.groupby("unit_id", sort=False)["first_month"].min().reset_index()
+    store.replace_scores(
+        cur,
+        year,
+        moved,
+        by_unit,
+        engine.kpi_frame(scored, first_month=np.minimum(row_first, 11), rows=row_first < 12),
+        engine.unit_frame(
+            scored, first_month=np.minimum(unit_first[grid_units], 11), units=unit_first[grid_units] < 12
+        ),
+    )
+
+
+def refresh(store: Store, cur) -> int:
+    """Rescore what the marks in ``score_moves`` say moved, inside the
+    transaction of ``cur``; returns the number of (unit, KPI, year) refreshed."""
+    moves = store.pending_moves(cur)
+    for year, part in moves.groupby("year", sort=True):
+        _refresh_year(store, cur, int(year), part)
+    store.clear_moves(cur)
+    return len(moves)
+
+
+def _refresh_hook(store: BaseStore, cur) -> None:
+    """The write hook: keep the stored scores current in the writer's transaction."""
+    if store.scores_version(cur) != engine.ENGINE_VERSION:
+        # none stored yet, or made by another engine: rebuilt whole when opened
+        store.clear_moves(cur)
+        return
+    if store.has_moves(cur):
+        refresh(store, cur)
+
+
+BaseStore.write_hooks.append(_refresh_hook)
+
+
+def _fill(store: Store, cur, progress: Progress | None = None) -> None:
+    store.clear_scores(cur)
+    years = store.score_years(cur)
+    for i, year in enumerate(years):
+        scored = _year_scores(store, cur, year, None)
+        store.insert_scores(cur, engine.kpi_frame(scored), engine.unit_frame(scored))
+        if progress is not None:
+            progress((i + 1) / len(years), str(year))
+
+
+def rescore_years(store: Store) -> Iterator[engine.Scored]:
+    """Every unit, KPI, month and view scored from the facts, one year at a
+    time (nothing stored: the benchmark's full rescore)."""
+    cur = store.cursor()
+    for year in store.score_years(cur):
+        yield _year_scores(store, cur, year, None)
+
+
+def rebuild(store: Store, progress: Progress | None = None) -> None:
+    """Score every unit, KPI, month and view from scratch and store it all,
+    in one transaction; ``progress(fraction, year)`` after each year."""
+    with store.transaction() as cur:
+        _fill(store, cur, progress)
+        store.set_scores_version(cur, engine.ENGINE_VERSION)
+        store.clear_moves(cur)
+    _current.add(store)
+
+
+def ensure(store: Store, progress: Progress | None = None) -> bool:
+    """Make the stored scores current (rebuild or refresh them as needed).
+    False when they cannot be: a read-only store whose scores are missing,
+    stale or behind marks; its figures are then scored on the fly."""
+    if store in _current:
+        return True
+    version = store.scores_version()
+    if store.read_only:
+        return version == engine.ENGINE_VERSION and not store.has_moves()
+    if version != engine.ENGINE_VERSION:
+        rebuild(store, progress)
+    elif store.has_moves():
+        with store.transaction():
+            pass  # the write hook refreshes what the marks name
+    _current.add(store)
+    return True
+
+
+def needs_rebuild(store: Store) -> bool:
+    """True when opening ``store`` will rebuild its stored scores (worth a progress bar)."""
+    return store not in _current and not store.read_only and store.scores_version() != engine.ENGINE_VERSION
+
+
+def from_scratch(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every score rescored from scratch, read back exactly as
+    :meth:`Store.all_stored_scores` reads the stored ones (for checks: the
+    rebuild is made in a transaction that is rolled back)."""
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        _fill(store, cur)
+        return store.all_stored_scores(cur)
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
+
+
+# --------------------------------------------------------------------------- reading them
+
+
+def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals as text, dates as "YYYY-MM": the shape of the stored reads."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object)
+    if "period" in out:
+        out["period"] = pd.to_datetime(out["period"]).dt.strftime("%Y-%m")
+    return out
+
+
+def live_rows(store: Store, unit_ids: list[str], year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every view and month of ``unit_ids`` in ``year`` scored on the fly from
+    the store's facts (for a store whose scores cannot be stored)."""
+    scored = _year_scores(store, store.cursor(), year, unit_ids)
+    return _text_columns(engine.kpi_frame(scored)), _text_columns(engine.unit_frame(scored))
+
+
+def _sort_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["unit_id", "role", "weight", "kpi_id"], ascending=[True, True, False, True]).reset_index(
+        drop=True
+    )
+
+
+def kpi_cells(store: Store, unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
+    """Scored cells of ``unit_ids`` for one month and view (``unit_id, kpi_id,
+    period, view, weight, role, target, actual, completion, score, points,
+    status``), in assignment order."""
+    if ensure(store):
+        return store.stored_kpi_scores(unit_ids, period, view)
+    cells, _ = live_rows(store, unit_ids, int(period[:4]))
+    return _sort_cells(cells[(cells["period"] == period) & (cells["view"] == view)])
+
+
+def unit_figures(store: Store, unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
+    """Unit figures of ``unit_ids`` for one month and view (no row for a unit
+    without any assignment that year)."""
+    if ensure(store):
+        return store.stored_unit_scores(unit_ids, period, view)
+    _, units = live_rows(store, unit_ids, int(period[:4]))
+    return units[(units["period"] == period) & (units["view"] == view)].reset_index(drop=True)
+
+
+def month_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
+    """Month-view cells of one unit for each of ``periods``."""
+    if not periods:
+        return pd.DataFrame(columns=list(engine.KPI_COLUMNS))
+    if ensure(store):
+        cells = store.stored_history(unit_id, min(periods), max(periods))
+    else:
+        years = sorted({month_index(p) // 12 for p in periods})
+        parts = [live_rows(store, [unit_id], y)[0] for y in years]
+        cells = pd.concat(parts, ignore_index=True)
+        cells = cells[cells["view"] == "month"].sort_values(
+            ["period", "role", "weight", "kpi_id"], ascending=[True, True, False, True]
+        )
+    return cells[cells["period"].isin(set(periods))].reset_index(drop=True)
+
+
+def month_cells(store: Store, unit_ids: list[str] | None, start: str, end: str) -> pd.DataFrame:
+    """Month-view cells of the months ``start``..``end`` (``unit_ids`` None:
+    every unit): ``unit_id, kpi_id, period, target, actual, completion, status``."""
+    if ensure(store):
+        return store.stored_month_cells(unit_ids, start, end)
+    ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
+    years = range(month_index(start) // 12, month_index(end) // 12 + 1)
+    parts = [live_rows(store, ids, y)[0] for y in years]
+    cells = pd.concat(parts, ignore_index=True)
+    keep = (cells["view"] == "month") & (cells["period"] >= start) & (cells["period"] <= end)
+    return cells.loc[keep, ["unit_id", "kpi_id", "period", "target", "actual", "completion", "status"]].reset_index(
+        drop=True
+    )
