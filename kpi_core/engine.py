@@ -41,13 +41,6 @@ from kpi_core.months import month_index
 #: change a figure.
 ENGINE_VERSION = "1"
 
-#: Where each view's window restarts (0-based months of the year).
-WINDOW_STARTS: dict[str, frozenset[int]] = {
-    "month": frozenset(range(12)),
-    "quarter": frozenset({0, 3, 6, 9}),
-    "ytd": frozenset({0}),
-}
-
 #: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
 KPI_COLUMNS = (
     "unit_id",
@@ -214,14 +207,19 @@ def monthly_facts(monthly: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.Da
 # --------------------------------------------------------------------------- accumulation
 
 
-def _kahan_add(total: np.ndarray, comp: np.ndarray, value: np.ndarray, use: np.ndarray) -> None:
-    """Add ``value`` where ``use`` into running compensated sums, in place."""
-    y = value - comp
-    t = total + y
-    c = t - total - y
-    c[np.isnan(c)] = 0.0
-    np.copyto(comp, c, where=use)
-    np.copyto(total, t, where=use)
+#: Months in each view's window (windows tile the year).
+WINDOW_LENGTH: dict[str, int] = {"month": 1, "quarter": 3, "ytd": 12}
+
+
+def _running(values: np.ndarray, length: int) -> np.ndarray:
+    """Running sums over each window of ``length`` months (rows x 12), adding
+    the months in order from the window's first: the same sum for a cell
+    whatever else is in the grid."""
+    out = values.copy()
+    for m in range(1, 12):
+        if m % length:  # not the first month of a window: add the running sum so far
+            out[:, m] += out[:, m - 1]
+    return out
 
 
 def accumulate(target: np.ndarray, actual: np.ndarray, acc: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
@@ -234,56 +232,36 @@ def accumulate(target: np.ndarray, actual: np.ndarray, acc: np.ndarray, view: st
     ``no_data`` on that month); ``last`` takes the window's last month. A
     window with targets but no paired month keeps its targets (the actual is
     missing); a window with no target at all keeps what was uploaded (nothing
-    can be scored, but the actuals are shown). Sums are compensated sums in
-    month order.
+    can be scored, but the actuals are shown).
 
-    >>> t = np.array([[100.0, 100.0, 100.0]]); a = np.array([[90.0, np.nan, 120.0]])
-    >>> accumulate(t, a, np.array(["sum"]), "ytd")[1].tolist()
-    [[90.0, 90.0, 210.0]]
-    >>> accumulate(t, a, np.array(["sum"]), "ytd")[0].tolist()
-    [[100.0, 100.0, 200.0]]
-    >>> accumulate(t, a, np.array(["avg"]), "ytd")[1].tolist()
-    [[90.0, 90.0, 105.0]]
+    >>> t = np.array([[100.0, 100.0, 100.0] * 4]); a = np.array([[90.0, np.nan, 120.0] * 4])
+    >>> accumulate(t, a, np.array(["sum"]), "ytd")[1][0, :3].tolist()
+    [90.0, 90.0, 210.0]
+    >>> accumulate(t, a, np.array(["sum"]), "ytd")[0][0, :3].tolist()
+    [100.0, 100.0, 200.0]
+    >>> accumulate(t, a, np.array(["avg"]), "quarter")[1][0, :4].tolist()
+    [90.0, 90.0, 105.0, 90.0]
     """
-    starts = WINDOW_STARTS[view]
-    months = target.shape[1]
-    if view == "month":
+    length = WINDOW_LENGTH[view]
+    if length == 1:
         return target, actual
+    has_t, has_a = ~np.isnan(target), ~np.isnan(actual)
+    paired = has_t & has_a
     is_sum, is_avg = (acc == "sum")[:, None], (acc == "avg")[:, None]
-    n = len(target)
-    run = {name: np.zeros(n) for name in ("tp", "tp_c", "ap", "ap_c", "ta", "ta_c", "aa", "aa_c")}
-    counts = {name: np.zeros(n) for name in ("paired", "targets", "actuals")}
-    out_t, out_a = np.full_like(target, np.nan), np.full_like(actual, np.nan)
-    pieces = {name: np.full_like(target, np.nan) for name in ("tp", "ap", "ta", "aa", "paired", "targets", "actuals")}
-    for m in range(months):
-        if m in starts:
-            for array in (*run.values(), *counts.values()):
-                array[:] = 0.0
-        t, a = target[:, m], actual[:, m]
-        has_t, has_a = ~np.isnan(t), ~np.isnan(a)
-        paired = has_t & has_a
-        _kahan_add(run["tp"], run["tp_c"], t, paired)
-        _kahan_add(run["ap"], run["ap_c"], a, paired)
-        _kahan_add(run["ta"], run["ta_c"], t, has_t)
-        _kahan_add(run["aa"], run["aa_c"], a, has_a)
-        counts["paired"] += paired
-        counts["targets"] += has_t
-        counts["actuals"] += has_a
-        for name in ("tp", "ap", "ta", "aa"):
-            pieces[name][:, m] = run[name]
-        for name in ("paired", "targets", "actuals"):
-            pieces[name][:, m] = counts[name]
+    n_paired = _running(paired.astype("float64"), length)
+    n_targets = _running(has_t.astype("float64"), length)
+    n_actuals = _running(has_a.astype("float64"), length)
+    tp = _running(np.where(paired, target, 0.0), length)
+    ap = _running(np.where(paired, actual, 0.0), length)
+    ta = _running(np.where(has_t, target, 0.0), length)
+    aa = _running(np.where(has_a, actual, 0.0), length)
     with np.errstate(divide="ignore", invalid="ignore"):
-        some = pieces["paired"] > 0
-        per = np.where(is_sum, 1.0, pieces["paired"])
-        fallback = np.where(pieces["targets"] > 0, pieces["ta"] / np.where(is_sum, 1.0, pieces["targets"]), np.nan)
-        shown = np.where(
-            (pieces["targets"] == 0) & (pieces["actuals"] > 0),
-            pieces["aa"] / np.where(is_sum, 1.0, pieces["actuals"]),
-            np.nan,
-        )
-        out_t = np.where(is_sum | is_avg, np.where(some, pieces["tp"] / per, fallback), target)
-        out_a = np.where(is_sum | is_avg, np.where(some, pieces["ap"] / per, shown), actual)
+        some = n_paired > 0
+        per = np.where(is_sum, 1.0, n_paired)
+        fallback = np.where(n_targets > 0, ta / np.where(is_sum, 1.0, n_targets), np.nan)
+        shown = np.where((n_targets == 0) & (n_actuals > 0), aa / np.where(is_sum, 1.0, n_actuals), np.nan)
+        out_t = np.where(is_sum | is_avg, np.where(some, tp / per, fallback), target)
+        out_a = np.where(is_sum | is_avg, np.where(some, ap / per, shown), actual)
     return out_t, out_a
 
 
@@ -373,41 +351,31 @@ def _ytd_score(fig: tuple[np.ndarray, np.ndarray], g: Grid) -> np.ndarray:
     return out
 
 
-def _segment_sum(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-unit sum (NaN skipped, adding the unit's rows in order) and count of
-    values present: ``values`` rows x months, rows contiguous per unit."""
-    present = ~np.isnan(values)
-    total = np.add.reduceat(np.where(present, values, 0.0), starts, axis=0)
-    return total, np.add.reduceat(present.astype("int64"), starts, axis=0)
-
-
 def _units(view: View, g: Grid, starts: np.ndarray) -> Units:
-    points, n_points = _segment_sum(view.points, starts)
+    """Unit figures: sums over each unit's rows, adding them in the grid's
+    order (so a unit's sums do not depend on the other units in the grid)."""
+    shape = view.score.shape
+    w = np.ascontiguousarray(np.broadcast_to(g.weight[:, None], shape))
+    has_points = ~np.isnan(view.points)
+    points0 = np.where(has_points, view.points, 0.0)
+
+    def per_unit(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts, axis=0)
+
+    points, n_points = per_unit(points0), per_unit(has_points.astype("int64"))
+    weight = per_unit(w)
+    scored_weight = per_unit(np.where(np.isnan(view.score), 0.0, w))
     total = np.where(n_points > 0, points, np.nan)
-    w = np.broadcast_to(g.weight[:, None], view.score.shape)
-    weight, _ = _segment_sum(np.ascontiguousarray(w), starts)
-    scored_weight, _ = _segment_sum(np.where(np.isnan(view.score), 0.0, w), starts)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(weight > 0, scored_weight / weight, np.nan)
+    status = view.status
     counts = {
-        name: np.add.reduceat(np.isin(view.status, codes).astype("int64"), starts, axis=0)
-        for name, codes in (
-            ("green", [scoring.GREEN]),
-            ("amber", [scoring.AMBER]),
-            ("red", [scoring.RED]),
-            ("missing", [scoring.NO_DATA, scoring.NO_TARGET]),
-        )
+        "green": per_unit((status == scoring.GREEN).astype("int64")),
+        "amber": per_unit((status == scoring.AMBER).astype("int64")),
+        "red": per_unit((status == scoring.RED).astype("int64")),
+        "missing": per_unit(((status == scoring.NO_DATA) | (status == scoring.NO_TARGET)).astype("int64")),
     }
-    p_code = g.perspective[g.kpi]
-    p_weight = np.empty((len(starts), len(PERSPECTIVES), view.score.shape[1]))
-    p_points = np.empty_like(p_weight)
-    for i in range(len(PERSPECTIVES)):
-        mine = (p_code == i)[:, None]
-        pw, _ = _segment_sum(np.where(mine, w, np.nan), starts)
-        pp, n_pp = _segment_sum(np.where(mine, view.points, np.nan), starts)
-        has = np.add.reduceat(mine[:, 0].astype("int64"), starts)[:, None] > 0
-        p_weight[:, i] = np.where(has, pw, np.nan)
-        p_points[:, i] = np.where(n_pp > 0, pp, np.nan)
+    p_weight, p_points = _perspectives(g, starts, w, points0, has_points)
     return Units(
         unit=g.unit[starts],
         total=total,
@@ -421,6 +389,31 @@ def _units(view: View, g: Grid, starts: np.ndarray) -> Units:
         perspective_weight=p_weight,
         perspective_points=p_points,
     )
+
+
+def _perspectives(
+    g: Grid, starts: np.ndarray, w: np.ndarray, points0: np.ndarray, has_points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weight and points of each unit's perspectives (units x perspectives x
+    months): the rows regrouped by (unit, perspective) keeping their order,
+    then summed segment by segment. Weight is NaN where the unit has no KPI in
+    the perspective, points where none of them has points."""
+    n_p = len(PERSPECTIVES)
+    segment = np.cumsum(np.isin(np.arange(len(g.unit)), starts)) - 1
+    key = segment * (n_p + 1) + (g.perspective[g.kpi] + 1)  # bucket 0: a KPI without a known perspective
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sums_w = np.add.reduceat(w[order], first, axis=0)
+    sums_p = np.add.reduceat(points0[order], first, axis=0)
+    n_pts = np.add.reduceat(has_points[order].astype("int64"), first, axis=0)
+    unit_of, bucket = ordered[first] // (n_p + 1), ordered[first] % (n_p + 1)
+    keep = bucket > 0
+    shape = (len(starts), n_p, w.shape[1])
+    p_weight, p_points = np.full(shape, np.nan), np.full(shape, np.nan)
+    p_weight[unit_of[keep], bucket[keep] - 1] = sums_w[keep]
+    p_points[unit_of[keep], bucket[keep] - 1] = np.where(n_pts[keep] > 0, sums_p[keep], np.nan)
+    return p_weight, p_points
 
 
 def score(g: Grid, views: tuple[str, ...] = VIEWS) -> Scored:

@@ -136,14 +136,16 @@ def test_perspective_score_is_points_over_weight():
     ],
 )
 def test_accumulate_quarter(accumulation, expected_target, expected_actual):
-    target, actual = np.array([[100.0, 100.0, 200.0]]), np.array([[95.0, 110.0, 150.0]])
+    rest = [np.nan] * 9  # April to December: nothing yet
+    target, actual = np.array([[100.0, 100.0, 200.0, *rest]]), np.array([[95.0, 110.0, 150.0, *rest]])
     t, a = engine.accumulate(target, actual, np.array([accumulation]), "quarter")
     assert t[0, 2] == pytest.approx(expected_target)
     assert a[0, 2] == pytest.approx(expected_actual)
 
 
 def test_accumulate_skips_a_forgotten_month_instead_of_counting_zero():
-    target, actual = np.array([[100.0, 100.0, 100.0]]), np.array([[90.0, np.nan, 110.0]])
+    rest = [np.nan] * 9
+    target, actual = np.array([[100.0, 100.0, 100.0, *rest]]), np.array([[90.0, np.nan, 110.0, *rest]])
     t, a = engine.accumulate(target, actual, np.array(["sum"]), "ytd")
     assert (t[0, 2], a[0, 2]) == (200.0, 200.0)
     t, a = engine.accumulate(target, actual, np.array(["last"]), "ytd")

@@ -218,17 +218,21 @@ class ScoreQueries:
         on, by ``kpi_rows`` and ``unit_rows`` (which hold exactly those)."""
         cur.register("moved_cells", moved[["unit_id", "kpi_id", "first_month"]])
         cur.register("moved_units", units[["unit_id", "first_month"]])
+        # the plain range on period lets DuckDB skip the blocks of other months (zone maps)
+        first = int(units["first_month"].min()) if len(units) else 12
+        window = [month_date(f"{year:04d}-{first:02d}"), month_date(f"{year:04d}-12")]
         try:
             cur.execute(
                 """DELETE FROM kpi_scores s USING moved_cells m
-                   WHERE s.unit_id = m.unit_id AND s.kpi_id = m.kpi_id
-                     AND year(s.period) = ? AND month(s.period) >= m.first_month""",
-                [year],
+                   WHERE s.period BETWEEN ?::DATE AND ?::DATE
+                     AND s.unit_id = m.unit_id AND s.kpi_id = m.kpi_id AND month(s.period) >= m.first_month""",
+                window,
             )
             cur.execute(
                 """DELETE FROM unit_scores s USING moved_units m
-                   WHERE s.unit_id = m.unit_id AND year(s.period) = ? AND month(s.period) >= m.first_month""",
-                [year],
+                   WHERE s.period BETWEEN ?::DATE AND ?::DATE
+                     AND s.unit_id = m.unit_id AND month(s.period) >= m.first_month""",
+                window,
             )
         finally:
             cur.unregister("moved_cells")
