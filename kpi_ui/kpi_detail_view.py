@@ -1,8 +1,15 @@
 """The pieces of the KPI detail page: one KPI at one unit over time, its
 dictionary entry, the same KPI across sibling units and across a
-department's persons, and its restated values."""
+department's persons, its restated months (then and now) and its restated
+values.
+
+The figures come from a *source*: :mod:`kpi_ui.data` for the current ones, a
+:class:`kpi_ui.asof.AsOf` for those of a moment; both score through
+``kpi_core.scorecard``, so the page never computes a figure itself."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -12,10 +19,11 @@ from kpi_core.org import Org
 from kpi_core.scoring import parse_tiers
 from kpi_ui import data, figures, shell
 from kpi_ui import state as vs
+from kpi_ui.asof import AsOf
 from kpi_ui.design import failing, flagged
 from kpi_ui.scorecard_view import name_of
 from kpi_ui.text import html_text, plain
-from kpi_ui.theme import badge, measure, number, percent
+from kpi_ui.theme import badge, measure, number, percent, status_label
 
 SCORECARD_PAGE = "pages/1_scorecard.py"
 
@@ -175,12 +183,12 @@ def _bars(scored: pd.DataFrame, kpi_id: str, org: Org, view: vs.ViewState, title
     return rows
 
 
-def siblings(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
+def siblings(kpi: pd.Series, view: vs.ViewState, org: Org, source=data) -> None:
     parent = org.parent(view.unit)
     if parent is None:
         return
     lang = view.lang
-    scored = data.scored_units(org.children(parent), view.period, view.view)
+    scored = source.scored_units(org.children(parent), view.period, view.view)
     if (scored["kpi_id"] == kpi["kpi_id"]).sum() < 2:
         st.caption(t("kd.no_siblings", lang))
         return
@@ -202,12 +210,12 @@ def siblings(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
         )
 
 
-def persons(kpi: pd.Series, view: vs.ViewState, org: Org) -> None:
+def persons(kpi: pd.Series, view: vs.ViewState, org: Org, source=data) -> None:
     if org.kind(view.unit) == "person":
         return
     lang = view.lang
     people = [u for u in org.subtree(view.unit) if org.kind(u) == "person"]
-    scored = data.scored_units(people, view.period, view.view) if people else pd.DataFrame(columns=["kpi_id"])
+    scored = source.scored_units(people, view.period, view.view) if people else pd.DataFrame(columns=["kpi_id"])
     if not (scored["kpi_id"] == kpi["kpi_id"]).any():
         st.caption(t("kd.no_persons", lang, unit=plain(org.name(view.unit, lang))))
         return
@@ -258,3 +266,116 @@ def restatements(kpi_id: str, view: vs.ViewState) -> None:
         st.caption(t("kd.no_restatements", lang))
         return
     st.dataframe(restatement_table(history, lang), hide_index=True)
+
+
+RESTATED_FIGURES: tuple[str, ...] = ("actual", "target", "completion", "points", "status")
+"""The rows of each restated month, in this order."""
+
+
+def restated_months(kpi_id: str, kpi: pd.Series, view: vs.ViewState, then: AsOf | None = None) -> None:
+    """For each month of this KPI whose actual or target was restated, its
+    figures then and now: actual, target, completion, points, status.
+
+    'Then' is ``then`` when a moment is shown (months restated after it), else
+    each month as first reported: just before its first restatement. Both
+    columns are scored by ``kpi_core.scorecard.kpi_history``, on the store as
+    of then and on the current store."""
+    lang = view.lang
+    log = data.store().value_history(view.unit, kpi_id)
+    if then is not None:
+        log = log[log["uploaded_at"] > then.moment]
+    if log.empty:
+        if then is not None:  # with no moment, "Restated values" below already says there are none
+            st.subheader(t("kd.restated_months", lang))
+            st.caption(t("kd.restated.none_since", lang, moment=then.label))
+        return
+    months = sorted(log["period"].unique())
+    current = data.history(view.unit, months)
+    if then is not None:
+        before = then.history(view.unit, months)
+        header = t("kd.restated.as_of", lang, moment=then.label)
+        caption = t("kd.restated.caption_as_of", lang, moment=then.label)
+    else:
+        before = _first_reported(log, view.unit)
+        header = t("kd.restated.first", lang)
+        caption = t("kd.restated.caption_first", lang)
+    st.subheader(t("kd.restated_months", lang))
+    st.caption(caption)
+    table = restated_table(months, _rows(before, kpi_id), _rows(current, kpi_id), kpi, lang, header)
+    figures_ = {"alignment": "right", "width": 180}
+    with st.container(key="kd_restated_months"):
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="content",
+            column_config={
+                t("kd.restated.month", lang): st.column_config.TextColumn(width=90),
+                t("kd.restated.figure", lang): st.column_config.TextColumn(width=170),
+                header: st.column_config.TextColumn(**figures_),
+                t("kd.restated.current", lang): st.column_config.TextColumn(**figures_),
+            },
+        )
+
+
+def _first_reported(log: pd.DataFrame, unit_id: str) -> pd.DataFrame:
+    """Each restated month scored as it stood just before its first restatement
+    (one as-of store per distinct moment)."""
+    first = log.groupby("period")["uploaded_at"].min()
+    frames = []
+    for moment, months in first.groupby(first):
+        before = pd.Timestamp(moment).to_pydatetime() - timedelta(microseconds=1)
+        frames.append(AsOf(before).history(unit_id, sorted(months.index)))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _rows(history: pd.DataFrame, kpi_id: str) -> dict[str, pd.Series]:
+    """period -> the KPI's scored row in ``history``."""
+    if history.empty:
+        return {}
+    mine = history[history["kpi_id"] == kpi_id]
+    return {r["period"]: r for _, r in mine.iterrows()}
+
+
+def restated_table(
+    months: list[str],
+    before: dict[str, pd.Series],
+    current: dict[str, pd.Series],
+    kpi: pd.Series,
+    lang: str,
+    header: str,
+) -> pd.DataFrame:
+    """Month | Figure | <then> | Current, five rows a month, figures as the
+    header shows them ('–' where the KPI had no figure)."""
+    unit = measure(kpi["unit"], lang)
+    suffix = f" ({unit})" if unit else ""
+    labels = {
+        "actual": t("col.actual", lang) + suffix,
+        "target": t("col.target", lang) + suffix,
+        "completion": t("col.completion", lang),
+        "points": t("col.points", lang),
+        "status": t("col.status", lang),
+    }
+    rows = []
+    for month in months:
+        for figure in RESTATED_FIGURES:
+            rows.append(
+                {
+                    t("kd.restated.month", lang): month,
+                    t("kd.restated.figure", lang): labels[figure],
+                    header: _figure(before.get(month), figure, lang),
+                    t("kd.restated.current", lang): _figure(current.get(month), figure, lang),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _figure(row: pd.Series | None, figure: str, lang: str) -> str:
+    if row is None:
+        return "–"
+    if figure == "completion":
+        return percent(row["completion"])
+    if figure == "points":
+        return f"{number(row['points'], 2)} / {row['weight']:g}"
+    if figure == "status":
+        return status_label(row["status"], lang)
+    return number(row[figure], 2)

@@ -26,10 +26,10 @@ import streamlit as st
 
 from kpi_core.i18n import t
 from kpi_core.model import PERSPECTIVES
+from kpi_core.months import previous_period
 from kpi_core.org import Org
 from kpi_core.scorecard import Scorecard
-from kpi_core.months import previous_period
-from kpi_ui import data, figures, shell
+from kpi_ui import asof, data, figures, shell
 from kpi_ui import state as vs
 from kpi_ui.alerts import child_marker, headline_counts
 from kpi_ui.design import failing, flagged, kpi_name
@@ -133,7 +133,7 @@ def heading(view: vs.ViewState, org: Org) -> None:
     lang = view.lang
     _scroll_to_top_once()
     path = " › ".join(plain(org.name(u, lang)) for u in org.path(view.unit))
-    left, right = st.columns([6, 1], vertical_alignment="top")
+    left, right = st.columns([5, 2], vertical_alignment="top")
     with left:
         st.caption(path)
         st.title(
@@ -146,15 +146,18 @@ def heading(view: vs.ViewState, org: Org) -> None:
             )
         )
     with right, st.container(horizontal=True, horizontal_alignment="right"):
+        asof.control(view)
         with st.popover(t("ui.share", lang), icon=":material/link:"):
             shell.share_link(view)
 
 
-def previous_card(view: vs.ViewState) -> Scorecard | None:
+def previous_card(view: vs.ViewState, source=data) -> Scorecard | None:
+    """The scorecard of the period before, from ``source`` (:mod:`kpi_ui.data`
+    for the current figures, a :class:`kpi_ui.asof.AsOf` for those of a moment)."""
     prev = previous_period(view.period, view.view)
-    if prev not in data.periods():
+    if prev not in source.periods():
         return None
-    return data.card(view.unit, prev, view.view)
+    return source.card(view.unit, prev, view.view)
 
 
 def headline(card: Scorecard, prev: Scorecard | None, view: vs.ViewState, alert_counts: dict | None = None) -> None:
@@ -216,10 +219,10 @@ def _change(delta: float) -> str:
     return "±0.0" if abs(delta) < 0.05 else f"{delta:+.1f}"
 
 
-def _trends(view: vs.ViewState) -> dict[str, list[float]]:
+def _trends(view: vs.ViewState, source=data) -> dict[str, list[float]]:
     """Each KPI's monthly completion (%) over the 12 months up to the period."""
-    periods = [p for p in data.periods() if p <= view.period][-12:]
-    hist = data.history(view.unit, periods)
+    periods = [p for p in source.periods() if p <= view.period][-12:]
+    hist = source.history(view.unit, periods)
     if hist.empty:
         return {}
     hist = hist.sort_values("period")
@@ -286,9 +289,9 @@ def _kpi_widths(card: Scorecard, lang: str, failing_ids: set[str], alerts: bool)
     return {"kpi": _name_px(names, room), **others}
 
 
-def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None = None) -> None:
+def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None = None, source=data) -> None:
     lang = view.lang
-    trends = _trends(view)
+    trends = _trends(view, source)
     failing_ids = failing()
     persp = card.perspectives.set_index("perspective")
     has_alerts = _has_alerts(card.kpis, markers)

@@ -1,4 +1,5 @@
-"""The view state: unit, period, view, KPI, language and meeting mode.
+"""The view state: unit, period, view, KPI, language, meeting mode and the
+moment the figures are shown "as of" (none: the current figures).
 
 It lives in the URL's query parameters, so a copied link opens exactly the
 same view and the browser's back button walks back up a drill-down (each
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -19,7 +21,7 @@ from kpi_core.i18n import LANGUAGES
 from kpi_core.model import VIEWS
 from kpi_core.org import Org
 
-PARAMS: tuple[str, ...] = ("unit", "period", "view", "kpi", "lang", "meeting")
+PARAMS: tuple[str, ...] = ("unit", "period", "view", "kpi", "lang", "meeting", "as_of")
 SESSION_KEY = "view_state"
 
 
@@ -43,6 +45,8 @@ class ViewState:
     kpi: str | None = None
     lang: str = "en"
     meeting: bool = False
+    as_of: str | None = None
+    """The moment whose figures are shown (:func:`moment_text`), or None for the current ones."""
     notices: tuple[Notice, ...] = field(default=(), compare=False)
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -54,6 +58,8 @@ class ViewState:
             out["kpi"] = s.kpi
         if s.meeting:
             out["meeting"] = "1"
+        if s.as_of:
+            out["as_of"] = s.as_of
         return out
 
     def query_string(self, **changes: object) -> str:
@@ -100,8 +106,52 @@ def resolve(
         kpi=pick("kpi", kpi_ids, None),
         lang=pick("lang", set(LANGUAGES), "en") or "en",
         meeting=str(params.get("meeting", "")).lower() in ("1", "true", "yes"),
+        as_of=_as_of(params.get("as_of"), notices),
         notices=tuple(notices),
     )
+
+
+def _as_of(value: object, notices: list[Notice]) -> str | None:
+    """The URL's moment written the one way links write it; text that is no
+    moment leaves a notice (the current figures are shown)."""
+    if value is None or value == "":
+        return None
+    moment = parse_moment(str(value))
+    if moment is None:
+        notices.append(Notice("notice.as_of", str(value)))
+        return None
+    return moment_text(moment)
+
+
+def parse_moment(text: str) -> datetime | None:
+    """A moment from ISO text (``2026-11-05T10:00``, seconds and fractions
+    allowed), or None. A moment with a UTC offset is turned into this
+    server's local time, the time the store writes its changes in.
+
+    >>> parse_moment("2026-11-05T10:00"), parse_moment("05/11/2026"), parse_moment("now")
+    (datetime.datetime(2026, 11, 5, 10, 0), None, None)
+    """
+    text = text.strip()
+    if not 10 <= len(text) <= 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as the URL carries it: to the minute, or finer when it has seconds.
+
+    >>> moment_text(datetime(2026, 11, 5, 10, 0)), moment_text(datetime(2026, 11, 5, 10, 0, 7, 250))
+    ('2026-11-05T10:00', '2026-11-05T10:00:07.000250')
+    """
+    if moment.second == 0 and moment.microsecond == 0:
+        return moment.isoformat(timespec="minutes")
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
 
 
 def _ok(value: str, valid: object) -> bool:
