@@ -54,7 +54,7 @@ UPLOAD_ROWS = 100_000
 #: aborted past it), so that a run stays under 10 minutes.
 UPLOAD_BUDGET_S = 150
 #: Child steps, in running order (``render`` gives render_company and render_department).
-STEPS = ("limit", "sql_peer", "company", "department", "person", "rescore", "alerts", "upload", "render")
+STEPS = ("limit", "sql_peer", "company", "department", "person", "rescore", "rebuild", "alerts", "upload", "render")
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,7 @@ def step_person(store: Store, runs: int) -> dict:
 
 def step_rescore(store: Store, runs: int) -> dict:
     """The full rescore: every unit, KPI, month and view scored by the engine
-    from the facts (nothing written); ``rebuild`` also stores it all, as
-    opening a file made by an older engine does (information, no goal)."""
+    from the facts (nothing written)."""
     sizes: dict[str, int] = {}
 
     def run() -> None:
@@ -201,9 +200,15 @@ def step_rescore(store: Store, runs: int) -> dict:
             units += sum(u.total.size for u in scored.units.values())
         sizes.update({"kpi_cells": cells, "unit_figures": units})
 
-    out = {"rescore": timed(run, runs), "rescore_rows": sizes}
-    out["rebuild"] = timed(lambda: scores.rebuild(store), 1)
-    return out
+    return {"rescore": timed(run, runs), "rescore_rows": sizes}
+
+
+def step_rebuild(store: Store, runs: int) -> dict:
+    """Rescore and store every score in one transaction, as opening a file
+    without stored scores (or made by an older engine) does: once, no goal."""
+    t0 = time.perf_counter()
+    scores.rebuild(store)  # one run, no warm-up: it takes tens of seconds at full size
+    return {"rebuild": [time.perf_counter() - t0]}
 
 
 def step_alerts(store: Store, runs: int) -> dict:

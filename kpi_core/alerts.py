@@ -288,7 +288,7 @@ def _grid(rows: pd.DataFrame, cells: pd.DataFrame, months: list[str]) -> tuple[n
     position[units.get_indexer(rows["unit_id"]), kpi_ids.get_indexer(rows["kpi_id"])] = np.arange(len(rows))
     u = _lookup(cells["unit_id"], units)
     k = _lookup(cells["kpi_id"], kpi_ids)
-    c = _lookup(cells["period"].astype(str) if len(cells) else cells["period"], pd.Index(months))
+    c = _lookup(cells["period"], pd.Index(months))
     r = np.where((u >= 0) & (k >= 0), position[u.clip(0), k.clip(0)], -1)
     ok = (r >= 0) & (c >= 0)
     grids = []
@@ -534,18 +534,20 @@ def _finish(found: pd.DataFrame, acks: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _params(found: pd.DataFrame) -> list[dict]:
-    """The figures each message needs, as plain JSON-friendly values."""
+    """The figures each message needs, as plain JSON-friendly values (a
+    column at a time: an organisation's month can hold tens of thousands)."""
     keys = ("value", "target", "completion", "threshold", "streak", *_PARAM_COLUMNS)
-    columns = {k: found[k].tolist() for k in keys}
-    out = []
-    for i in range(len(found)):
-        row = {}
-        for key, values in columns.items():
-            value = values[i]
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue
-            row[key] = value if isinstance(value, str) else float(value)
-        out.append(row)
+    out: list[dict] = [{} for _ in range(len(found))]
+    for key in keys:
+        column = found[key]
+        values = column.to_numpy(dtype=object)
+        numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        texts = np.array([isinstance(v, str) for v in values], dtype=bool)
+        for i in np.flatnonzero(texts).tolist():
+            out[i][key] = values[i]
+        present = ~texts & ~np.isnan(numbers)
+        for i, number in zip(np.flatnonzero(present).tolist(), numbers[present].tolist(), strict=True):
+            out[i][key] = number
     return out
 
 

@@ -465,27 +465,38 @@ def _month_mask(rows: int, first: np.ndarray | int) -> np.ndarray:
     return np.arange(12)[None, :] >= np.broadcast_to(np.asarray(first), (rows,))[:, None]
 
 
-def kpi_frame(s: Scored, first_month: np.ndarray | int = 0, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Scored KPI cells as rows (columns :data:`KPI_COLUMNS`): every view,
-    row and month from ``first_month`` (0-11, one per row or for all) on.
-    ``rows`` (a boolean mask) keeps some assignment rows only. ``period`` is
-    a date (first day of the month); ids are categoricals."""
+def kpi_frame(
+    s: Scored,
+    first_month: np.ndarray | int = 0,
+    rows: np.ndarray | None = None,
+    views: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Scored KPI cells as rows (columns :data:`KPI_COLUMNS`): every view (or
+    ``views``), row and month from ``first_month`` (0-11, one per row or for
+    all) on. ``rows`` (a boolean mask) keeps some assignment rows only.
+    ``period`` is a date (first day of the month); text columns are
+    categoricals (cheap to build and to hand to the store)."""
     g = s.grid
     keep_rows = np.ones(len(g), dtype=bool) if rows is None else rows
     mask = _month_mask(len(g), first_month) & keep_rows[:, None]
     r, m = np.nonzero(mask)
     periods = months_of_year(g.year)
+    role_codes, role_names = pd.factorize(pd.Series(g.role, dtype=object))
+    unit_ids = pd.Categorical.from_codes(g.unit[r], categories=list(g.unit_ids))
+    kpi_ids = pd.Categorical.from_codes(g.kpi[r], categories=list(g.kpi_ids))
+    roles = pd.Categorical.from_codes(role_codes[r], categories=list(role_names))
     parts = []
-    for view, cells in s.views.items():
+    for view in views or tuple(s.views):
+        cells = s.views[view]
         parts.append(
             pd.DataFrame(
                 {
-                    "unit_id": pd.Categorical.from_codes(g.unit[r], categories=list(g.unit_ids)),
-                    "kpi_id": pd.Categorical.from_codes(g.kpi[r], categories=list(g.kpi_ids)),
+                    "unit_id": unit_ids,
+                    "kpi_id": kpi_ids,
                     "period": periods[m],
-                    "view": view,
+                    "view": pd.Categorical.from_codes(np.full(len(r), VIEWS.index(view), dtype="int8"), VIEWS),
                     "weight": g.weight[r],
-                    "role": g.role[r],
+                    "role": roles,
                     "target": cells.target[r, m],
                     "actual": cells.actual[r, m],
                     "completion": cells.completion[r, m],
@@ -498,7 +509,7 @@ def kpi_frame(s: Scored, first_month: np.ndarray | int = 0, rows: np.ndarray | N
         )
     if not parts:
         return pd.DataFrame(columns=list(KPI_COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def unit_frame(s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray | None = None) -> pd.DataFrame:
@@ -515,7 +526,7 @@ def unit_frame(s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray |
         data = {
             "unit_id": pd.Categorical.from_codes(u.unit[r], categories=list(g.unit_ids)),
             "period": periods[m],
-            "view": view,
+            "view": pd.Categorical.from_codes(np.full(len(r), VIEWS.index(view), dtype="int8"), VIEWS),
             "total": u.total[r, m],
             "weight": u.weight[r, m],
             "scored_weight": u.scored_weight[r, m],

@@ -117,7 +117,10 @@ def _fill(store: Store, cur, progress: Progress | None = None) -> None:
     years = store.score_years(cur)
     for i, year in enumerate(years):
         scored = _year_scores(store, cur, year, None)
-        store.insert_scores(cur, engine.kpi_frame(scored), engine.unit_frame(scored))
+        for view in scored.views:  # a view at a time: a third of the rows in memory
+            store.insert_scores(cur, engine.kpi_frame(scored, views=(view,)), pd.DataFrame())
+        store.insert_scores(cur, pd.DataFrame(), engine.unit_frame(scored))
+        del scored
         if progress is not None:
             progress((i + 1) / len(years), str(year))
 
