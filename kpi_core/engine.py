@@ -522,7 +522,8 @@ def unit_frame(s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray |
     for view, u in s.units.items():
         keep = np.ones(len(u.unit), dtype=bool) if units is None else units
         mask = _month_mask(len(u.unit), first_month) & keep[:, None]
-        r, m = np.nonzero(mask)
+        # month by month: a page reads one month of a unit and its children
+        m, r = np.nonzero(mask.T)
         data = {
             "unit_id": pd.Categorical.from_codes(u.unit[r], categories=list(g.unit_ids)),
             "period": periods[m],

@@ -60,6 +60,17 @@ class Org:
                 out.setdefault(parent, []).append(unit)
         return out
 
+    @cached_property
+    def _info(self) -> dict[str, dict[str, object]]:
+        columns = ("unit_id", "name", "name_zh", "kind")
+        rows = zip(*(self.units[c].astype(object).where(self.units[c].notna(), None) for c in columns), strict=True)
+        return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+
+    def info(self, unit_ids: list[str]) -> dict[str, list[object]]:
+        """``unit_id, name, name_zh, kind`` of ``unit_ids``, as lists in that order."""
+        found = [self._info[u] for u in unit_ids]
+        return {c: [r[c] for r in found] for c in ("unit_id", "name", "name_zh", "kind")}
+
     def children(self, unit_id: str) -> list[str]:
         return list(self._children.get(unit_id, []))
 

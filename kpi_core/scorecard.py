@@ -133,20 +133,32 @@ def build(
     kpis: pd.DataFrame | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit_id``, with each child's total, for one period:
-    two reads of the stored scores. ``org`` and ``kpis`` (the dictionary) are
-    read when not given; the pages pass their cached copies."""
+    two reads of the stored scores (the unit's KPIs with their dictionary
+    entries; the unit's and its children's figures). ``org`` is read when not
+    given; the pages pass their cached tree. ``kpis`` is accepted for
+    callers that hold the dictionary and is not needed."""
     check_view(view)
     org = org or Org.from_frame(store.units())
-    kpis = store.kpis() if kpis is None else kpis
-    cells = _with_info(scores.kpi_cells(store, [unit_id], period, view), kpis)
+    cells = scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS))
     units = scores.unit_figures(store, [unit_id, *org.children(unit_id)], period, view)
     return assemble(cells, units, unit_id, period, view, org)
 
 
-def assemble(cells: pd.DataFrame, units: pd.DataFrame, unit_id: str, period: str, view: str, org: Org) -> Scorecard:
-    """A :class:`Scorecard` from the unit's scored cells and the unit figures
-    of it and its children."""
-    own = _ordered(cells[cells["unit_id"].to_numpy() == unit_id])
+def assemble(
+    cells: pd.DataFrame,
+    units: pd.DataFrame,
+    unit_id: str,
+    period: str,
+    view: str,
+    org: Org,
+    *,
+    ordered: bool = False,
+) -> Scorecard:
+    """A :class:`Scorecard` from the unit's scored cells (with their
+    dictionary entries; ``ordered`` when already in scorecard order) and the
+    unit figures of it and its children."""
+    own = cells[cells["unit_id"].to_numpy() == unit_id]
+    own = own.reset_index(drop=True) if ordered else _ordered(own)
     at = np.flatnonzero(units["unit_id"].to_numpy() == unit_id)
     head = units.iloc[at[0]] if len(at) else None
     return Scorecard(
@@ -168,12 +180,13 @@ _PERSPECTIVE_RANK = {p: i for i, p in enumerate(PERSPECTIVES)}
 
 def _ordered(kpis: pd.DataFrame) -> pd.DataFrame:
     """Perspectives in BSC order; inside each, core before auxiliary, heaviest first."""
+    rank = [_PERSPECTIVE_RANK.get(p, len(PERSPECTIVES)) for p in kpis["perspective"].tolist()]
     order = np.lexsort(
         (
             kpis["kpi_id"].to_numpy(dtype=object),
             -kpis["weight"].to_numpy(dtype="float64"),
-            (kpis["role"].to_numpy() != "core").astype(int),
-            kpis["perspective"].map(_PERSPECTIVE_RANK).fillna(len(PERSPECTIVES)).to_numpy(),
+            kpis["role"].to_numpy(dtype=object) != "core",
+            np.asarray(rank),
         )
     )
     return kpis.iloc[order].reset_index(drop=True)
@@ -201,17 +214,24 @@ _CHILD_COLUMNS = ["total", "weight", "scored_weight", "green", "amber", "red", "
 
 def _children(units: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
     ids = org.children(unit_id)
-    info = org.units.loc[ids, ["unit_id", "name", "name_zh", "kind"]].reset_index(drop=True)
-    figures = units.set_index("unit_id").reindex(ids)[[*_CHILD_COLUMNS, "kpi_count"]].reset_index(drop=True)
-    out = pd.concat([info, figures], axis=1)
-    out["status"] = out["status"].fillna("no_data")
-    out["grade"] = out["grade"].fillna("no_data")
-    out["kpi_count"] = out["kpi_count"].fillna(0).astype(int)
+    info = org.info(ids)
+    at = {u: i for i, u in enumerate(units["unit_id"].tolist())}
+    pick = np.array([at.get(u, -1) for u in ids], dtype="int64")
+    found = pick >= 0
+    data: dict[str, object] = {column: info[column] for column in ("unit_id", "name", "name_zh", "kind")}
+    for column in _CHILD_COLUMNS:
+        values = units[column].to_numpy(dtype=object if column in ("status", "grade") else "float64")
+        out = np.full(len(ids), "no_data" if column in ("status", "grade") else np.nan, dtype=values.dtype)
+        out[found] = values[pick[found]]
+        data[column] = out
+    counts = np.zeros(len(ids), dtype="int64")
+    counts[found] = units["kpi_count"].to_numpy(dtype="int64")[pick[found]]
+    data["kpi_count"] = counts
     # worst first; a unit whose figures are missing leads (a missed upload),
     # a unit without any KPI assigned comes last: it has no score to rank
-    total = out["total"].to_numpy(dtype="float64")
-    order = np.lexsort((np.where(np.isnan(total), -np.inf, total), out["kpi_count"].to_numpy() == 0))
-    return out.iloc[order].reset_index(drop=True)
+    total = data["total"]
+    order = np.lexsort((np.where(np.isnan(total), -np.inf, total), counts == 0))
+    return pd.DataFrame({k: np.asarray(v)[order] for k, v in data.items()})
 
 
 def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:

@@ -217,6 +217,17 @@ def kpi_cells(store: Store, unit_ids: list[str], period: str, view: str) -> pd.D
     return _sort_cells(cells[(cells["period"] == period) & (cells["view"] == view)])
 
 
+def card_cells(store: Store, unit_id: str, period: str, view: str, info: tuple[str, ...]) -> pd.DataFrame:
+    """One unit's cells for a month and view with the KPI dictionary's
+    ``info`` columns (unordered)."""
+    if ensure(store):
+        return store.stored_card_cells(unit_id, period, view, info)
+    cells = kpi_cells(store, [unit_id], period, view).drop(columns=["view"])
+    out = cells.merge(store.kpis()[list(info)], on="kpi_id", how="left")
+    out.insert(2, "year", int(period[:4]))
+    return out
+
+
 def unit_figures(store: Store, unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
     """Unit figures of ``unit_ids`` for one month and view (no row for a unit
     without any assignment that year)."""
