@@ -461,8 +461,9 @@ def months_of_year(year: int) -> np.ndarray:
     return (np.datetime64(f"{year:04d}-01", "M") + np.arange(12)).astype("datetime64[D]")
 
 
-def _month_mask(rows: int, first: np.ndarray | int) -> np.ndarray:
-    return np.arange(12)[None, :] >= np.broadcast_to(np.asarray(first), (rows,))[:, None]
+def _month_mask(rows: int, first: np.ndarray | int, last: int = 11) -> np.ndarray:
+    months = np.arange(12)[None, :]
+    return (months >= np.broadcast_to(np.asarray(first), (rows,))[:, None]) & (months <= last)
 
 
 def kpi_frame(
@@ -470,15 +471,17 @@ def kpi_frame(
     first_month: np.ndarray | int = 0,
     rows: np.ndarray | None = None,
     views: tuple[str, ...] | None = None,
+    last_month: int = 11,
 ) -> pd.DataFrame:
     """Scored KPI cells as rows (columns :data:`KPI_COLUMNS`): every view (or
     ``views``), row and month from ``first_month`` (0-11, one per row or for
-    all) on. ``rows`` (a boolean mask) keeps some assignment rows only.
+    all) on, to ``last_month``. ``rows`` (a boolean mask) keeps some
+    assignment rows only.
     ``period`` is a date (first day of the month); text columns are
     categoricals (cheap to build and to hand to the store)."""
     g = s.grid
     keep_rows = np.ones(len(g), dtype=bool) if rows is None else rows
-    mask = _month_mask(len(g), first_month) & keep_rows[:, None]
+    mask = _month_mask(len(g), first_month, last_month) & keep_rows[:, None]
     r, m = np.nonzero(mask)
     periods = months_of_year(g.year)
     role_codes, role_names = pd.factorize(pd.Series(g.role, dtype=object))
@@ -512,16 +515,19 @@ def kpi_frame(
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def unit_frame(s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray | None = None) -> pd.DataFrame:
+def unit_frame(
+    s: Scored, first_month: np.ndarray | int = 0, units: np.ndarray | None = None, last_month: int = 11
+) -> pd.DataFrame:
     """Unit figures as rows (columns :data:`UNIT_COLUMNS`): every view, unit
     and month from ``first_month`` (0-11, one per unit of the grid or for all)
-    on; ``units`` (a boolean mask over the grid's units) keeps some only."""
+    on, to ``last_month``; ``units`` (a boolean mask over the grid's units)
+    keeps some only."""
     g = s.grid
     periods = months_of_year(g.year)
     parts = []
     for view, u in s.units.items():
         keep = np.ones(len(u.unit), dtype=bool) if units is None else units
-        mask = _month_mask(len(u.unit), first_month) & keep[:, None]
+        mask = _month_mask(len(u.unit), first_month, last_month) & keep[:, None]
         # month by month: a page reads one month of a unit and its children
         m, r = np.nonzero(mask.T)
         data = {

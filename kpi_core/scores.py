@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import engine
-from kpi_core.months import month_index
+from kpi_core.months import month_index, shift_month
 from kpi_core.store import Store
 from kpi_core.store.base import BaseStore
 
@@ -59,9 +59,18 @@ def _year_scores(store: Store, cur, year: int, unit_ids: list[str] | None) -> en
     return engine.score(g)
 
 
-def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame) -> None:
+def _last_month(year: int, horizon: str | None) -> int:
+    """The last month (0-11) of ``year`` the stored scores reach (-1: none)."""
+    if horizon is None:
+        return -1
+    end = month_index(horizon)
+    return max(min(end - year * 12, 11), -1)
+
+
+def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame, horizon: str | None) -> None:
     """Rescore the units of ``moved`` (``unit_id, kpi_id, first_month`` of
-    one year) and replace the rows that moved."""
+    one year) and replace the rows that moved, up to the ``horizon``."""
+    last = _last_month(year, horizon)
     scored = _year_scores(store, cur, year, sorted(moved["unit_id"].unique()))
     g = scored.grid
     units = list(g.unit_ids)
@@ -82,19 +91,35 @@ def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame) -> None:
         year,
         moved,
         by_unit,
-        engine.kpi_frame(scored, first_month=np.minimum(row_first, 11), rows=row_first < 12),
+        engine.kpi_frame(scored, first_month=np.minimum(row_first, 11), rows=row_first < 12, last_month=last),
         engine.unit_frame(
-            scored, first_month=np.minimum(unit_first[grid_units], 11), units=unit_first[grid_units] < 12
+            scored,
+            first_month=np.minimum(unit_first[grid_units], 11),
+            units=unit_first[grid_units] < 12,
+            last_month=last,
         ),
     )
 
 
 def refresh(store: Store, cur) -> int:
     """Rescore what the marks in ``score_moves`` say moved, inside the
-    transaction of ``cur``; returns the number of (unit, KPI, year) refreshed."""
+    transaction of ``cur``; returns the number of (unit, KPI, year) refreshed.
+
+    The stored scores reach the latest month with an actual (the horizon: no
+    page shows a later month, and a year's later months would otherwise be
+    rewritten at every upload). When an upload brings a new latest month,
+    every assignment gets it; when a rollback takes it away, it goes."""
+    horizon, stored = store.value_horizon(cur), store.scores_horizon(cur)
+    if horizon != stored:
+        if horizon is not None and (stored is None or horizon > stored):
+            first = shift_month(stored, 1) if stored is not None else f"{store.score_years(cur)[0]:04d}-01"
+            store.mark_months(cur, first, horizon)
+        else:
+            store.drop_scores_after(cur, horizon)
+        store.set_scores_horizon(cur, horizon)
     moves = store.pending_moves(cur)
     for year, part in moves.groupby("year", sort=True):
-        _refresh_year(store, cur, int(year), part)
+        _refresh_year(store, cur, int(year), part, horizon)
     store.clear_moves(cur)
     return len(moves)
 
@@ -105,7 +130,7 @@ def _refresh_hook(store: BaseStore, cur) -> None:
         # none stored yet, or made by another engine: rebuilt whole when opened
         store.clear_moves(cur)
         return
-    if store.has_moves(cur):
+    if store.has_moves(cur) or store.value_horizon(cur) != store.scores_horizon(cur):
         refresh(store, cur)
 
 
@@ -114,15 +139,19 @@ BaseStore.write_hooks.append(_refresh_hook)
 
 def _fill(store: Store, cur, progress: Progress | None = None) -> None:
     store.clear_scores(cur)
+    horizon = store.value_horizon(cur)
     years = store.score_years(cur)
     for i, year in enumerate(years):
-        scored = _year_scores(store, cur, year, None)
-        for view in scored.views:  # a view at a time: a third of the rows in memory
-            store.insert_scores(cur, engine.kpi_frame(scored, views=(view,)), pd.DataFrame())
-        store.insert_scores(cur, pd.DataFrame(), engine.unit_frame(scored))
-        del scored
+        last = _last_month(year, horizon)
+        if last >= 0:
+            scored = _year_scores(store, cur, year, None)
+            for view in scored.views:  # a view at a time: a third of the rows in memory
+                store.insert_scores(cur, engine.kpi_frame(scored, views=(view,), last_month=last), pd.DataFrame())
+            store.insert_scores(cur, pd.DataFrame(), engine.unit_frame(scored, last_month=last))
+            del scored
         if progress is not None:
             progress((i + 1) / len(years), str(year))
+    store.set_scores_horizon(cur, horizon)
 
 
 def rescore_years(store: Store) -> Iterator[engine.Scored]:

@@ -59,7 +59,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def assert_current(store: Store) -> None:
     stored = store.all_stored_scores()
     fresh = scores.from_scratch(store)
-    assert len(stored[0]) > 0
+    # the scores reach the latest month with an actual (none: nothing to show)
+    assert (len(stored[0]) > 0) is (store.value_horizon() is not None)
     pd.testing.assert_frame_equal(stored[0], fresh[0], check_exact=True)
     pd.testing.assert_frame_equal(stored[1], fresh[1], check_exact=True)
 
@@ -292,3 +293,31 @@ def test_a_read_only_store_with_stale_scores_is_scored_on_the_fly(template, tmp_
         # HQ in March (README worked example): revenue 150 / 200 = 0.75
         card = scorecard.build(store, "HQ", "2026-03", "month")
         assert card.kpis.set_index("kpi_id").loc["rev", "completion"] == pytest.approx(0.75)
+
+
+def test_the_scores_reach_the_latest_month_with_an_actual(store):
+    """The small company has actuals to March: no April is stored. An April
+    actual for HQ revenue (120, no April target) brings April to every unit:
+    OPS's staff has no April figure (no data); HQ's year to date in April
+    still pairs only January to March: (95 + 110 + 150) / 400 = 0.8875.
+    Rolling the upload back takes April away again."""
+    cells, units = store.all_stored_scores()
+    assert pd.to_datetime(cells["period"]).max() == pd.Timestamp("2026-03-01")
+    result = store.write_batch(
+        "actuals",
+        pd.DataFrame([("HQ", "rev", "2026-04", 120.0)], columns=["unit_id", "kpi_id", "period", "actual"]),
+        file_name="april.csv",
+        sha256="x",
+    )
+    cells, units = store.all_stored_scores()
+    april = cells[pd.to_datetime(cells["period"]) == pd.Timestamp("2026-04-01")]
+    assert set(april["unit_id"]) == {"HQ", "SALES", "OPS", "P1"}
+    ops_staff = april[(april["unit_id"] == "OPS") & (april["kpi_id"] == "staff") & (april["view"] == "month")]
+    assert ops_staff["status"].tolist() == ["no_target"]
+    hq_ytd = april[(april["unit_id"] == "HQ") & (april["kpi_id"] == "rev") & (april["view"] == "ytd")]
+    assert hq_ytd["completion"].tolist() == pytest.approx([355 / 400])
+    assert_current(store)
+    store.rollback_batch(result.batch_id)
+    cells, _ = store.all_stored_scores()
+    assert pd.to_datetime(cells["period"]).max() == pd.Timestamp("2026-03-01")
+    assert_current(store)

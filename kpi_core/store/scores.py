@@ -26,6 +26,8 @@ from kpi_core.months import month_date, months_between
 
 #: meta key of the engine version the stored scores were made by
 SCORES_KEY = "scores_engine"
+#: meta key of the last month the stored scores reach ("YYYY-MM")
+HORIZON_KEY = "scores_horizon"
 
 KPI_SCORE_COLUMNS = (
     "unit_id",
@@ -132,6 +134,43 @@ class ScoreQueries:
         cur.execute("DELETE FROM meta WHERE key = ?", [SCORES_KEY])
         if version is not None:
             cur.execute("INSERT INTO meta VALUES (?, ?)", [SCORES_KEY, version])
+
+    def value_horizon(self, cur=None) -> str | None:
+        """The latest month with an actual ("YYYY-MM"): the stored scores
+        reach it and no further (no page shows a later month)."""
+        cur = cur or self.cursor()
+        return cur.execute("SELECT strftime(max(period), '%Y-%m') FROM actuals").fetchone()[0]
+
+    def scores_horizon(self, cur=None) -> str | None:
+        """The last month the stored scores reach (None: none stored)."""
+        cur = cur or self.cursor()
+        row = cur.execute("SELECT value FROM meta WHERE key = ?", [HORIZON_KEY]).fetchone()
+        return row[0] if row else None
+
+    def set_scores_horizon(self, cur, horizon: str | None) -> None:
+        cur.execute("DELETE FROM meta WHERE key = ?", [HORIZON_KEY])
+        if horizon is not None:
+            cur.execute("INSERT INTO meta VALUES (?, ?)", [HORIZON_KEY, horizon])
+
+    def mark_months(self, cur, first: str, last: str) -> None:
+        """Mark every assignment's months ``first``..``last`` (the stored
+        scores now reach further: every unit gets those months)."""
+        cur.execute(
+            """INSERT INTO score_moves
+               SELECT a.unit_id, a.kpi_id, a.year,
+                      CASE WHEN a.year = year(?::DATE) THEN month(?::DATE) ELSE 1 END
+               FROM assignments a WHERE a.year BETWEEN year(?::DATE) AND year(?::DATE)""",
+            [month_date(first), month_date(first), month_date(first), month_date(last)],
+        )
+
+    def drop_scores_after(self, cur, horizon: str | None) -> None:
+        """Remove stored scores of the months after ``horizon`` (None: all)."""
+        if horizon is None:
+            self.clear_scores(cur)
+            return
+        after = month_date(horizon)
+        cur.execute("DELETE FROM kpi_scores WHERE period > ?::DATE", [after])
+        cur.execute("DELETE FROM unit_scores WHERE period > ?::DATE", [after])
 
     # ------------------------------------------------------------------ the facts
 
