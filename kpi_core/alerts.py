@@ -282,13 +282,25 @@ def _grid(rows: pd.DataFrame, cells: pd.DataFrame, months: list[str]) -> tuple[n
     """Target, actual, completion and status code of every scored row (axis
     0) in every month of the window (axis 1, oldest first); NaN (status
     ``no_data``) where there is no cell."""
-    units = pd.Index(rows["unit_id"].unique())
-    kpi_ids = pd.Index(rows["kpi_id"].unique())
-    position = np.full((len(units), len(kpi_ids)), -1)
-    position[units.get_indexer(rows["unit_id"]), kpi_ids.get_indexer(rows["kpi_id"])] = np.arange(len(rows))
-    u = _lookup(cells["unit_id"], units)
-    k = _lookup(cells["kpi_id"], kpi_ids)
-    c = _lookup(cells["period"], pd.Index(months))
+    if all(isinstance(cells[c].dtype, pd.CategoricalDtype) for c in ("unit_id", "kpi_id", "period")):
+        # the store's read: ids and months are codes already; look the rows up by code
+        units, kpi_ids = cells["unit_id"].cat.categories, cells["kpi_id"].cat.categories
+        position = np.full((len(units), len(kpi_ids)), -1)
+        ru = pd.Categorical(rows["unit_id"], categories=units).codes
+        rk = pd.Categorical(rows["kpi_id"], categories=kpi_ids).codes
+        ok_rows = (ru >= 0) & (rk >= 0)
+        position[ru[ok_rows], rk[ok_rows]] = np.arange(len(rows))[ok_rows]
+        u = cells["unit_id"].cat.codes.to_numpy().astype("int64")
+        k = cells["kpi_id"].cat.codes.to_numpy().astype("int64")
+        c = pd.Index(months).get_indexer(cells["period"].cat.categories)[cells["period"].cat.codes.to_numpy()]
+    else:
+        units = pd.Index(rows["unit_id"].unique())
+        kpi_ids = pd.Index(rows["kpi_id"].unique())
+        position = np.full((len(units), len(kpi_ids)), -1)
+        position[units.get_indexer(rows["unit_id"]), kpi_ids.get_indexer(rows["kpi_id"])] = np.arange(len(rows))
+        u = _lookup(cells["unit_id"], units)
+        k = _lookup(cells["kpi_id"], kpi_ids)
+        c = _lookup(cells["period"], pd.Index(months))
     r = np.where((u >= 0) & (k >= 0), position[u.clip(0), k.clip(0)], -1)
     ok = (r >= 0) & (c >= 0)
     grids = []
@@ -296,7 +308,11 @@ def _grid(rows: pd.DataFrame, cells: pd.DataFrame, months: list[str]) -> tuple[n
         grid = np.full((len(rows), len(months)), np.nan)
         grid[r[ok], c[ok]] = cells[column].to_numpy(dtype="float64", na_value=np.nan)[ok]
         grids.append(grid)
-    codes = pd.Categorical(cells["status"], categories=list(STATUSES)).codes
+    status_column = cells["status"]
+    if isinstance(status_column.dtype, pd.CategoricalDtype) and list(status_column.cat.categories) == list(STATUSES):
+        codes = status_column.cat.codes.to_numpy()
+    else:
+        codes = pd.Categorical(status_column, categories=list(STATUSES)).codes
     status = np.full((len(rows), len(months)), STATUSES.index("no_data"), dtype="int64")
     status[r[ok], c[ok]] = np.where(codes[ok] >= 0, codes[ok], STATUSES.index("no_data"))
     return grids[0], grids[1], grids[2], status
@@ -771,13 +787,15 @@ def summary(alerts_df: pd.DataFrame, org: Org, unit_id: str) -> dict:
     """
     below = alerts_df[alerts_df["unit_id"].isin(org.subtree(unit_id))]
     own = below[below["unit_id"] == unit_id]
+    # each unit below -> the child whose subtree holds it (one walk, not one search per child)
+    branch = {u: child for child in org.children(unit_id) for u in org.subtree(child)}
+    by_child = below.assign(_child=below["unit_id"].map(branch))
+    grouped = dict(tuple(by_child.groupby("_child", sort=False)))
     return {
         "counts": counts(below),
         "open": counts(below[~below["acknowledged"].astype(bool)]),
         "kpis": {str(k): worst(g["severity"]) for k, g in own.groupby("kpi_id", sort=True)},
-        "children": {
-            child: counts(below[below["unit_id"].isin(org.subtree(child))]) for child in org.children(unit_id)
-        },
+        "children": {child: counts(grouped.get(child, below.iloc[:0])) for child in org.children(unit_id)},
     }
 
 

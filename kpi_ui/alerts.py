@@ -41,8 +41,11 @@ FLASH_KEY = "alerts_flash"
 @st.cache_data(show_spinner=False, max_entries=64)
 def _evaluate(path: str, period: str, unit_id: str) -> pd.DataFrame:
     # only the unit's subtree: a department of a large company need not wait
-    # for the whole organisation's alerts (the rules are per series)
-    return alerts.evaluate(data.store(), period, data.org().subtree(unit_id))
+    # for the whole organisation's alerts (the rules are per series); the
+    # company's subtree is everyone, read without a filter
+    tree = data.org()
+    scope = None if unit_id == tree.company_id else tree.subtree(unit_id)
+    return alerts.evaluate(data.store(), period, scope)
 
 
 def for_unit(unit_id: str, period: str) -> pd.DataFrame:
