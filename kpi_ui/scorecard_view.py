@@ -226,7 +226,9 @@ def _trends(view: vs.ViewState, source=data) -> dict[str, list[float]]:
     if hist.empty:
         return {}
     hist = hist.sort_values("period")
-    return {k: (g["completion"] * 100).round(1).tolist() for k, g in hist.groupby("kpi_id")}
+    # a month without a figure is left out: the grid's sparkline draws nothing
+    # for a list holding NaN (it shows the numbers as text instead)
+    return {k: (g["completion"] * 100).round(1).dropna().tolist() for k, g in hist.groupby("kpi_id")}
 
 
 def kpi_frame(
