@@ -187,6 +187,32 @@ V3 = [
     """CREATE TABLE score_moves (unit_id VARCHAR, kpi_id VARCHAR NOT NULL, year INTEGER, from_month INTEGER NOT NULL)""",
 ]
 
+# Version 4: who may do what (issue 13). Users sign in with a local password
+# (argon2 hash) or through the company's OpenID Connect provider (matched by
+# email); a role with a scope (the root unit of what they may see). Closed
+# months refuse every write that touches them.
+V4 = [
+    """CREATE TABLE users (
+        name VARCHAR PRIMARY KEY,
+        display VARCHAR,
+        role VARCHAR NOT NULL,
+        unit_id VARCHAR,
+        email VARCHAR,
+        password_hash VARCHAR,
+        approver BOOLEAN NOT NULL DEFAULT FALSE,
+        disabled BOOLEAN NOT NULL DEFAULT FALSE,
+        created_at TIMESTAMP NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        last_failed_at TIMESTAMP
+    )""",
+    """CREATE TABLE closed_periods (
+        period DATE PRIMARY KEY,
+        closed_by VARCHAR NOT NULL,
+        closed_at TIMESTAMP NOT NULL,
+        note VARCHAR
+    )""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4}
 SCHEMA_VERSION = max(MIGRATIONS)
