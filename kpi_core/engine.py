@@ -39,7 +39,7 @@ from kpi_core.months import month_index
 #: Stored scores made by another engine version are rebuilt when the store is
 #: opened. Raise it whenever a change here or in :mod:`kpi_core.scoring` can
 #: change a figure.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 #: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
 KPI_COLUMNS = (

@@ -321,3 +321,28 @@ def test_the_scores_reach_the_latest_month_with_an_actual(store):
     cells, _ = store.all_stored_scores()
     assert pd.to_datetime(cells["period"]).max() == pd.Timestamp("2026-03-01")
     assert_current(store)
+
+
+def test_scoring_in_chunks_of_units_changes_no_figure(store, monkeypatch):
+    """A large organisation is scored a chunk of units at a time; a unit's
+    figures depend on its own facts only, so chunks of two units give the same
+    floats as the whole company at once, at a rebuild and at a refresh."""
+    whole = store.all_stored_scores()
+    monkeypatch.setattr(scores, "CHUNK_UNITS", 2)
+    chunked = scores.from_scratch(store)
+    pd.testing.assert_frame_equal(whole[0], chunked[0], check_exact=True)
+    pd.testing.assert_frame_equal(whole[1], chunked[1], check_exact=True)
+    store.write_batch(
+        "actuals",
+        pd.DataFrame(
+            [("HQ", "rev", "2026-03", 160.0), ("OPS", "staff", "2026-03", 19.0), ("P1", "rev", "2026-03", 45.0)],
+            columns=["unit_id", "kpi_id", "period", "actual"],
+        ),
+        file_name="three_units.csv",
+        sha256="x",
+    )
+    refreshed = store.all_stored_scores()
+    monkeypatch.undo()
+    fresh = scores.from_scratch(store)
+    pd.testing.assert_frame_equal(refreshed[0], fresh[0], check_exact=True)
+    pd.testing.assert_frame_equal(refreshed[1], fresh[1], check_exact=True)

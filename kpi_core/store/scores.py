@@ -174,6 +174,11 @@ class ScoreQueries:
 
     # ------------------------------------------------------------------ the facts
 
+    def all_unit_ids(self, cur=None) -> list[str]:
+        """Every unit id, sorted."""
+        cur = cur or self.cursor()
+        return [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
+
     def score_years(self, cur=None) -> list[int]:
         """Every year with an assignment."""
         cur = cur or self.cursor()
@@ -192,6 +197,7 @@ class ScoreQueries:
             units = [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
         else:
             units = sorted(set(unit_ids))
+        bounds = [units[0], units[-1]] if units else ["", ""]
         cur.register("score_units", pd.DataFrame({"unit_id": pd.Series(units, dtype=object)}))
         try:
             ids = """WITH u AS (SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS u
@@ -200,8 +206,9 @@ class ScoreQueries:
             assigned = cur.execute(
                 ids
                 + """ SELECT u.u, k.k, a.weight, a.role FROM assignments a JOIN u USING (unit_id) JOIN k USING (kpi_id)
-                     WHERE a.year = ? ORDER BY a.unit_id, a.role, a.weight DESC, a.kpi_id""",
-                [year],
+                     WHERE a.year = ? AND a.unit_id BETWEEN ? AND ?
+                     ORDER BY a.unit_id, a.role, a.weight DESC, a.kpi_id""",
+                [year, *bounds],
             ).fetchnumpy()
             values = {}
             for table, column in (("targets", "target"), ("actuals", "actual")):
@@ -213,8 +220,9 @@ class ScoreQueries:
                     + " AS value FROM "
                     + table
                     + " v JOIN u USING (unit_id) JOIN k USING (kpi_id)"
-                    + " WHERE v.period >= ?::DATE AND v.period <= ?::DATE",
-                    [month_date(f"{year:04d}-01"), month_date(f"{year:04d}-12")],
+                    # the id range lets DuckDB skip other units' blocks before the join
+                    + " WHERE v.period >= ?::DATE AND v.period <= ?::DATE AND v.unit_id BETWEEN ? AND ?",
+                    [month_date(f"{year:04d}-01"), month_date(f"{year:04d}-12"), *bounds],
                 ).fetchnumpy()
         finally:
             cur.unregister("score_units")
