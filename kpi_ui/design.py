@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core import design
-from kpi_core.i18n import has, reason, t
+from kpi_core.i18n import error_text, has, reason, t
 from kpi_core.ingest import Problem
 from kpi_core.weights import DesignWarning
 from kpi_ui import data
@@ -188,3 +188,9 @@ def _member_matrix(member: int, kpi_ids: list[str], names: Mapping[str, str], la
     shown = full.rename(index=names, columns=names)
     st.dataframe(shown, width="stretch")
     return full
+
+
+def refused(exc: Exception, lang: str) -> None:
+    """A write the store refused (a closed month, a write race): its reason in
+    the reader's language; nothing was saved."""
+    st.error(plain(error_text(exc, lang)), icon=":material/block:")

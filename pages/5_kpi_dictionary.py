@@ -8,6 +8,7 @@ import streamlit as st
 from kpi_core import design
 from kpi_core.i18n import t
 from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, PERSPECTIVES
+from kpi_core.store import StoreError
 from kpi_ui import data, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
@@ -248,10 +249,14 @@ with tab_edit:
                 if not reason.strip():  # a click that raced the reason box being emptied
                     st.error(t("design.reason_needed", lang))
                 else:
-                    design.save_kpi(store, edited, changed_by=by, reason=reason)
-                    ui.saved("dict_saved")
-                    st.session_state["dict_clear_form"] = True
-                    st.rerun()
+                    try:
+                        design.save_kpi(store, edited, changed_by=by, reason=reason)
+                    except StoreError as exc:  # e.g. a closed month: said plainly, nothing saved
+                        ui.refused(exc, lang)
+                    else:
+                        ui.saved("dict_saved")
+                        st.session_state["dict_clear_form"] = True
+                        st.rerun()
 
 with tab_validity:
     if current is None:

@@ -9,6 +9,7 @@ import streamlit as st
 from kpi_core import design
 from kpi_core.i18n import t
 from kpi_core.model import ROLES
+from kpi_core.store import StoreError
 from kpi_ui import data, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
@@ -109,10 +110,14 @@ if st.button(
     type="primary",
     disabled=bool(problems) or not changes or not reason.strip(),
 ):
-    errors, written = design.save_design(store, unit, year, before, edited, changed_by=by, reason=reason)
+    try:
+        errors, written = design.save_design(store, unit, year, before, edited, changed_by=by, reason=reason)
+    except StoreError as exc:  # e.g. a closed month: said plainly, nothing saved
+        ui.refused(exc, lang)
+        errors, written = None, 0
     if errors:
         ui.show_problems(errors, lang)
-    else:
+    elif errors is not None:
         saved = t("design.saved", lang, n=written, unit=plain(org.name(unit, lang)), year=year, reason=plain(reason))
         ui.saved("design_saved", saved)
         st.session_state.pop("design_override", None)

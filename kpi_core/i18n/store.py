@@ -60,4 +60,27 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{kpi} is no longer assigned to {unit} in {year} (changed a moment ago); nothing was stored.",
         "{kpi} 在 {year} 年已不再分配给 {unit}(刚被修改);未保存任何内容。",
     ),
+    "store.period_closed": (
+        "{period} is closed (by {by} on {on}); reopen it before changing its figures. Nothing was stored.",
+        "{period} 已关账(由 {by} 于 {on} 关闭);如需修改该月数据,请先重新开启。未保存任何内容。",
+    ),
+    "store.period_closed_year": (
+        "{period} is closed (by {by} on {on}); an assignment of {year} scores every month of that year; "
+        "reopen the month first. Nothing was stored.",
+        "{period} 已关账(由 {by} 于 {on} 关闭);{year} 年的指标分配影响该年每个月的评分,请先重新开启该月。"
+        "未保存任何内容。",
+    ),
+    "store.period_closed_rule": (
+        "{period} is closed (by {by} on {on}); changing how {kpi} scores would change its figures; "
+        "reopen the month first. Nothing was stored.",
+        "{period} 已关账(由 {by} 于 {on} 关闭);修改 {kpi} 的评分规则会改变该月数据,请先重新开启该月。未保存任何内容。",
+    ),
+    "store.period_already_closed": (
+        "{period} is already closed (by {by} on {on}); nothing was changed.",
+        "{period} 已经关账(由 {by} 于 {on} 关闭);本次未做任何更改。",
+    ),
+    "store.period_not_closed": (
+        "{period} is not closed; nothing was changed.",
+        "{period} 未关账;本次未做任何更改。",
+    ),
 }

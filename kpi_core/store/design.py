@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi_core.model import FILE_SPECS, field_changes
 from kpi_core.store.base import StoreError
+from kpi_core.store.periods import check_months_open, check_rules_open, check_years_open, rule_changed
 from kpi_core.store.scores import mark_moved
 
 _KPI_COLUMNS = list(FILE_SPECS["kpis"].columns)
@@ -111,6 +112,8 @@ class DesignQueries:
             changes = field_changes(old, kpi, _KPI_COLUMNS)
             if not changes:
                 return 0
+            if rule_changed(old, kpi):
+                check_rules_open(cur, [kpi_id])
             cleaned = field_changes(None, kpi, _KPI_COLUMNS)
             values = [cleaned.get(c, (None, None))[1] for c in _KPI_COLUMNS]
             names = ", ".join([*_KPI_COLUMNS, "batch_id"])
@@ -140,6 +143,8 @@ class DesignQueries:
             return 0
         now = datetime.now()
         with self.transaction() as cur:
+            check_years_open(cur, [int(c.key) for c in changes if c.entity == "assignment"])
+            check_months_open(cur, [c.key for c in changes if c.entity == "target"])
             for c in changes:
                 if c.entity == "assignment":
                     self._write_assignment(cur, c)

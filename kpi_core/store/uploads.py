@@ -25,6 +25,7 @@ import pandas as pd
 from kpi_core.model import FILE_SPECS
 from kpi_core.months import month_date
 from kpi_core.store.base import StoreError, WriteConflictError
+from kpi_core.store.periods import check_months_open, check_rules_open, check_years_open, rule_changed
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
 
 #: Set-up rows that others refer to: kind -> (referring table, column) pairs.
@@ -142,6 +143,7 @@ class UploadQueries:
             kind = batch["kind"]
             changes = _batch_changes(cur, batch_id)
             _check_rollback(cur, batch_id, kind, changes)
+            _check_open(cur, kind, changes)
             new_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
             cur.execute(
                 """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, rollback_of)
@@ -230,6 +232,24 @@ def _check_rollback(cur, batch_id: int, kind: str, changes: pd.DataFrame) -> Non
         _check_not_edited(cur, batch_id, kind)
     if kind in _REFERENCES:
         _check_references(cur, kind, changes)
+
+
+def _check_open(cur, kind: str, changes: pd.DataFrame) -> None:
+    """Refuse undoing a batch whose rows are in a closed month (values), in a
+    year with one (assignments), or whose undone KPI rules score one."""
+    if changes.empty:
+        return
+    if kind in VALUE_KINDS:
+        check_months_open(cur, changes["period"])
+    elif kind == "assignments":
+        check_years_open(cur, [key.rsplit("|", 1)[-1] for key in changes["row_key"]])
+    elif kind == "kpis":
+        ruled = [
+            key
+            for key, now, before in zip(changes["row_key"], changes["new_row"], changes["old_row"], strict=True)
+            if not pd.isna(before) and rule_changed(_json_row(now), _json_row(before))
+        ]
+        check_rules_open(cur, ruled)
 
 
 def _check_not_edited(cur, batch_id: int, kind: str) -> None:

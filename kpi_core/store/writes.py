@@ -18,6 +18,13 @@ import pandas as pd
 
 from kpi_core.model import FILE_SPECS
 from kpi_core.store.base import StoreError
+from kpi_core.store.periods import (
+    SCORED_KPI_FIELDS,
+    check_months_open,
+    check_rules_open,
+    check_years_open,
+    rule_changed,
+)
 
 VALUE_KINDS = {"targets": "target", "actuals": "actual"}
 
@@ -94,6 +101,7 @@ class WriteQueries:
                 return summarise_changes(None, kind, changes)
             if kind in VALUE_KINDS:
                 _check_assigned(cur, changes)
+            _check_open(cur, kind, changes[changes["change"] != "unchanged"])
             batch_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
             cur.execute(
                 """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, note)
@@ -143,6 +151,31 @@ def _check_assigned(cur, changes: pd.DataFrame) -> None:
             kpi=kpi_id,
             year=year,
         )
+
+
+def _check_open(cur, kind: str, written: pd.DataFrame) -> None:
+    """Refuse (:class:`~kpi_core.store.periods.PeriodClosedError`) rows that
+    would change a closed month: values of that month, assignments of its
+    year, a changed scoring rule of a KPI assigned in its year."""
+    if written.empty:
+        return
+    if kind in VALUE_KINDS:
+        check_months_open(cur, written["period"].unique())
+    elif kind == "assignments":
+        check_years_open(cur, written["year"].unique())
+    elif kind == "kpis":
+        changed = written[written["change"] == "changed"]
+        old_names = {f"old_{c}": c for c in SCORED_KPI_FIELDS}
+        ruled = [
+            new["kpi_id"]
+            for new, old in zip(
+                changed.to_dict("records"),
+                changed[list(old_names)].rename(columns=old_names).to_dict("records"),
+                strict=True,
+            )
+            if rule_changed(old, new)
+        ]
+        check_rules_open(cur, ruled)
 
 
 def summarise_changes(batch_id: int | None, kind: str, changes: pd.DataFrame) -> BatchResult:
