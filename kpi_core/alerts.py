@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import scorecard, scores, scoring
+from kpi_core.access import Scope
 from kpi_core.i18n import has, t
 from kpi_core.model import DEFAULT_AMBER_AT, STATUSES
 from kpi_core.months import shift_month
@@ -204,13 +205,18 @@ def evaluate(
     period: str,
     unit_ids: list[str] | None = None,
     settings: AlertSettings | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_ids`` (None: every unit), worst first.
 
     One read of the stored month-view scores (the month and the ``window``
     months before it); ``settings`` None reads the company's settings from
-    the store.
+    the store. With a reader's ``scope`` (:mod:`kpi_core.access`), only the
+    units it allows are read: no alert names a unit or person outside it.
     """
+    if scope is not None:
+        unit_ids = scope.filter(unit_ids)
     if settings is None:
         settings = AlertSettings.from_settings(store.alert_settings())
     cells = scores.month_cells(store, unit_ids, shift_month(period, -settings.window), period)

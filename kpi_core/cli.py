@@ -1,14 +1,21 @@
 """The command line: ``python -m kpi_core [--db PATH] [--lang en|zh] COMMAND``.
 
-Commands: ``init [--demo]``, ``load KIND FILE [--dry-run]``, ``score``,
-``units``, ``kpis``, ``alerts``. Exit code 0 on success, 2 on bad input (each problem on
-stderr naming file, row, column and reason; nothing is written), 1 when the
-database cannot be opened.
+Commands: ``init [--demo] [--admin NAME]``, ``load KIND FILE [--dry-run]``, ``score``,
+``units``, ``kpis``, ``alerts``, ``periods list|close|reopen``,
+``users add|list|disable|enable|role|password``. Exit code 0 on
+success, 2 on bad input (each problem on stderr naming file, row, column and
+reason; nothing is written), 1 when the database cannot be opened or refuses
+the write (a closed month, a lost race), 3 when ``--as NAME`` names no enabled
+user or asks for a unit outside that user's scope ("not permitted").
+
+Without ``--as`` the command line is the local operator's tool and reads and
+writes everything, as an admin: whoever can open the database file can read it.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -18,13 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_core import alerts, ingest, scorecard, scores
+from kpi_core import access, alerts, ingest, scorecard, scores
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import ENV_VAR, Store, StoreError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_PERMITTED = 0, 1, 2, 3
 FORMATS = ("table", "json", "csv")
 
 
@@ -52,6 +59,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _Sub.make = staticmethod(translated)
     init = sub.add_parser("init", help=h("init"), description=h("init"))
     init.add_argument("--demo", action="store_true", help=h("demo"))
+    init.add_argument("--admin", metavar="NAME", help=t("access.help.admin", lang))
+    init.add_argument("--password-file", type=Path, metavar="FILE", help=t("access.help.password_file", lang))
     load = sub.add_parser("load", help=h("load"), description=h("load"))
     load.add_argument("kind", choices=list(FILE_SPECS), help=h("kind"))
     load.add_argument("file", type=Path, help=h("file"))
@@ -63,14 +72,63 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     score.add_argument("--view", choices=VIEWS, default="month", help=h("view"))
     score.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
     score.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DDTHH:MM", help=h("as_of"))
+    score.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     alerts_cmd = sub.add_parser("alerts", help=h("alerts"), description=h("alerts"))
     alerts_cmd.add_argument("--period", required=True, help=h("period"))
     alerts_cmd.add_argument("--unit", help=h("unit_subtree"))
     alerts_cmd.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+    alerts_cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     for name in ("units", "kpis"):
         listing = sub.add_parser(name, help=h("list_" + name), description=h("list_" + name))
         listing.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+        listing.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    _users_parser(sub, lang)
+    periods = sub.add_parser("periods", help=h("periods"), description=h("periods"))
+    actions = periods.add_subparsers(dest="action", required=True, title=h("commands"), parser_class=_Sub)
+    listed = actions.add_parser("list", help=h("periods_list"), description=h("periods_list"))
+    listed.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+    close = actions.add_parser("close", help=h("periods_close"), description=h("periods_close"))
+    close.add_argument("period", metavar="YYYY-MM", help=h("period"))
+    close.add_argument("--by", required=True, help=h("closed_by"))
+    close.add_argument("--note", help=h("close_note"))
+    reopen = actions.add_parser("reopen", help=h("periods_reopen"), description=h("periods_reopen"))
+    reopen.add_argument("period", metavar="YYYY-MM", help=h("period"))
+    reopen.add_argument("--by", required=True, help=h("reopened_by"))
+    reopen.add_argument("--reason", required=True, help=h("reopen_reason"))
     return parser
+
+
+def _users_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``users add|list|disable|enable|role|password``."""
+
+    def h(key: str) -> str:
+        return t("access.help." + key, lang)
+
+    users = sub.add_parser("users", help=h("users"), description=h("users"))
+    actions = users.add_subparsers(
+        dest="users_action", required=True, title=t("cli.help.commands", lang), parser_class=_Sub
+    )
+    add = actions.add_parser("add", help=h("users_add"), description=h("users_add"))
+    add.add_argument("name", help=h("name"))
+    add.add_argument("--role", required=True, choices=access.ROLES, help=h("role"))
+    add.add_argument("--unit", help=h("unit"))
+    add.add_argument("--display", metavar="NAME", help=h("display"))
+    add.add_argument("--email", help=h("email"))
+    add.add_argument("--approver", action="store_true", help=h("approver"))
+    add.add_argument("--password-file", type=Path, metavar="FILE", help=h("password_file"))
+    listed = actions.add_parser("list", help=h("users_list"), description=h("users_list"))
+    listed.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    for name in ("disable", "enable"):
+        one = actions.add_parser(name, help=h("users_" + name), description=h("users_" + name))
+        one.add_argument("name", help=h("name"))
+    role = actions.add_parser("role", help=h("users_role"), description=h("users_role"))
+    role.add_argument("name", help=h("name"))
+    role.add_argument("role", choices=access.ROLES, help=h("role"))
+    role.add_argument("--unit", help=h("unit"))
+    role.add_argument("--approver", action=argparse.BooleanOptionalAction, default=None, help=h("approver"))
+    password = actions.add_parser("password", help=h("users_password"), description=h("users_password"))
+    password.add_argument("name", help=h("name"))
+    password.add_argument("--password-file", type=Path, metavar="FILE", help=h("password_file"))
 
 
 class _Sub(argparse.ArgumentParser):
@@ -102,6 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(error_text(exc, args.lang), file=sys.stderr)
         return EXIT_FAILED
+    except (access.NotPermitted, access.SignInRefused) as exc:
+        # --as NAME: no such enabled user, or a unit outside their scope (its id only, no figure)
+        print(error_text(exc, args.lang), file=sys.stderr)
+        return EXIT_NOT_PERMITTED
+    except access.AccountProblem as exc:
+        print(error_text(exc, args.lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         # the reader went away (``score | head -3``): not an error of ours. Point
         # stdout at devnull so the interpreter's final flush does not raise again.
@@ -123,6 +188,7 @@ def _scores_current(store: Store, lang: str) -> None:
 
 def cmd_init(store: Store, args: argparse.Namespace) -> int:
     print(t("cli.created", args.lang, path=store.path, version=store.schema_version()))
+    _first_admin(store, args)
     if not args.demo:
         return EXIT_OK
     if not store.is_empty():
@@ -191,6 +257,7 @@ def problem_line(problem: ingest.Problem, lang: str) -> str:
 
 def cmd_score(store: Store, args: argparse.Namespace) -> int:
     lang = args.lang
+    viewer = _viewer(store, args)  # the accounts are today's, whatever the moment read
     if args.as_of:
         try:
             moment = datetime.fromisoformat(args.as_of)
@@ -198,15 +265,36 @@ def cmd_score(store: Store, args: argparse.Namespace) -> int:
             print(t("cli.bad_moment", lang, value=args.as_of), file=sys.stderr)
             return EXIT_BAD_INPUT
         with store.as_of(moment) as then:
-            return _score(then, args, as_of=args.as_of)
-    return _score(store, args)
+            return _score(then, args, viewer, as_of=args.as_of)
+    return _score(store, args, viewer)
 
 
-def _score(store: Store, args: argparse.Namespace, as_of: str | None = None) -> int:
+def _viewer(store: Store, args: argparse.Namespace) -> access.Viewer | None:
+    """The account of ``--as NAME`` (None without it: the local operator, who
+    reads everything); :class:`access.SignInRefused` when unknown or disabled."""
+    name = getattr(args, "as_user", None)
+    return access.acting_as(store, name) if name else None
+
+
+def _unit_asked(org: Org, args: argparse.Namespace, scope: access.Scope | None) -> str | None:
+    """The unit a read is about: ``--unit``, else the reader's own unit (the
+    company without ``--as``). Outside the scope: :class:`access.NotPermitted`
+    (checked first, so an id outside it is refused whether it exists or not);
+    None when no such unit is stored (the caller says so)."""
+    unit = args.unit or (scope.root if scope is not None else None) or org.company_id
+    if scope is not None and unit is not None:
+        scope.check(unit)
+    return unit if unit is not None and unit in org else None
+
+
+def _score(
+    store: Store, args: argparse.Namespace, viewer: access.Viewer | None = None, as_of: str | None = None
+) -> int:
     lang = args.lang
     org = Org.from_frame(store.units())
-    unit = args.unit or org.company_id
-    if unit is None or unit not in org:
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    unit = _unit_asked(org, args, scope)
+    if unit is None:
         print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     period = args.period or store.latest_scored_period()
@@ -216,7 +304,7 @@ def _score(store: Store, args: argparse.Namespace, as_of: str | None = None) -> 
     if not ingest.valid_period(period):
         print(t("cli.bad_period", lang, period=period), file=sys.stderr)
         return EXIT_BAD_INPUT
-    card = scorecard.build(store, unit, period, args.view, org)
+    card = scorecard.build(store, unit, period, args.view, org, scope=scope)
     if card.kpis.empty:
         print(t("cli.no_assignments", lang, unit=unit, year=period[:4]), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -302,7 +390,12 @@ def _print_card(card: scorecard.Scorecard, org: Org, lang: str) -> None:
 
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    viewer = _viewer(store, args)
     frame = store.units() if args.command == "units" else store.kpis()
+    if viewer is not None and args.command == "units":
+        # the KPI dictionary is everybody's; the units listed are those the reader may see
+        scope = access.Scope.of(viewer, Org.from_frame(frame))
+        frame = frame[frame["unit_id"].map(scope.allows)].reset_index(drop=True)
     if args.format == "json":
         print(frame.to_json(orient="records", force_ascii=False, indent=2))
     elif args.format == "csv":
@@ -323,11 +416,13 @@ def cmd_alerts(store: Store, args: argparse.Namespace) -> int:
         print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)
         return EXIT_BAD_INPUT
     org = Org.from_frame(store.units())
-    unit = args.unit or org.company_id
-    if unit is None or unit not in org:
+    viewer = _viewer(store, args)
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    unit = _unit_asked(org, args, scope)
+    if unit is None:
         print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    found = alerts.evaluate(store, args.period, org.subtree(unit))
+    found = alerts.evaluate(store, args.period, org.subtree(unit), scope=scope)
     rows = alerts.records(found, lang, alerts.Names.from_frames(store.units(), store.kpis()))
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -343,6 +438,233 @@ def cmd_alerts(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_periods(store: Store, args: argparse.Namespace) -> int:
+    """``periods list|close|reopen``: the closed months, closing one, reopening one (audited)."""
+    lang = args.lang
+    if args.action == "list":
+        return _list_periods(store.closed_periods(), args.format, lang)
+    if not ingest.valid_period(args.period):
+        print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.by.strip():
+        print(t("cli.periods.who_needed", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.action == "close":
+        store.close_period(args.period, closed_by=args.by, note=args.note)
+        print(t("cli.periods.closed", lang, period=args.period, by=args.by.strip()))
+        return EXIT_OK
+    if not args.reason.strip():
+        print(t("cli.periods.reason_needed", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    store.reopen_period(args.period, reopened_by=args.by, reason=args.reason)
+    print(t("cli.periods.reopened", lang, period=args.period, by=args.by.strip()))
+    return EXIT_OK
+
+
+def _list_periods(frame: pd.DataFrame, fmt: str, lang: str) -> int:
+    frame = frame.assign(closed_at=frame["closed_at"].dt.strftime("%Y-%m-%d %H:%M"))
+    if fmt == "json":
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(t("cli.periods.none", lang))
+    else:
+        headers = {c: t("cli.periods.col." + c, lang) for c in frame.columns}
+        print(frame.fillna("").rename(columns=headers).to_string(index=False))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- users
+
+
+def _first_admin(store: Store, args: argparse.Namespace) -> None:
+    """The first admin, when the database has no users: ``--admin NAME``
+    (default ``admin``). The password is read from ``--password-file``; else,
+    with ``--admin`` at a terminal, asked for twice; else generated and
+    printed once (a script, or a plain ``init``)."""
+    lang = args.lang
+    if store.user_count():
+        if args.admin or args.password_file:
+            print(t("access.cli.users_exist", lang), file=sys.stderr)
+        return
+    name = args.admin or "admin"
+    problem = access.account_problem(name=name)
+    if problem is not None:
+        raise problem
+    generated = None
+    if args.password_file:
+        password = _password_from_file(args.password_file)
+    elif args.admin and sys.stdin.isatty():
+        password = _ask_password(name, lang)
+    else:
+        password = generated = access.generate_password()
+    store.add_user(name, role="admin", display=name, password_hash=access.hash_password(password), by=_operator())
+    if generated:
+        print(t("access.cli.first_admin_password", lang, name=name, password=generated))
+    else:
+        print(t("access.cli.first_admin", lang, name=name))
+
+
+def _operator() -> str:
+    """Who changes accounts from the command line, for the change log."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "cli"
+
+
+def _password_from_file(path: Path) -> str:
+    if not path.is_file():
+        raise access.AccountProblem(f"{path}: no such file", key="cli.no_file", file=path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0]:
+        raise access.AccountProblem(f"{path}: no password", key="access.cli.password_file_empty", file=path)
+    return lines[0]
+
+
+def _ask_password(name: str, lang: str) -> str:
+    if not sys.stdin.isatty():
+        raise access.AccountProblem("no password", key="access.cli.no_password")
+    first = getpass.getpass(t("access.cli.password_prompt", lang, name=name))
+    problem = access.password_problem(first)
+    if problem is not None:
+        raise problem
+    if getpass.getpass(t("access.cli.password_again", lang)) != first:
+        raise access.AccountProblem("passwords differ", key="access.cli.password_mismatch")
+    return first
+
+
+def _new_password(args: argparse.Namespace, name: str) -> str:
+    """The password of ``users add`` / ``users password``: ``--password-file``, or asked for."""
+    if args.password_file:
+        return _password_from_file(args.password_file)
+    return _ask_password(name, args.lang)
+
+
+def _existing(store: Store, name: str) -> dict:
+    row = store.user(name)
+    if row is None:
+        raise access.AccountProblem(f"no user {name!r}", key="access.unknown_user", name=name)
+    return row
+
+
+def _role_text(role: str, unit: str | None, org: Org, lang: str) -> str:
+    where = ""
+    if unit:
+        shown = f"{org.name(unit, lang)} ({unit})" if unit in org else unit
+        where = t("access.cli.in_unit", lang, unit=shown)
+    return t("access.role." + role, lang) + where
+
+
+def cmd_users(store: Store, args: argparse.Namespace) -> int:
+    """``users add|list|disable|enable|role|password``."""
+    return USER_ACTIONS[args.users_action](store, args)
+
+
+def _users_add(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    org = Org.from_frame(store.units())
+    problem = access.account_problem(args.name, args.role, args.unit or None, org, args.display)
+    if problem is not None:
+        raise problem
+    if store.user(args.name) is not None:
+        print(t("access.cli.exists", lang, name=args.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    hashed = access.hash_password(_new_password(args, args.name))
+    added = store.add_user(
+        args.name,
+        role=args.role,
+        unit_id=args.unit or None,
+        display=args.display or None,
+        email=args.email or None,
+        password_hash=hashed,
+        approver=args.approver,
+        by=_operator(),
+    )
+    if not added:
+        print(t("access.cli.exists", lang, name=args.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t("access.cli.added", lang, name=args.name, role=_role_text(args.role, args.unit, org, lang)))
+    return EXIT_OK
+
+
+def _users_list(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    frame = store.users()
+    for column in ("created_at", "last_failed_at"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M:%S")
+    if args.format == "json":
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+        return EXIT_OK
+    if frame.empty:
+        print(t("access.cli.no_users", lang))
+        return EXIT_OK
+    yes, no = t("access.cli.yes", lang), t("access.cli.no", lang)
+    shown = frame[
+        ["name", "display", "role", "unit_id", "approver", "disabled", "has_password", "failed_logins", "created_at"]
+    ].copy()
+    shown["role"] = shown["role"].map(lambda r: t("access.role." + r, lang))
+    for column in ("approver", "disabled", "has_password"):
+        shown[column] = shown[column].map(lambda v: yes if v else no)
+    headers = {c: t("access.col." + c, lang) for c in shown.columns}
+    print(shown.fillna("").rename(columns=headers).to_string(index=False))
+    return EXIT_OK
+
+
+def _users_enable(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    _existing(store, args.name)
+    disable = args.users_action == "disable"
+    if disable and access.leaves_no_admin(store, args.name, disabled=True):
+        print(t("access.cli.last_admin", lang, name=args.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    store.update_user(args.name, disabled=disable, by=_operator())
+    print(t("access.cli.disabled" if disable else "access.cli.enabled", lang, name=args.name))
+    return EXIT_OK
+
+
+def _users_role(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    org = Org.from_frame(store.units())
+    _existing(store, args.name)
+    problem = access.account_problem(role=args.role, unit_id=args.unit or None, org=org)
+    if problem is not None:
+        raise problem
+    if access.leaves_no_admin(store, args.name, role=args.role):
+        print(t("access.cli.last_admin", lang, name=args.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    changes: dict[str, object] = {"role": args.role, "unit_id": args.unit or None}
+    if args.approver is not None:
+        changes["approver"] = args.approver
+    store.update_user(args.name, by=_operator(), **changes)
+    print(t("access.cli.role_set", lang, name=args.name, role=_role_text(args.role, args.unit, org, lang)))
+    return EXIT_OK
+
+
+def _users_password(store: Store, args: argparse.Namespace) -> int:
+    _existing(store, args.name)
+    hashed = access.hash_password(_new_password(args, args.name))
+    store.set_user_password(args.name, hashed, by=_operator())
+    print(t("access.cli.password_set", args.lang, name=args.name))
+    return EXIT_OK
+
+
+USER_ACTIONS = {
+    "add": _users_add,
+    "list": _users_list,
+    "disable": _users_enable,
+    "enable": _users_enable,
+    "role": _users_role,
+    "password": _users_password,
+}
+
+
 COMMANDS = {
     "init": cmd_init,
     "load": cmd_load,
@@ -350,4 +672,6 @@ COMMANDS = {
     "units": cmd_list,
     "kpis": cmd_list,
     "alerts": cmd_alerts,
+    "periods": cmd_periods,
+    "users": cmd_users,
 }

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import engine, scores, scoring
+from kpi_core.access import Scope
 from kpi_core.model import PERSPECTIVES, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import Store
@@ -117,10 +118,15 @@ def _with_info(cells: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def score_units(store: Store, unit_ids: list[str] | None, period: str, view: str) -> pd.DataFrame:
-    """Scored KPI rows of several units (``None``: every unit) for one period and view."""
+def score_units(
+    store: Store, unit_ids: list[str] | None, period: str, view: str, *, scope: Scope | None = None
+) -> pd.DataFrame:
+    """Scored KPI rows of several units (``None``: every unit) for one period
+    and view; with a ``scope``, only the units it allows."""
     check_view(view)
     ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
+    if scope is not None:
+        ids = scope.filter(ids)
     return _with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis())
 
 
@@ -131,17 +137,30 @@ def build(
     view: str = "month",
     org: Org | None = None,
     kpis: pd.DataFrame | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit_id``, with each child's total, for one period:
     two reads of the stored scores (the unit's KPIs with their dictionary
     entries; the unit's and its children's figures). ``org`` is read when not
     given; the pages pass their cached tree. ``kpis`` is accepted for
-    callers that hold the dictionary and is not needed."""
+    callers that hold the dictionary and is not needed.
+
+    With a reader's ``scope`` (:mod:`kpi_core.access`), a unit outside it
+    raises :class:`kpi_core.access.NotPermitted` before anything is read, and
+    the children it does not allow are left out (never read)."""
     check_view(view)
     org = org or Org.from_frame(store.units())
+    if scope is not None:
+        scope.check(unit_id)
     cells = scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS))
-    units = scores.unit_figures(store, [unit_id, *org.children(unit_id)], period, view)
-    return assemble(cells, units, unit_id, period, view, org)
+    units = scores.unit_figures(store, [unit_id, *_shown_children(org, unit_id, scope)], period, view)
+    return assemble(cells, units, unit_id, period, view, org, scope=scope)
+
+
+def _shown_children(org: Org, unit_id: str, scope: Scope | None) -> list[str]:
+    children = org.children(unit_id)
+    return children if scope is None else scope.visible_children(unit_id, children)
 
 
 def assemble(
@@ -153,10 +172,14 @@ def assemble(
     org: Org,
     *,
     ordered: bool = False,
+    scope: Scope | None = None,
 ) -> Scorecard:
     """A :class:`Scorecard` from the unit's scored cells (with their
     dictionary entries; ``ordered`` when already in scorecard order) and the
-    unit figures of it and its children."""
+    unit figures of it and its children (with a ``scope``: the children it
+    allows; a unit outside it raises :class:`kpi_core.access.NotPermitted`)."""
+    if scope is not None:
+        scope.check(unit_id)
     own = cells[cells["unit_id"].to_numpy() == unit_id]
     own = own.reset_index(drop=True) if ordered else _ordered(own)
     at = np.flatnonzero(units["unit_id"].to_numpy() == unit_id)
@@ -171,7 +194,7 @@ def assemble(
         coverage=float(head["coverage"]) if head is not None else float("nan"),
         perspectives=_perspectives(head),
         kpis=own,
-        children=_children(units, unit_id, org),
+        children=_children(units, _shown_children(org, unit_id, scope), org),
     )
 
 
@@ -212,8 +235,7 @@ def _perspectives(head: pd.Series | None) -> pd.DataFrame:
 _CHILD_COLUMNS = ["total", "weight", "scored_weight", "green", "amber", "red", "missing", "coverage", "status", "grade"]
 
 
-def _children(units: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
-    ids = org.children(unit_id)
+def _children(units: pd.DataFrame, ids: list[str], org: Org) -> pd.DataFrame:
     info = org.info(ids)
     at = {u: i for i, u in enumerate(units["unit_id"].tolist())}
     pick = np.array([at.get(u, -1) for u in ids], dtype="int64")
@@ -234,7 +256,10 @@ def _children(units: pd.DataFrame, unit_id: str, org: Org) -> pd.DataFrame:
     return pd.DataFrame({k: np.asarray(v)[order] for k, v in data.items()})
 
 
-def kpi_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFrame:
+def kpi_history(store: Store, unit_id: str, periods: list[str], *, scope: Scope | None = None) -> pd.DataFrame:
     """Month-view scored KPI rows of one unit for each of ``periods`` (with a
-    ``period`` column): the same figures as :func:`build` gives month by month."""
+    ``period`` column): the same figures as :func:`build` gives month by month.
+    A unit outside a given ``scope`` raises :class:`kpi_core.access.NotPermitted`."""
+    if scope is not None:
+        scope.check(unit_id)
     return _with_info(scores.month_history(store, unit_id, periods), store.kpis())

@@ -54,4 +54,39 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{value} 不是有效的时间:请写成 2026-11-05T10:00(日期、T、时间)",
     ),
     "cli.as_of": ("As of {moment}:", "截至 {moment}:"),
+    "cli.help.periods": (
+        "closed months: list them, close one after its review, reopen one (audited)",
+        "关账月份:列出、审核后关闭某月、重新开启某月(记入变更日志)",
+    ),
+    "cli.help.periods_list": ("list the closed months", "列出已关账的月份"),
+    "cli.help.periods_close": (
+        "close a month: every later write that would change its figures is refused",
+        "关闭某月:此后任何会改变该月数据的写入都将被拒绝",
+    ),
+    "cli.help.periods_reopen": (
+        "reopen a closed month (kept in the change log with who and why)",
+        "重新开启已关账的月份(操作人和原因记入变更日志)",
+    ),
+    "cli.help.closed_by": ("who closes the month", "关账人"),
+    "cli.help.close_note": ("a note kept with the close (e.g. the review)", "随关账保存的备注(如审核会议)"),
+    "cli.help.reopened_by": ("who reopens the month", "重新开启人"),
+    "cli.help.reopen_reason": ("why the month is reopened (required)", "重新开启的原因(必填)"),
+    "cli.periods.closed": (
+        "Closed {period} (by {by}): writes that change its figures are now refused.",
+        "已关闭 {period}(关账人 {by}):此后会改变该月数据的写入将被拒绝。",
+    ),
+    "cli.periods.reopened": (
+        "Reopened {period} (by {by}); logged in the change log.",
+        "已重新开启 {period}(操作人 {by});已记入变更日志。",
+    ),
+    "cli.periods.none": ("No month is closed.", "没有已关账的月份。"),
+    "cli.periods.who_needed": ("--by needs a name.", "--by 需要填写姓名。"),
+    "cli.periods.reason_needed": (
+        "--reason needs a text: why is the month reopened?",
+        "--reason 需要填写重新开启的原因。",
+    ),
+    "cli.periods.col.period": ("month", "月份"),
+    "cli.periods.col.closed_by": ("closed by", "关账人"),
+    "cli.periods.col.closed_at": ("closed at", "关账时间"),
+    "cli.periods.col.note": ("note", "备注"),
 }

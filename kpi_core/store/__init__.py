@@ -19,10 +19,12 @@ from kpi_core.store.base import (
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
+from kpi_core.store.periods import PeriodClosedError, PeriodQueries
 from kpi_core.store.reads import ReadQueries
 from kpi_core.store.schema import SCHEMA_VERSION
 from kpi_core.store.scores import ScoreQueries
 from kpi_core.store.uploads import RollbackError, UploadQueries
+from kpi_core.store.users import UserQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
 
 
@@ -32,9 +34,11 @@ class Store(
     UploadQueries,
     AlertQueries,
     DesignQueries,
+    PeriodQueries,
     BulkQueries,
     AsOfQueries,
     ScoreQueries,
+    UserQueries,
     BaseStore,
 ):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""
@@ -46,6 +50,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VALUE_KINDS",
     "BatchResult",
+    "PeriodClosedError",
     "Store",
     "StoreError",
     "RollbackError",
