@@ -205,6 +205,43 @@ def _month_totals(
     return out[out["period"].isin(set(months))]
 
 
+def design_impact(store: Store, unit_id: str, year: int, after: pd.DataFrame) -> pd.DataFrame:
+    """How ``unit_id``'s month totals of ``year`` move if the edited design
+    table ``after`` (:func:`design_table`'s columns: kpi_id, role, weight and a
+    target per month) replaces the stored one: the engine on the stored facts,
+    and on the same facts with the table's weights, roles and targets laid over
+    them. Returns ``period, old_total, new_total, delta`` for each month of
+    the year with actuals (nothing to show: no row)."""
+    columns = ["period", "old_total", "new_total", "delta"]
+    months = [p for p in store.periods() if p[:4] == f"{year:04d}"]
+    if not months:
+        return pd.DataFrame(columns=columns)
+    kpis = store.kpis()
+    monthly = store.monthly_values([unit_id], f"{year:04d}-01", f"{year:04d}-12")
+    stored = store.assignments(year, [unit_id])
+    edited = pd.DataFrame(
+        {
+            "unit_id": unit_id,
+            "kpi_id": after["kpi_id"].astype(str),
+            "year": year,
+            "weight": pd.to_numeric(after["weight"], errors="coerce").fillna(0.0).astype(float),
+            "role": after["role"].astype(str),
+        }
+    )
+    month_columns = [m for m in months_of(year) if m in after.columns]
+    targets = after.melt(id_vars=["kpi_id"], value_vars=month_columns, var_name="period", value_name="target")
+    targets = targets.assign(unit_id=unit_id, target=pd.to_numeric(targets["target"], errors="coerce"))
+    actuals = monthly.loc[monthly["actual"].notna(), ["unit_id", "kpi_id", "period", "actual"]]
+    overlaid = targets.dropna(subset=["target"]).merge(actuals, on=["unit_id", "kpi_id", "period"], how="outer")
+    old = _month_totals(stored, kpis, monthly, year, months).set_index("period")["total"]
+    new = _month_totals(edited, kpis, overlaid, year, months).set_index("period")["total"]
+    out = pd.DataFrame({"period": months})
+    out["old_total"] = out["period"].map(old).astype(float)
+    out["new_total"] = out["period"].map(new).astype(float)
+    out["delta"] = out["new_total"] - out["old_total"]
+    return out[columns]
+
+
 def impact_by_unit(impact: pd.DataFrame) -> pd.DataFrame:
     """The impact summed up per unit: months changed and the largest change."""
     if impact.empty:

@@ -98,6 +98,26 @@ if problems:
     ui.show_problems(problems, lang)
 elif not changes:
     st.caption(t("design.no_changes", lang))
+if changes and not problems:
+    # the same engine on the stored facts and on the facts with this table laid over them
+    impact = design.design_impact(store, unit, year, edited)
+    moved = impact[impact["delta"].abs().fillna(1.0) > 1e-9] if len(impact) else impact
+    st.markdown(f"**{t('design.impact', lang, unit=plain(org.name(unit, lang)))}**")
+    if moved.empty:
+        st.caption(t("design.impact_none", lang))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.period", lang): moved["period"],
+                    t("dict.old_total", lang): moved["old_total"].round(2),
+                    t("dict.new_total", lang): moved["new_total"].round(2),
+                    t("dict.delta", lang): moved["delta"].round(2),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 else:
     st.caption(t("design.pending", lang, n=len(changes)))
 by = st.text_input(t("design.by", lang), key="design_by")

@@ -334,3 +334,21 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
     with Store(path) as again:  # reopening migrates nothing more
         assert again.schema_version() == 4
         assert again.kpis()["kpi_id"].tolist() == ["REV"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "delta"),
+    [("en", "Effect on Sales's month totals", "Change"), ("zh", "对销售中心各月总分的影响", "变化")],
+)
+def test_pending_weight_changes_show_their_effect_on_the_month_totals(app, lang, title, delta):
+    """Before saving, the design page shows how the unit's month totals would
+    move (the engine on the stored facts with the edit laid over them); moving
+    10 points of weight between two KPIs moves at least one month."""
+    at = app(DESIGN, unit="SALES", period="2026-03", lang=lang)
+    _raise_revenue(at)
+    _ok(at)
+    assert title in _shown(at.markdown)
+    table = next(f.value for f in at.dataframe if any(delta in str(c) for c in f.value.columns))
+    assert len(table) >= 1
+    column = next(c for c in table.columns if delta in str(c))
+    assert (table[column].abs() > 0).all()

@@ -346,3 +346,28 @@ def test_scoring_in_chunks_of_units_changes_no_figure(store, monkeypatch):
     fresh = scores.from_scratch(store)
     pd.testing.assert_frame_equal(refreshed[0], fresh[0], check_exact=True)
     pd.testing.assert_frame_equal(refreshed[1], fresh[1], check_exact=True)
+
+
+def test_the_design_impact_is_the_engine_on_the_facts_with_the_edit_laid_over(store):
+    """HQ's March 2026 (README worked example) totals 85. Moving 10 points of
+    weight from revenue (40 -> 30, 75% completion) to collection days
+    (20 -> 30, 105%): revenue earns 30 x 0.75 = 22.5, days 30 x 1.05 = 31.5;
+    with spend 4, satisfaction 21 and staff 9 the total is 88.0. A March
+    revenue target of 150 instead of 200 (with the weights as stored) makes
+    revenue 150 / 150 = 100%: 40 points instead of 30, total 95.0. Nothing is
+    written."""
+    from kpi_core import design
+
+    before = store.table_checksums()
+    table = design.design_table(store.assignments(2026, ["HQ"]), store.unit_targets(["HQ"], 2026), 2026)
+    weights = table.assign(weight=table["kpi_id"].map({"rev": 30.0, "days": 30.0}).fillna(table["weight"]))
+    impact = design.design_impact(store, "HQ", 2026, weights).set_index("period")
+    assert impact.loc["2026-03", "old_total"] == pytest.approx(85.0)
+    assert impact.loc["2026-03", "new_total"] == pytest.approx(88.0)
+    assert impact.loc["2026-03", "delta"] == pytest.approx(3.0)
+    target = table.copy()
+    target.loc[target["kpi_id"] == "rev", "2026-03"] = 150.0
+    impact = design.design_impact(store, "HQ", 2026, target).set_index("period")
+    assert impact.loc["2026-03", "new_total"] == pytest.approx(95.0)
+    assert impact.loc["2026-01", "delta"] == pytest.approx(0.0)  # January's revenue target is untouched
+    assert store.table_checksums() == before

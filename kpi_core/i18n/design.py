@@ -56,6 +56,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "design.checks": ("Design checks", "设计检查"),
     "design.save_title": ("Save", "保存"),
     "design.no_changes": ("No changes to save.", "没有需要保存的修改。"),
+    "design.impact": ("Effect on {unit}'s month totals", "对{unit}各月总分的影响"),
+    "design.impact_none": ("These changes move no month's total.", "这些修改不会改变任何月份的总分。"),
     "design.pending": ("{n} changes to save.", "有 {n} 项修改待保存。"),
     "design.by": ("Your name", "修改人"),
     "design.reason": ("Reason for the change (required)", "修改原因(必填)"),
