@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import scoring
-from kpi_core.model import PERSPECTIVES, STATUSES, VIEWS
+from kpi_core.model import PERSPECTIVES, SCORE_COLUMNS, STATUSES, VIEWS
 from kpi_core.months import month_index
 
 #: Stored scores made by another engine version are rebuilt when the store is
@@ -42,20 +42,7 @@ from kpi_core.months import month_index
 ENGINE_VERSION = "2"
 
 #: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
-KPI_COLUMNS = (
-    "unit_id",
-    "kpi_id",
-    "period",
-    "view",
-    "weight",
-    "role",
-    "target",
-    "actual",
-    "completion",
-    "score",
-    "points",
-    "status",
-)
+KPI_COLUMNS = SCORE_COLUMNS
 #: Columns of :func:`unit_frame` (one row per unit, month and view). ``w_<p>``
 #: and ``p_<p>`` are the weight and points of perspective ``p`` (weight NaN
 #: when the unit has no KPI in it).

@@ -21,6 +21,23 @@ ACCUMULATIONS: tuple[str, ...] = ("sum", "avg", "last")
 UNIT_KINDS: tuple[str, ...] = ("company", "department", "person")
 ROLES: tuple[str, ...] = ("core", "aux")
 VIEWS: tuple[str, ...] = ("month", "quarter", "ytd")
+
+#: The columns of one stored scored cell (``kpi_scores``): what the engine
+#: writes and the store reads back.
+SCORE_COLUMNS: tuple[str, ...] = (
+    "unit_id",
+    "kpi_id",
+    "period",
+    "view",
+    "weight",
+    "role",
+    "target",
+    "actual",
+    "completion",
+    "score",
+    "points",
+    "status",
+)
 STATUSES: tuple[str, ...] = ("green", "amber", "red", "no_data", "no_target")
 
 DEFAULT_GREEN_AT = 1.0

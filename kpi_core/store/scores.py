@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi_core.model import STATUSES
+from kpi_core.model import SCORE_COLUMNS, STATUSES
 from kpi_core.months import month_date, months_between
 
 #: meta key of the engine version the stored scores were made by
@@ -29,20 +29,7 @@ SCORES_KEY = "scores_engine"
 #: meta key of the last month the stored scores reach ("YYYY-MM")
 HORIZON_KEY = "scores_horizon"
 
-KPI_SCORE_COLUMNS = (
-    "unit_id",
-    "kpi_id",
-    "period",
-    "view",
-    "weight",
-    "role",
-    "target",
-    "actual",
-    "completion",
-    "score",
-    "points",
-    "status",
-)
+KPI_SCORE_COLUMNS = SCORE_COLUMNS
 
 _MOVES_FROM_HISTORY = """
     INSERT INTO score_moves
