@@ -194,15 +194,8 @@ def _month_totals(
 ) -> pd.DataFrame:
     """Month-view unit totals (``unit_id, period, total``) of ``months``."""
     scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",))
-    units = engine.unit_frame(scored)
-    out = pd.DataFrame(
-        {
-            "unit_id": units["unit_id"].astype(object),
-            "period": pd.to_datetime(units["period"]).dt.strftime("%Y-%m"),
-            "total": units["total"].astype("float64"),
-        }
-    )
-    return out[out["period"].isin(set(months))]
+    units = engine.as_text(engine.unit_frame(scored)[["unit_id", "period", "total"]].copy())
+    return units[units["period"].isin(set(months))]
 
 
 def design_impact(store: Store, unit_id: str, year: int, after: pd.DataFrame) -> pd.DataFrame:

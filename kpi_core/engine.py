@@ -555,7 +555,9 @@ def score_monthly(
     return score(grid(year, rows, kpis, targets, actuals), views)
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals as text and ``period`` as "YYYY-MM" (the shape of the
+    store's reads), in place."""
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object)
@@ -571,7 +573,7 @@ def at(s: Scored, period: str, view: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells, units = kpi_frame(one, m), unit_frame(one, m)
     cells = cells[pd.to_datetime(cells["period"]).dt.month == m + 1] if len(cells) else cells
     units = units[pd.to_datetime(units["period"]).dt.month == m + 1] if len(units) else units
-    return _as_text(cells.reset_index(drop=True)), _as_text(units.reset_index(drop=True))
+    return as_text(cells.reset_index(drop=True)), as_text(units.reset_index(drop=True))
 
 
 def month_cells(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
@@ -584,7 +586,7 @@ def month_cells(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFram
     parts = []
     for year in sorted({int(p[:4]) for p in periods}):
         cells = kpi_frame(score_monthly(assigned, kpis, monthly, year, ("month",)))
-        parts.append(_as_text(cells))
+        parts.append(as_text(cells))
     cells = pd.concat(parts, ignore_index=True)
     cells = cells[cells["period"].isin(periods)]
     return cells[["unit_id", "kpi_id", "period", "target", "actual", "completion", "status"]].reset_index(drop=True)

@@ -108,16 +108,6 @@ def check_view(view: str) -> None:
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
 
 
-def _with_info(cells: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
-    """Scored cells with their KPI's dictionary fields (and the year)."""
-    info = kpis.drop_duplicates("kpi_id").set_index("kpi_id")[KPI_INFO_COLUMNS[1:]]
-    picked = info.reindex(cells["kpi_id"].to_numpy())
-    picked.index = cells.index
-    out = pd.concat([cells.drop(columns=["view"], errors="ignore"), picked], axis=1)
-    out.insert(2, "year", out["period"].str[:4].astype(int) if len(out) else pd.Series(dtype="int64"))
-    return out
-
-
 def score_units(
     store: Store, unit_ids: list[str] | None, period: str, view: str, *, scope: Scope | None = None
 ) -> pd.DataFrame:
@@ -127,7 +117,7 @@ def score_units(
     ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
     if scope is not None:
         ids = scope.filter(ids)
-    return _with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis())
+    return scores.with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis(), KPI_INFO_COLUMNS)
 
 
 def build(
@@ -136,15 +126,13 @@ def build(
     period: str,
     view: str = "month",
     org: Org | None = None,
-    kpis: pd.DataFrame | None = None,
     *,
     scope: Scope | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit_id``, with each child's total, for one period:
     two reads of the stored scores (the unit's KPIs with their dictionary
     entries; the unit's and its children's figures). ``org`` is read when not
-    given; the pages pass their cached tree. ``kpis`` is accepted for
-    callers that hold the dictionary and is not needed.
+    given; the pages pass their cached tree.
 
     With a reader's ``scope`` (:mod:`kpi_core.access`), a unit outside it
     raises :class:`kpi_core.access.NotPermitted` before anything is read, and
@@ -153,14 +141,12 @@ def build(
     org = org or Org.from_frame(store.units())
     if scope is not None:
         scope.check(unit_id)
-    cells = scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS))
-    units = scores.unit_figures(store, [unit_id, *_shown_children(org, unit_id, scope)], period, view)
-    return assemble(cells, units, unit_id, period, view, org, scope=scope)
-
-
-def _shown_children(org: Org, unit_id: str, scope: Scope | None) -> list[str]:
     children = org.children(unit_id)
-    return children if scope is None else scope.visible_children(unit_id, children)
+    if scope is not None:
+        children = scope.visible_children(unit_id, children)
+    cells = scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS))
+    units = scores.unit_figures(store, [unit_id, *children], period, view)
+    return assemble(cells, units, unit_id, period, view, org, children)
 
 
 def assemble(
@@ -170,18 +156,12 @@ def assemble(
     period: str,
     view: str,
     org: Org,
-    *,
-    ordered: bool = False,
-    scope: Scope | None = None,
+    children: list[str],
 ) -> Scorecard:
     """A :class:`Scorecard` from the unit's scored cells (with their
-    dictionary entries; ``ordered`` when already in scorecard order) and the
-    unit figures of it and its children (with a ``scope``: the children it
-    allows; a unit outside it raises :class:`kpi_core.access.NotPermitted`)."""
-    if scope is not None:
-        scope.check(unit_id)
-    own = cells[cells["unit_id"].to_numpy() == unit_id]
-    own = own.reset_index(drop=True) if ordered else _ordered(own)
+    dictionary entries) and the unit figures of it and of ``children`` (the
+    children shown, in the tree's order)."""
+    own = _ordered(cells[cells["unit_id"].to_numpy() == unit_id])
     at = np.flatnonzero(units["unit_id"].to_numpy() == unit_id)
     head = units.iloc[at[0]] if len(at) else None
     return Scorecard(
@@ -194,7 +174,7 @@ def assemble(
         coverage=float(head["coverage"]) if head is not None else float("nan"),
         perspectives=_perspectives(head),
         kpis=own,
-        children=_children(units, _shown_children(org, unit_id, scope), org),
+        children=_children(units, children, org),
     )
 
 
@@ -262,4 +242,4 @@ def kpi_history(store: Store, unit_id: str, periods: list[str], *, scope: Scope 
     A unit outside a given ``scope`` raises :class:`kpi_core.access.NotPermitted`."""
     if scope is not None:
         scope.check(unit_id)
-    return _with_info(scores.month_history(store, unit_id, periods), store.kpis())
+    return scores.with_info(scores.month_history(store, unit_id, periods), store.kpis(), KPI_INFO_COLUMNS)

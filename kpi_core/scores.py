@@ -27,7 +27,7 @@ fly (:func:`live_rows`): the same engine over the same facts.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -141,13 +141,17 @@ def refresh(store: Store, cur) -> int:
 
 
 def _refresh_hook(store: BaseStore, cur) -> None:
-    """The write hook: keep the stored scores current in the writer's transaction."""
+    """The write hook: keep the stored scores current in the writer's transaction.
+    A write that moved no score (an alert acknowledgement, a setting) costs
+    one small query: the latest month with an actual changes only with a write
+    of actuals, which always leaves marks."""
+    if not store.has_moves(cur):
+        return
     if store.scores_version(cur) != engine.ENGINE_VERSION:
         # none stored yet, or made by another engine: rebuilt whole when opened
         store.clear_moves(cur)
         return
-    if store.has_moves(cur) or store.value_horizon(cur) != store.scores_horizon(cur):
-        refresh(store, cur)
+    refresh(store, cur)
 
 
 BaseStore.write_hooks.append(_refresh_hook)
@@ -230,22 +234,27 @@ def from_scratch(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------- reading them
 
 
-def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals as text, dates as "YYYY-MM": the shape of the stored reads."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].astype(object)
-    if "period" in out:
-        out["period"] = pd.to_datetime(out["period"]).dt.strftime("%Y-%m")
+def live_rows(store: Store, unit_ids: list[str], years: Iterable[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every view and month of ``unit_ids`` in ``years`` scored on the fly from
+    the store's facts (for a store whose scores cannot be stored), in the
+    shape of the stored reads."""
+    cur = store.cursor()
+    cells, units = [], []
+    for year in years:
+        scored = _year_scores(store, cur, year, unit_ids)
+        cells.append(engine.as_text(engine.kpi_frame(scored)))
+        units.append(engine.as_text(engine.unit_frame(scored)))
+    return pd.concat(cells, ignore_index=True), pd.concat(units, ignore_index=True)
+
+
+def with_info(cells: pd.DataFrame, kpis: pd.DataFrame, info: Iterable[str]) -> pd.DataFrame:
+    """Scored cells with their KPI's dictionary ``info`` columns (and the year)."""
+    columns = [c for c in info if c != "kpi_id"]
+    picked = kpis.drop_duplicates("kpi_id").set_index("kpi_id")[columns].reindex(cells["kpi_id"].to_numpy())
+    picked.index = cells.index
+    out = pd.concat([cells.drop(columns=["view"], errors="ignore"), picked], axis=1)
+    out.insert(2, "year", out["period"].str[:4].astype(int) if len(out) else pd.Series(dtype="int64"))
     return out
-
-
-def live_rows(store: Store, unit_ids: list[str], year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every view and month of ``unit_ids`` in ``year`` scored on the fly from
-    the store's facts (for a store whose scores cannot be stored)."""
-    scored = _year_scores(store, store.cursor(), year, unit_ids)
-    return _text_columns(engine.kpi_frame(scored)), _text_columns(engine.unit_frame(scored))
 
 
 def _sort_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -260,7 +269,7 @@ def kpi_cells(store: Store, unit_ids: list[str], period: str, view: str) -> pd.D
     status``), in assignment order."""
     if ensure(store):
         return store.stored_kpi_scores(unit_ids, period, view)
-    cells, _ = live_rows(store, unit_ids, int(period[:4]))
+    cells, _ = live_rows(store, unit_ids, [int(period[:4])])
     return _sort_cells(cells[(cells["period"] == period) & (cells["view"] == view)])
 
 
@@ -269,10 +278,7 @@ def card_cells(store: Store, unit_id: str, period: str, view: str, info: tuple[s
     ``info`` columns (unordered)."""
     if ensure(store):
         return store.stored_card_cells(unit_id, period, view, info)
-    cells = kpi_cells(store, [unit_id], period, view).drop(columns=["view"])
-    out = cells.merge(store.kpis()[list(info)], on="kpi_id", how="left")
-    out.insert(2, "year", int(period[:4]))
-    return out
+    return with_info(kpi_cells(store, [unit_id], period, view), store.kpis(), info)
 
 
 def unit_figures(store: Store, unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
@@ -280,7 +286,7 @@ def unit_figures(store: Store, unit_ids: list[str], period: str, view: str) -> p
     without any assignment that year)."""
     if ensure(store):
         return store.stored_unit_scores(unit_ids, period, view)
-    _, units = live_rows(store, unit_ids, int(period[:4]))
+    _, units = live_rows(store, unit_ids, [int(period[:4])])
     return units[(units["period"] == period) & (units["view"] == view)].reset_index(drop=True)
 
 
@@ -291,9 +297,7 @@ def month_history(store: Store, unit_id: str, periods: list[str]) -> pd.DataFram
     if ensure(store):
         cells = store.stored_history(unit_id, min(periods), max(periods))
     else:
-        years = sorted({month_index(p) // 12 for p in periods})
-        parts = [live_rows(store, [unit_id], y)[0] for y in years]
-        cells = pd.concat(parts, ignore_index=True)
+        cells, _ = live_rows(store, [unit_id], sorted({month_index(p) // 12 for p in periods}))
         cells = cells[cells["view"] == "month"].sort_values(
             ["period", "role", "weight", "kpi_id"], ascending=[True, True, False, True]
         )
@@ -306,9 +310,7 @@ def month_cells(store: Store, unit_ids: list[str] | None, start: str, end: str) 
     if ensure(store):
         return store.stored_month_cells(unit_ids, start, end)
     ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
-    years = range(month_index(start) // 12, month_index(end) // 12 + 1)
-    parts = [live_rows(store, ids, y)[0] for y in years]
-    cells = pd.concat(parts, ignore_index=True)
+    cells, _ = live_rows(store, ids, range(month_index(start) // 12, month_index(end) // 12 + 1))
     keep = (cells["view"] == "month") & (cells["period"] >= start) & (cells["period"] <= end)
     return cells.loc[keep, ["unit_id", "kpi_id", "period", "target", "actual", "completion", "status"]].reset_index(
         drop=True

@@ -120,7 +120,7 @@ def latest_scored_period() -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    return scorecard.build(_open(path), unit_id, period, view, _org(path), _kpis(path))
+    return scorecard.build(_open(path), unit_id, period, view, _org(path))
 
 
 def card(unit_id: str, period: str, view: str) -> scorecard.Scorecard:

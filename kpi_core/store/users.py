@@ -30,6 +30,18 @@ USER_COLUMNS = (
 _SELECT = "SELECT " + ", ".join(USER_COLUMNS) + ", password_hash IS NOT NULL AS has_password FROM users"
 
 
+#: One fixed statement per account field an update may change (no SQL is
+#: built from a field name).
+_UPDATE_FIELD = {
+    "role": "UPDATE users SET role = ? WHERE name = ?",
+    "unit_id": "UPDATE users SET unit_id = ? WHERE name = ?",
+    "display": "UPDATE users SET display = ? WHERE name = ?",
+    "email": "UPDATE users SET email = ? WHERE name = ?",
+    "approver": "UPDATE users SET approver = ? WHERE name = ?",
+    "disabled": "UPDATE users SET disabled = ? WHERE name = ?",
+}
+
+
 class UserQueries:
     """Mixed into :class:`kpi_core.store.Store`."""
 
@@ -97,7 +109,7 @@ class UserQueries:
         """Change fields of an account (``role``, ``unit_id``, ``display``,
         ``email``, ``approver``, ``disabled``); False when there is no such
         account. Only fields whose value differs are written and logged."""
-        allowed = {"role", "unit_id", "display", "email", "approver", "disabled"}
+        allowed = set(_UPDATE_FIELD)
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"not a field of an account: {', '.join(sorted(unknown))}")
@@ -109,7 +121,7 @@ class UserQueries:
             old = dict(zip(sorted(allowed), row, strict=True))
             moved = [(f, old[f], v) for f, v in changes.items() if old[f] != v]
             for field, _, value in moved:
-                cur.execute(f"UPDATE users SET {field} = ? WHERE name = ?", [value, name])  # field from `allowed`
+                cur.execute(_UPDATE_FIELD[field], [value, name])
             self._log_user(cur, at, by, name, moved)
         return True
 
