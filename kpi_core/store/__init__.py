@@ -7,6 +7,7 @@ together while callers see a single object.
 
 from kpi_core.months import month_date
 from kpi_core.store.alerts import AlertQueries
+from kpi_core.store.approvals import ApprovalQueries
 from kpi_core.store.asof import AsOfQueries
 from kpi_core.store.base import (
     DEFAULT_DB,
@@ -19,6 +20,7 @@ from kpi_core.store.base import (
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
+from kpi_core.store.owners import OwnerQueries
 from kpi_core.store.periods import PeriodClosedError, PeriodQueries
 from kpi_core.store.reads import ReadQueries
 from kpi_core.store.schema import SCHEMA_VERSION
@@ -39,6 +41,8 @@ class Store(
     AsOfQueries,
     ScoreQueries,
     UserQueries,
+    ApprovalQueries,
+    OwnerQueries,
     BaseStore,
 ):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""

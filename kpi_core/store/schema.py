@@ -213,6 +213,60 @@ V4 = [
     )""",
 ]
 
+# Version 5: approvals and owners (issue 13). An admin locks a year's baseline
+# (targets, weights, KPI rules of the year); a change to a locked year is then
+# a request, applied only once someone else with the approver flag approves it.
+# A KPI of a unit may have an owner (an account) who enters its figures; with
+# the company setting that asks for it, an entered figure waits for an
+# analyst's approval in ``entries`` before it is written as an actual.
+V5 = [
+    """CREATE TABLE baseline_locks (
+        year INTEGER PRIMARY KEY,
+        locked_by VARCHAR NOT NULL,
+        locked_at TIMESTAMP NOT NULL,
+        note VARCHAR
+    )""",
+    """CREATE SEQUENCE request_seq START 1""",
+    """CREATE TABLE change_requests (
+        request_id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        unit_id VARCHAR,
+        kind VARCHAR NOT NULL,
+        payload VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        requested_by VARCHAR NOT NULL,
+        requested_at TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        decided_by VARCHAR,
+        decided_at TIMESTAMP,
+        decision_note VARCHAR,
+        batch_id INTEGER
+    )""",
+    """CREATE TABLE kpi_owners (
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        owner VARCHAR NOT NULL,
+        set_by VARCHAR NOT NULL,
+        set_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (unit_id, kpi_id)
+    )""",
+    """CREATE SEQUENCE entry_seq START 1""",
+    """CREATE TABLE entries (
+        entry_id INTEGER PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        entered_by VARCHAR NOT NULL,
+        entered_at TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        decided_by VARCHAR,
+        decided_at TIMESTAMP,
+        note VARCHAR,
+        batch_id INTEGER
+    )""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 SCHEMA_VERSION = max(MIGRATIONS)
