@@ -11,7 +11,9 @@ per role): ``ALL`` anywhere, ``SCOPE`` within the reader's scope, ``NO`` never.
 **Scopes** (:meth:`Scope.of`), from the account's role and unit:
 
 * admin: every unit and person.
-* analyst, manager (unit U): U and everything below it, persons included.
+* analyst, manager (unit U): U and everything below it, persons included,
+  and the unit-level scorecards of the units above U up to the company
+  (which list no child outside the scope).
 * employee (unit P, a person): P; the company's and P's own department's
   unit-level scorecards; no other person. The departments between the company
   and P's department are outside it (the issue names the company and "their
@@ -65,6 +67,10 @@ RULES: dict[str, tuple[str, ...]] = {
     "comment": (ALL, NO, SCOPE, NO, NO),
 }
 ACTIONS: tuple[str, ...] = tuple(RULES)
+#: Actions that only read: allowed on every unit of the scope. Every other
+#: action is allowed only on the reader's own subtree (:meth:`Scope.may_act`),
+#: never on the units above it whose unit-level scorecards they may read.
+READ_ACTIONS = frozenset({"read_unit", "read_person"})
 
 #: Which unit an account of each role is tied to: ``None`` none (admin),
 #: ``"unit"`` a department or the company (required), ``"person"`` a person
@@ -163,7 +169,9 @@ def permits(viewer: Viewer | None, action: str, scope: Scope | None = None, unit
         return False
     if reach == ALL or unit_id is None:
         return True
-    return scope is not None and scope.allows(unit_id)
+    if scope is None:
+        return False
+    return scope.allows(unit_id) if action in READ_ACTIONS else scope.may_act(unit_id)
 
 
 # --------------------------------------------------------------------------- scope
@@ -182,6 +190,9 @@ class Scope:
     root: str | None
     units: frozenset[str] | None
     persons: bool
+    acts: frozenset[str] | None = None
+    """The units a scoped action (upload, acknowledge ...) may touch: the
+    reader's own subtree. None: the same as ``units``."""
 
     @classmethod
     def everything(cls, org: Org | None = None) -> Scope:
@@ -202,7 +213,10 @@ class Scope:
         if viewer.role not in ROLES or unit is None or unit not in org:
             return cls(root=None, units=frozenset(), persons=False)
         if viewer.role in ("analyst", "manager"):
-            return cls(root=unit, units=frozenset(org.subtree(unit)), persons=True)
+            # the subtree, and the unit-level scorecards above it ("where are
+            # we" as a company); those list no child outside the scope
+            own = frozenset(org.subtree(unit))
+            return cls(root=unit, units=own | frozenset(org.path(unit)), persons=True, acts=own)
         if viewer.role == "employee":
             if org.kind(unit) != "person":
                 return cls(root=None, units=frozenset(), persons=False)
@@ -216,6 +230,10 @@ class Scope:
     def allows(self, unit_id: str) -> bool:
         """Whether the unit (and its figures) may be shown."""
         return self.units is None or unit_id in self.units
+
+    def may_act(self, unit_id: str) -> bool:
+        """Whether a scoped action (not a read) may touch the unit."""
+        return self.allows(unit_id) if self.acts is None else unit_id in self.acts
 
     def check(self, unit_id: str) -> None:
         """Raise :class:`NotPermitted` unless the unit may be shown."""
@@ -294,6 +312,47 @@ def leaves_no_admin(store: Store, name: str, *, role: str | None = None, disable
         return False
     stays = (role is None or role == "admin") and not disabled
     return not stays and store.user_count(role="admin", enabled_only=True) <= 1
+
+
+# --------------------------------------------------------------------------- the demo
+
+#: The demo's accounts (name, role, unit, approver): what a newcomer may "view
+#: as" in the demo, one of each kind of reader. They have no password, so
+#: nobody can sign in with them; only the demo's picker uses them.
+DEMO_ACCOUNTS: tuple[tuple[str, str, str | None, bool], ...] = (
+    ("hr_admin", "admin", None, False),
+    ("ceo", "manager", "HQ", True),
+    ("analyst", "analyst", "HQ", False),
+    ("sales_director", "manager", "SALES", False),
+    ("sales_rep_1", "employee", "P_SALES_N_01", False),
+)
+DEMO_DEFAULT = "hr_admin"
+
+
+def is_demo_name(name: str) -> bool:
+    """Whether ``name`` is one of the demo's accounts."""
+    return any(name == account[0] for account in DEMO_ACCOUNTS)
+
+
+def ensure_demo_accounts(store: Store, org: Org) -> None:
+    """Create the demo's accounts that are missing (in a demo database only;
+    an account whose unit the organisation lacks is skipped)."""
+    if not store.is_demo():
+        return
+    for name, role, unit, approver in DEMO_ACCOUNTS:
+        if store.user(name) is not None or (unit is not None and unit not in org):
+            continue
+        store.add_user(name, role=role, unit_id=unit, display=name, approver=approver, by="demo")
+
+
+def demo_accounts(store: Store) -> list[Viewer]:
+    """The demo's accounts present and enabled, in the picker's order."""
+    out = []
+    for name, *_ in DEMO_ACCOUNTS:
+        row = store.user(name)
+        if row is not None and not row["disabled"]:
+            out.append(Viewer.from_row(row))
+    return out
 
 
 # --------------------------------------------------------------------------- passwords

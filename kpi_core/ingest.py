@@ -81,6 +81,7 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from kpi_core import access
 from kpi_core.demo import DEMO_DIR
 from kpi_core.model import (
     ACCUMULATIONS,
@@ -92,6 +93,7 @@ from kpi_core.model import (
     ROLES,
     UNIT_KINDS,
 )
+from kpi_core.org import Org
 from kpi_core.scoring import parse_tiers
 from kpi_core.store import BatchResult, Store, summarise_changes
 
@@ -1807,4 +1809,8 @@ def ensure_demo(store: Store) -> list[LoadReport]:
 
     if not store.is_empty():
         return []
-    return load_folder(store, DEMO_DIR, uploaded_by="demo")
+    reports = load_folder(store, DEMO_DIR, uploaded_by="demo")
+    if all(r.validated.ok for r in reports):
+        store.set_demo(True, by="demo")
+        access.ensure_demo_accounts(store, Org.from_frame(store.units()))
+    return reports

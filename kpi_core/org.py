@@ -43,6 +43,25 @@ class Org:
             return zh.where(zh.notna() & (zh.astype(str) != ""), self.units["name"]).astype(str)
         return self.units["name"].astype(str)
 
+    def masked(self, label_en: str = "Person {n}", label_zh: str = "人员 {n}") -> Org:
+        """The same tree with every person's name replaced by a number (for a
+        shared screen): persons are numbered 1, 2, ... in display order, so a
+        person keeps their number on every page of the meeting.
+
+        >>> units = pd.DataFrame({"unit_id": ["HQ", "P1", "P2"], "name": ["Acme", "Li Na", "Wu Hao"],
+        ...     "name_zh": ["阿克米", "李娜", None], "kind": ["company", "person", "person"],
+        ...     "parent_id": [None, "HQ", "HQ"], "sort_order": [1, 2, 3]})
+        >>> m = Org.from_frame(units).masked()
+        >>> m.name("HQ"), m.name("P1"), m.name("P2", "zh")
+        ('Acme', 'Person 1', '人员 2')
+        """
+        units = self.units.copy()
+        persons = units["kind"] == "person"
+        numbers = range(1, int(persons.sum()) + 1)
+        units.loc[persons, "name"] = [label_en.format(n=n) for n in numbers]
+        units.loc[persons, "name_zh"] = [label_zh.format(n=n) for n in numbers]
+        return Org(units)
+
     def kind(self, unit_id: str) -> str:
         return str(self.units.at[unit_id, "kind"])
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from kpi_core import alerts
 from kpi_core.i18n import t
-from kpi_ui import data, theme
+from kpi_ui import data, session, theme
 from kpi_ui.state import ViewState
 from kpi_ui.text import html_text, plain
 
@@ -39,18 +39,19 @@ FLASH_KEY = "alerts_flash"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _evaluate(path: str, period: str, unit_id: str) -> pd.DataFrame:
+def _evaluate(path: str, period: str, unit_id: str, role: str, scope_unit: str | None) -> pd.DataFrame:
     # only the unit's subtree: a department of a large company need not wait
     # for the whole organisation's alerts (the rules are per series); the
     # company's subtree is everyone, read without a filter
     tree = data.org()
-    scope = None if unit_id == tree.company_id else tree.subtree(unit_id)
-    return alerts.evaluate(data.store(), period, scope)
+    subtree = None if unit_id == tree.company_id else tree.subtree(unit_id)
+    return alerts.evaluate(data.store(), period, subtree, scope=data.scope())
 
 
 def for_unit(unit_id: str, period: str) -> pd.DataFrame:
-    """Every alert of ``period`` for ``unit_id`` and the units below it, worst first."""
-    return _evaluate(data.db_path(), period, unit_id)
+    """Every alert of ``period`` for ``unit_id`` and the units below it that
+    the reader may see, worst first."""
+    return _evaluate(data.db_path(), period, unit_id, *session.scope_key())
 
 
 def names() -> alerts.Names:
@@ -226,7 +227,7 @@ def line_key(line: list[dict]) -> str:
 # --------------------------------------------------------------------------- writes
 
 
-ACK_FIELDS = ("alerts_ack_which", "alerts_ack_who", "alerts_ack_action", "alerts_ack_comment")
+ACK_FIELDS = ("alerts_ack_which", "alerts_ack_action", "alerts_ack_comment")
 ACK_ERROR_KEY = "alerts_ack_error"
 
 
@@ -246,7 +247,7 @@ def ack_form(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> None
         return f"{done}{severity_label(line[0]['severity'], lang)} · {alerts.line_message(line, lang, names_)}"
 
     st.selectbox(t("alert.ack.which", lang), list(found), format_func=label, key="alerts_ack_which")
-    st.text_input(t("alert.ack.who", lang), key="alerts_ack_who")
+    st.caption(t("alert.ack.as", lang, who=plain(session.viewer().display)))
     st.text_input(t("alert.ack.action", lang), key="alerts_ack_action")
     st.text_area(t("alert.ack.comment", lang), key="alerts_ack_comment")
     st.button(
@@ -265,11 +266,11 @@ def _acknowledge(found: dict[str, list[dict]], lang: str) -> None:
     """The button's callback (it runs before the page, so the counts it
     changes are the ones the page then shows, and the fields can be emptied)."""
     state = st.session_state
-    who = str(state.get("alerts_ack_who") or "")
-    if not who.strip():
-        state[ACK_ERROR_KEY] = t("alert.ack.need_who", lang)
-        return
+    who = session.who()
     line = found.get(state.get("alerts_ack_which")) or next(iter(found.values()))
+    if not all(session.allowed("acknowledge_alerts", row["unit_id"]) for row in line):
+        state[ACK_ERROR_KEY] = t("access.page_not_permitted", lang)
+        return
     for row in line:
         data.store().acknowledge_alert(
             kind=row["kind"],
@@ -303,7 +304,7 @@ def flash() -> None:
 def ack_history(view: ViewState, names_: alerts.Names) -> None:
     """Every acknowledgement of the month in the unit's subtree, newest first."""
     lang = view.lang
-    acks = data.store().alert_acks(view.period, data.org().subtree(view.unit))
+    acks = data.store().alert_acks(view.period, data.scope().filter(data.org().subtree(view.unit)))
     if acks.empty:
         st.caption(t("alert.ack.none", lang))
         return
@@ -359,8 +360,11 @@ def _save(new: alerts.AlertSettings, old: alerts.AlertSettings, lang: str) -> No
     if problems:
         st.error(t("alert.settings.invalid", lang, problems=plain("; ".join(problems))))
         return
+    if not session.allowed("edit_settings"):
+        st.error(t("access.page_not_permitted", lang))
+        return
     gone = {key: None for key in old.to_settings() if key not in new.to_settings()}
-    data.store().save_alert_settings({**gone, **new.to_settings()})
+    data.store().save_alert_settings({**gone, **new.to_settings()}, by=session.who())
     _written(t("alert.settings.saved", lang))
 
 

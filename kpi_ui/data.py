@@ -1,5 +1,11 @@
 """Cached access to the store for the pages.
 
+Every read that returns unit or person data applies the signed-in reader's
+scope (:mod:`kpi_ui.session`), and its cached result is keyed by that scope
+(the account's role and unit), so one reader's cached page never serves
+another's. In meeting mode with names masked, :func:`org` and
+:func:`unit_labels` give persons numbers instead of names.
+
 The database is opened once per process (``st.cache_resource``; the store
 takes a cursor per query, so sessions can share it); its stored scores are
 made current before the first page reads them (:func:`prepare_scores`). Query
@@ -14,16 +20,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi_core import design, ingest, scorecard, scores
+from kpi_core import access, design, ingest, scorecard, scores
 from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_core.store import Store, default_path
+from kpi_ui import session
 
 
 @st.cache_resource(show_spinner=False)
 def _open(path: str) -> Store:
     store = Store(path)
     ingest.ensure_demo(store)
+    if store.is_demo():  # a demo file made before the demo had accounts
+        access.ensure_demo_accounts(store, Org.from_frame(store.units()))
     return store
 
 
@@ -57,6 +66,8 @@ def clear_caches() -> None:
     """Forget every cached query result (not the open database)."""
     st.cache_data.clear()
     _org.clear()
+    _masked_org.clear()
+    _scope.clear()
     _unit_labels.clear()
 
 
@@ -72,20 +83,41 @@ def _org(path: str) -> Org:
     return Org.from_frame(_units(path))
 
 
+@st.cache_resource(show_spinner=False)
+def _masked_org(path: str) -> Org:
+    return _org(path).masked(t("access.person_n", "en"), t("access.person_n", "zh"))
+
+
 def org() -> Org:
-    return _org(db_path())
+    """The organisation as this run may name it: persons numbered instead of
+    named in meeting mode (unless the presenter showed the names)."""
+    path = db_path()
+    return _masked_org(path) if session.masked() else _org(path)
 
 
 @st.cache_resource(show_spinner=False)
-def _unit_labels(path: str, lang: str) -> dict[str, str]:
-    tree = _org(path)
-    kinds = tree.units["kind"].map(lambda k: t(f"kind.{k}", lang))
-    return dict(zip(tree.units["unit_id"], tree.names(lang) + " · " + kinds, strict=True))
+def _scope(path: str, role: str, unit_id: str | None) -> access.Scope:
+    return access.Scope.of(access.Viewer(name="", display="", role=role, unit_id=unit_id), _org(path))
+
+
+def scope() -> access.Scope:
+    """The units the signed-in reader may see."""
+    return _scope(db_path(), *session.scope_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _unit_labels(path: str, lang: str, masked: bool, role: str, unit_id: str | None) -> dict[str, str]:
+    tree = _masked_org(path) if masked else _org(path)
+    allowed = _scope(path, role, unit_id)
+    units = tree.units if allowed.units is None else tree.units[tree.units["unit_id"].isin(allowed.units)]
+    kinds = units["kind"].map(lambda k: t(f"kind.{k}", lang))
+    names = tree.names(lang).loc[units.index]
+    return dict(zip(units["unit_id"], names + " · " + kinds, strict=True))
 
 
 def unit_labels(lang: str) -> dict[str, str]:
-    """unit_id -> 'Name · Kind' in ``lang`` for every unit."""
-    return _unit_labels(db_path(), lang)
+    """unit_id -> 'Name · Kind' in ``lang`` for every unit the reader may see."""
+    return _unit_labels(db_path(), lang, session.masked(), *session.scope_key())
 
 
 @st.cache_data(show_spinner=False)
@@ -119,28 +151,35 @@ def latest_scored_period() -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _scorecard(path: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    return scorecard.build(_open(path), unit_id, period, view, _org(path))
+def _scorecard(
+    path: str, unit_id: str, period: str, view: str, role: str, scope_unit: str | None
+) -> scorecard.Scorecard:
+    allowed = _scope(path, role, scope_unit)
+    return scorecard.build(_open(path), unit_id, period, view, _org(path), scope=allowed)
 
 
 def card(unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    """The scorecard of one unit (with its children's totals)."""
-    return _scorecard(db_path(), unit_id, period, view)
+    """The scorecard of one unit (with the totals of its children the reader
+    may see); :class:`kpi_core.access.NotPermitted` outside the reader's scope."""
+    return _scorecard(db_path(), unit_id, period, view, *session.scope_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _history(path: str, unit_id: str, periods: tuple[str, ...]) -> pd.DataFrame:
-    return scorecard.kpi_history(_open(path), unit_id, list(periods))
+def _history(path: str, unit_id: str, periods: tuple[str, ...], role: str, scope_unit: str | None) -> pd.DataFrame:
+    return scorecard.kpi_history(_open(path), unit_id, list(periods), scope=_scope(path, role, scope_unit))
 
 
 def history(unit_id: str, periods: list[str]) -> pd.DataFrame:
     """Month-view KPI rows of one unit for each of ``periods`` (for trends)."""
-    return _history(db_path(), unit_id, tuple(periods))
+    return _history(db_path(), unit_id, tuple(periods), *session.scope_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _siblings(path: str, unit_ids: tuple[str, ...], period: str, view: str) -> pd.DataFrame:
-    return scorecard.score_units(_open(path), list(unit_ids), period, view)
+def _siblings(
+    path: str, unit_ids: tuple[str, ...], period: str, view: str, role: str, scope_unit: str | None
+) -> pd.DataFrame:
+    allowed = _scope(path, role, scope_unit)
+    return scorecard.score_units(_open(path), list(unit_ids), period, view, scope=allowed)
 
 
 @st.cache_data(show_spinner=False)
@@ -154,5 +193,6 @@ def failing_kpis() -> frozenset[str]:
 
 
 def scored_units(unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
-    """Scored KPI rows of several units (e.g. siblings, or a department's persons)."""
-    return _siblings(db_path(), tuple(unit_ids), period, view)
+    """Scored KPI rows of several units (e.g. siblings, or a department's
+    persons): only those the reader may see."""
+    return _siblings(db_path(), tuple(unit_ids), period, view, *session.scope_key())

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from kpi_core import access
 from kpi_core.i18n import LANGUAGE_NAMES, LANGUAGES, error_text, t
 from kpi_core.model import VIEWS
 from kpi_core.store import StoreError
-from kpi_ui import data, theme
+from kpi_ui import data, session, theme
 from kpi_ui.design import kpi_names
 from kpi_ui.state import SESSION_KEY, Notice, ViewState, resolve
 from kpi_ui.text import plain
@@ -48,12 +49,19 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/4_upload.py", "page.upload", ":material/upload_file:"),
     PageDef("pages/5_kpi_dictionary.py", "page.dictionary", ":material/menu_book:"),
     PageDef("pages/6_scorecard_design.py", "page.design", ":material/tune:"),
+    PageDef("pages/7_requests.py", "page.requests", ":material/approval:"),
+    PageDef("pages/8_my_updates.py", "page.my_updates", ":material/edit_note:"),
 )
+
+#: Pages shown in the navigation only to accounts that may do this action
+#: (each page checks again when it runs: a URL typed by hand gets "not permitted").
+PAGE_ACTION = {"pages/4_upload.py": "upload"}
 
 
 def resolve_current() -> ViewState:
     """Resolve this run's view state from the URL (and the session's last one)."""
     org = data.org()
+    scope = data.scope()
     state = resolve(
         dict(st.query_params),
         org=org,
@@ -61,6 +69,7 @@ def resolve_current() -> ViewState:
         kpi_ids=set(data.kpis().index),
         previous=st.session_state.get(SESSION_KEY),
         default_period=data.latest_scored_period(),
+        default_unit=scope.root if scope.root is not None and scope.allows(scope.root) else None,
     )
     st.session_state[SESSION_KEY] = state
     return state
@@ -174,6 +183,7 @@ def sidebar(state: ViewState) -> None:
     org = data.org()
     periods = data.periods()
     with st.sidebar:
+        session.sidebar_block(data.store(), lang, state.meeting)
         st.segmented_control(
             t("ui.language", lang),
             list(LANGUAGES),
@@ -220,7 +230,11 @@ def sidebar(state: ViewState) -> None:
 def _breadcrumb(state: ViewState, org) -> None:
     lang = state.lang
     st.markdown(f"**{t('ui.unit', lang)}**")
-    path = org.path(state.unit)
+    scope = data.scope()
+    if not scope.allows(state.unit):  # its id only: no name of a unit outside the scope
+        st.markdown(f"**{plain(state.unit)}**")
+        return
+    path = [u for u in org.path(state.unit) if scope.allows(u)]
     for depth, unit in enumerate(path):
         name = plain(org.name(unit, lang))
         label = ("  " * depth) + ("› " if depth else "") + name
@@ -255,14 +269,26 @@ def absolute_url(state: ViewState) -> str:
 def start() -> ViewState:
     """Everything a run does before the page: theme, URL, sidebar, notices."""
     state = st.session_state.get(SESSION_KEY) or resolve_current()
-    state = kpi_on_scorecard(state, current_page())
+    permitted = data.scope().allows(state.unit)
+    if permitted:
+        state = kpi_on_scorecard(state, current_page())
     st.session_state[SESSION_KEY] = state
     theme.inject(state.meeting)
     data.prepare_scores(state.lang)
     sync_url(state, current_page())
     sidebar(state)
+    if data.store().is_demo():
+        session.demo_banner(state.lang)
+    if not permitted:
+        not_permitted(state.unit, state.lang)
     show_notices(state)
     return state
+
+
+def not_permitted(unit_id: str, lang: str) -> None:
+    """Stop the page: the unit is outside what the reader may see (named by its id only)."""
+    st.error(t("access.not_permitted", lang, unit=plain(unit_id)), icon=":material/block:")
+    st.stop()
 
 
 # --------------------------------------------------------------------------- entry point
@@ -309,6 +335,7 @@ def show_failure(exc: Exception) -> None:
 
 def _main() -> None:
     try:
+        session.identify(data.store())
         state = resolve_current()
     except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback, no server path
         lang = _url_lang()
@@ -323,7 +350,7 @@ def _main() -> None:
     pages = [
         st.Page(str(ROOT / p.path), title=t(p.title_key, state.lang), icon=p.icon, default=p.default)
         for p in PAGES
-        if (ROOT / p.path).exists()
+        if (ROOT / p.path).exists() and (p.path not in PAGE_ACTION or session.allowed(PAGE_ACTION[p.path]))
     ]
     selected = st.navigation(pages)
     _running.page = getattr(selected, "url_path", "") or "scorecard"
@@ -331,6 +358,8 @@ def _main() -> None:
     _running.inside = True
     try:
         selected.run()
+    except access.NotPermitted as exc:  # a read outside the scope the page did not check first
+        not_permitted(str(exc.params.get("unit") or ""), state.lang)
     finally:
         _running.inside = False
 

@@ -74,6 +74,7 @@ def resolve(
     kpi_ids: set[str],
     previous: ViewState | None = None,
     default_period: str | None = None,
+    default_unit: str | None = None,
 ) -> ViewState:
     """A valid view state from URL parameters.
 
@@ -83,7 +84,8 @@ def resolve(
     take the defaults: the company, ``default_period`` (the latest month that
     can be scored: with actuals and targets) or else the latest month with
     actuals, the month view, English. Unknown or stale values fall back the same way and leave a
-    :class:`Notice`.
+    :class:`Notice`. ``default_unit`` (the reader's own unit) replaces the
+    company as the unit a URL without one opens on.
     """
     if previous is not None and not any(params.get(name) for name in PARAMS):
         params = previous.params()
@@ -100,7 +102,7 @@ def resolve(
         return default
 
     return ViewState(
-        unit=pick("unit", lambda u: u in org, org.company_id or "") or "",
+        unit=pick("unit", lambda u: u in org, default_unit or org.company_id or "") or "",
         period=pick("period", set(periods), latest) or latest,
         view=pick("view", set(VIEWS), "month") or "month",
         kpi=pick("kpi", kpi_ids, None),

@@ -8,7 +8,7 @@ from kpi_core import alerts
 from kpi_core.i18n import t
 from kpi_core.model import PERSPECTIVES
 from kpi_ui import alerts as ui
-from kpi_ui import data, shell
+from kpi_ui import data, session, shell
 from kpi_ui import state as vs
 from kpi_ui.text import plain
 
@@ -69,8 +69,10 @@ for group in alerts.GROUPS:
     st.subheader(t(f"alert.group.{group}", lang), help=t(f"alert.group.{group}_help", lang))
     ui.alert_list(part, view, names)
 
-ui.ack_form(shown, view, names)
+if session.allowed("acknowledge_alerts", view.unit):
+    ui.ack_form(shown, view, names)
 with st.expander(t("alert.ack.history", lang)):
     ui.ack_history(view, names)
-with st.expander(t("alert.settings.title", lang)):
-    ui.settings_form(view)
+if session.allowed("edit_settings"):
+    with st.expander(t("alert.settings.title", lang)):
+        ui.settings_form(view)

@@ -3,6 +3,7 @@ a small hand-made company whose figures are easy to check by hand."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,15 +184,36 @@ def app_factory() -> Iterator:
     parameters before the first run, then switches to the page. Streamlit's
     caches survive between AppTests in one process, so they are cleared
     before and after.
+
+    Who is signed in: on the demo, the demo's admin (the demo opens signed
+    in); ``view_as="sales_rep_1"`` picks another demo account. On any other
+    database, the account ``tester`` (an admin, created here when missing),
+    or ``as_user=Viewer(...)`` (an account of the test's database).
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from kpi_core.access import Viewer
+    from kpi_ui.session import DEMO_PICK_KEY, VIEWER_KEY
+
     st.cache_resource.clear()
     st.cache_data.clear()
+    path = Path(os.environ[ENV_VAR])
+    demo = True
+    if path.exists():
+        with Store(path) as store:
+            demo = store.is_demo()
+            if not demo and store.user(TESTER.name) is None:
+                store.add_user(TESTER.name, role=TESTER.role, display=TESTER.display, by="tests")
 
-    def make(page_path: str | None = None, **params: str) -> AppTest:
+    def make(
+        page_path: str | None = None, *, as_user: Viewer | None = None, view_as: str | None = None, **params: str
+    ) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if view_as is not None:
+            at.session_state[DEMO_PICK_KEY] = view_as
+        elif as_user is not None or not demo:
+            at.session_state[VIEWER_KEY] = as_user or TESTER
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
@@ -205,6 +227,16 @@ def app_factory() -> Iterator:
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def _tester():
+    from kpi_core.access import Viewer
+
+    return Viewer(name="tester", display="Tester", role="admin")
+
+
+TESTER = _tester()
+"""The admin AppTests sign in as on a database that is not the demo."""
 
 
 @pytest.fixture

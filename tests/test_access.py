@@ -53,6 +53,10 @@ def password_hash() -> str:
 def db(demo_db: Path, password_hash: str) -> Path:
     with Store(demo_db) as store:
         for name, role, unit in ACCOUNTS:
+            if store.user(name) is not None:  # the demo's own sales_rep_1 (Wu Hao): made Xu Gang here
+                store.update_user(name, role=role, unit_id=unit, by="test")
+                store.set_user_password(name, password_hash, by="test")
+                continue
             assert store.add_user(name, role=role, unit_id=unit, password_hash=password_hash, by="test")
     return demo_db
 
@@ -122,11 +126,11 @@ def test_each_roles_scope_over_the_demo_company(org):
     assert admin.units is None and admin.root == "HQ" and all(admin.allows(u) for u in UNITS["unit_id"])
 
     analyst = Scope.of(viewer("ana"), org)
-    assert analyst.root == "SALES" and len(analyst.units) == 1 + 3 + 19
-    assert analyst.allows("P_SALES_E_07") and not analyst.allows("HQ") and not analyst.allows("P_MKT_01")
+    assert analyst.root == "SALES" and len(analyst.units) == 1 + 1 + 3 + 19  # the company, Sales, 3 regions, 19 persons
+    assert analyst.allows("P_SALES_E_07") and analyst.allows("HQ") and not analyst.allows("P_MKT_01")
 
     manager = Scope.of(viewer("mgr"), org)
-    assert manager.units == {"SALES_N", *PERSONS_SEEN["mgr"]}
+    assert manager.units == {"HQ", "SALES", "SALES_N", *PERSONS_SEEN["mgr"]}
 
     employee = Scope.of(viewer("sales_rep_1"), org)
     assert employee.units == {"HQ", "SALES_N", "P_SALES_N_03"} and employee.root == "P_SALES_N_03"
@@ -143,7 +147,8 @@ def test_visible_children(org):
     employee = Scope.of(viewer("sales_rep_1"), org)
     assert employee.visible_children("SALES_N", org.children("SALES_N")) == ["P_SALES_N_03"]
     assert employee.visible_children("HQ", org.children("HQ")) == []  # Sales itself is outside
-    assert Scope.of(viewer("ana"), org).visible_children("HQ", org.children("HQ")) == []  # HQ is outside
+    # the analyst of Sales reads the company's unit-level scorecard, which lists Sales only
+    assert Scope.of(viewer("ana"), org).visible_children("HQ", org.children("HQ")) == ["SALES"]
 
 
 def test_a_viewer_with_a_unit_sees_its_departments_only(org):
@@ -204,8 +209,8 @@ UNITS_ASKED = ["HQ", "SALES", "SALES_N", "P_SALES_N_03", "P_SALES_N_02", "SALES_
 # exit code of `score --as NAME --unit U` per unit of UNITS_ASKED (0 shown, 3 not permitted)
 MATRIX = {
     "root": [0, 0, 0, 0, 0, 0, 0, 0, 0],
-    "ana": [3, 0, 0, 0, 0, 0, 0, 3, 3],
-    "mgr": [3, 3, 0, 0, 0, 3, 3, 3, 3],
+    "ana": [0, 0, 0, 0, 0, 0, 0, 3, 3],  # the company's unit-level scorecard too, listing Sales only
+    "mgr": [0, 0, 0, 0, 0, 3, 3, 3, 3],
     "sales_rep_1": [0, 3, 0, 0, 3, 3, 3, 3, 3],
     "vw": [0, 0, 0, 3, 3, 0, 3, 0, 3],
 }
@@ -288,7 +293,7 @@ def test_a_manager_sees_the_persons_of_their_unit(db, capsys):
 def test_alerts_as_each_role_stay_inside_the_scope(db, capsys):
     allowed = {
         "ana": None,  # checked by prefix below
-        "mgr": {"SALES_N", *PERSONS_SEEN["mgr"]},
+        "mgr": {"HQ", "SALES", "SALES_N", *PERSONS_SEEN["mgr"]},
         "sales_rep_1": {"HQ", "SALES_N", "P_SALES_N_03"},
     }
     code, out, _ = run(capsys, "--db", db, "alerts", "--period", "2026-10", "--as", "ana", "--format", "json")
@@ -299,7 +304,7 @@ def test_alerts_as_each_role_stay_inside_the_scope(db, capsys):
         code, out, _ = run(capsys, "--db", db, "alerts", "--period", "2026-10", "--as", name, "--format", "json")
         assert code == 0
         assert {r["unit_id"] for r in json.loads(out)} <= allowed[name]
-    code, out, err = run(capsys, "--db", db, "alerts", "--period", "2026-10", "--as", "mgr", "--unit", "SALES")
+    code, out, err = run(capsys, "--db", db, "alerts", "--period", "2026-10", "--as", "mgr", "--unit", "SALES_E")
     assert code == 3 and "not permitted" in err and out == ""
     code, out, _ = run(capsys, "--db", db, "alerts", "--period", "2026-10", "--as", "sales_rep_1", "--unit", "HQ")
     assert code == 0
@@ -422,14 +427,22 @@ def test_a_new_password_lifts_a_lock(db, tmp_path, capsys):
 
 
 @pytest.fixture
+def bare_db(demo_db: Path) -> Path:
+    """The demo without the demo's accounts: a company creating its accounts."""
+    with Store(demo_db) as store:
+        store.cursor().execute("DELETE FROM users")
+    return demo_db
+
+
+@pytest.fixture
 def pw_file(tmp_path: Path) -> Path:
     path = tmp_path / "password.txt"
     path.write_text(PASSWORD + "\n", encoding="utf-8")
     return path
 
 
-def test_users_add_list_disable_enable_role(demo_db, pw_file, capsys):
-    db = demo_db
+def test_users_add_list_disable_enable_role(bare_db, pw_file, capsys):
+    db = bare_db
     code, out, err = run(
         capsys, "--db", db, "users", "add", "sales_rep_1", "--role", "employee", "--unit", "P_SALES_N_03",
         "--display", "Xu Gang", "--password-file", pw_file,
@@ -469,8 +482,8 @@ def test_users_add_list_disable_enable_role(demo_db, pw_file, capsys):
     assert code == 0 and json.loads(out)["unit_id"] == "HQ"
 
 
-def test_users_add_refuses_bad_accounts(demo_db, pw_file, capsys):
-    db = demo_db
+def test_users_add_refuses_bad_accounts(bare_db, pw_file, capsys):
+    db = bare_db
     code, _, err = run(
         capsys, "--db", db, "users", "add", "x1", "--role", "employee", "--unit", "SALES_N", "--password-file", pw_file
     )
@@ -501,8 +514,8 @@ def test_users_add_refuses_bad_accounts(demo_db, pw_file, capsys):
     assert code == 2 and "No user named ghost" in err
 
 
-def test_the_last_admin_cannot_be_disabled_or_demoted(demo_db, pw_file, capsys):
-    db = demo_db
+def test_the_last_admin_cannot_be_disabled_or_demoted(bare_db, pw_file, capsys):
+    db = bare_db
     run(capsys, "--db", db, "users", "add", "root", "--role", "admin", "--password-file", pw_file)
     code, _, err = run(capsys, "--db", db, "users", "disable", "root")
     assert code == 2 and "last enabled admin" in err

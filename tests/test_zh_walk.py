@@ -225,7 +225,6 @@ def _restated(store) -> None:
 
 def _acknowledged(at) -> None:
     at.selectbox(key="alerts_ack_which").set_value("red|CS|CSAT")
-    at.text_input(key="alerts_ack_who").input("周婷")
     at.text_input(key="alerts_ack_action").input("已约谈")
     at.button(key="alerts_ack_submit").click().run()
 

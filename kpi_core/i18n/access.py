@@ -144,4 +144,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access.help.display": ("name shown on the pages", "页面上显示的名称"),
     "access.help.email": ("email (to match a company sign-in later)", "邮箱(用于之后匹配公司统一登录)"),
     "access.help.approver": ("may approve changes (target and indicator changes)", "可审批变更(目标与指标变更)"),
+    # pages: signing in, the demo, meeting mode
+    "access.page_not_permitted": (
+        "Not permitted: this account may not see or do this.",
+        "无权访问:该账号不能查看或执行此操作。",
+    ),
+    "access.page.sign_in_title": ("Sign in", "登录"),
+    "access.page.no_accounts": (
+        "No account exists yet. Create the first administrator on the server: "
+        "`python -m kpi_core users add NAME --role admin`.",
+        "尚无任何账号。请在服务器上创建第一个管理员:`python -m kpi_core users add 用户名 --role admin`。",
+    ),
+    "access.page.sign_in_company": ("Sign in with the company account", "使用公司账号登录"),
+    "access.page.or_local": ("or with a local account:", "或使用本地账号:"),
+    "access.page.name": ("User name", "用户名"),
+    "access.page.password": ("Password", "密码"),
+    "access.page.sign_in": ("Sign in", "登录"),
+    "access.page.unknown_title": ("No access", "无访问权限"),
+    "access.page.unknown": (
+        "You are signed in as {email}, but the dashboard has no account for this address. "
+        "Ask an administrator to add one (`users add NAME --role ROLE --email ADDRESS`).",
+        "您已以 {email} 登录,但本系统没有对应该邮箱的账号。请联系管理员添加(`users add 用户名 --role 角色 --email 邮箱`)。",
+    ),
+    "access.page.disabled": (
+        "You are signed in as {email}, but this account is disabled.",
+        "您已以 {email} 登录,但该账号已停用。",
+    ),
+    "access.sign_out": ("Sign out", "退出登录"),
+    "access.signed_in_as": ("Signed in as {who}", "当前登录:{who}"),
+    "access.demo_no_accounts": (
+        "This demo has no enabled account to view as.",
+        "该演示库没有可用的演示账号。",
+    ),
+    "access.demo_view_as": ("View as (demo)", "以此身份查看(演示)"),
+    "access.demo_view_as_help": (
+        "The demo opens without a password. Pick an account to see what each role sees.",
+        "演示无需密码。选择一个账号,查看不同角色能看到的内容。",
+    ),
+    "access.demo_banner": (
+        "Demo: made-up company, no password. Viewing as {who}; switch in the sidebar.",
+        "演示:虚构公司,无需密码。当前身份:{who};可在侧边栏切换。",
+    ),
+    "access.demo.hr_admin": ("HR admin (admin: everything)", "HR 管理员(管理员:全部)"),
+    "access.demo.ceo": ("CEO (manager of the company)", "总经理(公司经理)"),
+    "access.demo.analyst": ("Analyst (uploads, company-wide)", "分析员(上传数据,全公司)"),
+    "access.demo.sales_director": ("Sales director (manager of Sales)", "销售总监(销售中心经理)"),
+    "access.demo.sales_rep_1": ("Salesperson in Sales North (employee)", "华北大区销售员(员工)"),
+    "access.unmask": ("Show person names", "显示人员姓名"),
+    "access.unmask_help": (
+        "Meeting mode shows persons as numbers on a shared screen. Show their names for this session only.",
+        "会议模式下,共享屏幕上的人员以编号显示。仅在本次会话中显示姓名。",
+    ),
+    "access.person_n": ("Person {n}", "人员 {n}"),
 }

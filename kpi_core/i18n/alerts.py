@@ -110,11 +110,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "alert.ack.title": ("Acknowledge an alert", "确认预警"),
     "alert.ack.which": ("Alert", "预警"),
-    "alert.ack.who": ("Your name", "确认人"),
+    "alert.ack.as": ("Acknowledged as {who}.", "确认人:{who}。"),
     "alert.ack.action": ("Action taken", "已采取的措施"),
     "alert.ack.comment": ("Comment", "备注"),
     "alert.ack.submit": ("Acknowledge", "确认"),
-    "alert.ack.need_who": ("Please enter who acknowledges.", "请填写确认人。"),
     "alert.ack.done": (
         "Acknowledged; the alert stays listed, marked as acknowledged.",
         "已确认;该预警仍会列出,并标记为已确认。",

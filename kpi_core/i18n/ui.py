@@ -7,6 +7,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.upload": ("Upload data", "数据上传"),
     "page.dictionary": ("KPI dictionary", "指标字典"),
     "page.design": ("Scorecard design", "计分卡设计"),
+    "page.requests": ("Change requests", "变更申请"),
+    "page.my_updates": ("My updates", "我的填报"),
     "ui.language": ("Language", "语言"),
     "ui.scores_rebuilding": (
         "Scoring every unit once (this file has no stored scores yet)…",

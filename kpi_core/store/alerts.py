@@ -30,18 +30,31 @@ class AlertQueries:
         )
         return {key: value for key, value in rows}
 
-    def save_alert_settings(self, values: Mapping[str, str | None]) -> None:
+    def save_alert_settings(self, values: Mapping[str, str | None], *, by: str = "") -> None:
         """Write alert settings in one transaction; a value of None deletes the
-        key (the default applies again)."""
+        key (the default applies again). Each value that changes is logged in
+        ``change_log`` (entity ``settings``) with ``by``."""
         bad = [key for key in values if not key.startswith(SETTINGS_PREFIX)]
         if bad:
             raise ValueError(f"not an alert setting: {', '.join(bad)}")
+        at = datetime.now()
         with self.transaction() as cur:
             for key, value in values.items():
+                old = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+                old_value = old[0] if old else None
+                new_value = None if value is None else str(value)
+                if old_value == new_value:
+                    continue
                 if value is None:
                     cur.execute("DELETE FROM settings WHERE key = ?", [key])
                 else:
-                    cur.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, str(value)])
+                    cur.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, new_value])
+                cur.execute(
+                    """INSERT INTO change_log (changed_at, changed_by, entity, entity_id, field, old_value, new_value,
+                                               reason)
+                       VALUES (?, ?, 'settings', ?, 'value', ?, ?, 'alert settings')""",
+                    [at, by or "?", key, old_value, new_value],
+                )
 
     def acknowledge_alert(
         self,

@@ -265,6 +265,11 @@ V5 = [
         note VARCHAR,
         batch_id INTEGER
     )""",
+    # a database holding only what the demo loaded is the demo (files made
+    # before this version had no mark); anything else never is
+    """INSERT INTO meta SELECT 'demo', '1'
+       WHERE EXISTS (SELECT 1 FROM batches WHERE uploaded_by = 'demo')
+         AND NOT EXISTS (SELECT 1 FROM batches WHERE coalesce(uploaded_by, '') <> 'demo')""",
 ]
 
 #: version -> statements that bring the database from version - 1 to it.

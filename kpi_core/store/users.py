@@ -160,6 +160,41 @@ class UserQueries:
                 [password_hash, name],
             )
 
+    def user_by_email(self, email: str) -> dict | None:
+        """The account whose email is ``email`` (case-insensitive), or None:
+        how a company sign-in (OpenID Connect) finds its account. Two
+        accounts with the same email match none (never a guess)."""
+        rows = (
+            self.cursor()
+            .execute("SELECT name FROM users WHERE lower(email) = lower(?) LIMIT 2", [email.strip()])
+            .fetchall()
+        )
+        return self.user(rows[0][0]) if len(rows) == 1 else None
+
+    def is_demo(self) -> bool:
+        """Whether this database is the bundled demo (opened without a
+        password, with a "view as" picker): set when the demo company is
+        loaded into an empty database, and never otherwise."""
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        return bool(row and row[0] == "1")
+
+    def set_demo(self, on: bool, *, by: str, at: datetime | None = None) -> None:
+        """Mark (or unmark) the database as the demo, in the change log."""
+        at = at or datetime.now()
+        with self.transaction() as cur:
+            was = self.is_demo()
+            if was == on:
+                return
+            if on:
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('demo', '1')")
+            else:
+                cur.execute("DELETE FROM meta WHERE key = 'demo'")
+            cur.execute(
+                """INSERT INTO change_log (changed_at, changed_by, entity, entity_id, field, old_value, new_value, reason)
+                   VALUES (?, ?, 'settings', 'demo', 'demo', ?, ?, 'demo mode')""",
+                [at, by, _text(was), _text(on)],
+            )
+
     @staticmethod
     def _log_user(cur, at: datetime, by: str, name: str, changes: list[tuple[str, object, object]]) -> None:
         if not changes:
