@@ -27,7 +27,7 @@ from kpi_core import scorecard
 from kpi_core.i18n import t
 from kpi_core.org import Org
 from kpi_core.store import Store
-from kpi_ui import data
+from kpi_ui import data, session
 from kpi_ui import state as vs
 from kpi_ui.text import plain
 
@@ -60,19 +60,37 @@ def _periods(path: str, moment: str) -> list[str]:
     return _store(path, moment).periods()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _card(path: str, moment: str, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-    return scorecard.build(_store(path, moment), unit_id, period, view, _org(path, moment))
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _masked_org(path: str, moment: str) -> Org:
+    return _org(path, moment).masked(t("access.person_n", "en"), t("access.person_n", "zh"))
+
+
+# the reader's scope (of today's organisation) applies to the figures of then
+# too; the cached results are keyed by it (role, unit) like kpi_ui.data's
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _history(path: str, moment: str, unit_id: str, periods: tuple[str, ...]) -> pd.DataFrame:
-    return scorecard.kpi_history(_store(path, moment), unit_id, list(periods))
+def _card(
+    path: str, moment: str, unit_id: str, period: str, view: str, role: str, scope_unit: str | None
+) -> scorecard.Scorecard:
+    allowed = data.scope_of(role, scope_unit)
+    return scorecard.build(_store(path, moment), unit_id, period, view, _org(path, moment), scope=allowed)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _scored(path: str, moment: str, unit_ids: tuple[str, ...], period: str, view: str) -> pd.DataFrame:
-    return scorecard.score_units(_store(path, moment), list(unit_ids), period, view)
+def _history(
+    path: str, moment: str, unit_id: str, periods: tuple[str, ...], role: str, scope_unit: str | None
+) -> pd.DataFrame:
+    allowed = data.scope_of(role, scope_unit)
+    return scorecard.kpi_history(_store(path, moment), unit_id, list(periods), scope=allowed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scored(
+    path: str, moment: str, unit_ids: tuple[str, ...], period: str, view: str, role: str, scope_unit: str | None
+) -> pd.DataFrame:
+    allowed = data.scope_of(role, scope_unit)
+    return scorecard.score_units(_store(path, moment), list(unit_ids), period, view, scope=allowed)
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,8 @@ class AsOf:
         return shown(self.moment)
 
     def org(self) -> Org:
+        if session.masked():
+            return _masked_org(data.db_path(), self.text)
         return _org(data.db_path(), self.text)
 
     def kpis(self) -> pd.DataFrame:
@@ -101,13 +121,13 @@ class AsOf:
         return _periods(data.db_path(), self.text)
 
     def card(self, unit_id: str, period: str, view: str) -> scorecard.Scorecard:
-        return _card(data.db_path(), self.text, unit_id, period, view)
+        return _card(data.db_path(), self.text, unit_id, period, view, *session.scope_key())
 
     def history(self, unit_id: str, periods: list[str]) -> pd.DataFrame:
-        return _history(data.db_path(), self.text, unit_id, tuple(periods))
+        return _history(data.db_path(), self.text, unit_id, tuple(periods), *session.scope_key())
 
     def scored_units(self, unit_ids: list[str], period: str, view: str) -> pd.DataFrame:
-        return _scored(data.db_path(), self.text, tuple(unit_ids), period, view)
+        return _scored(data.db_path(), self.text, tuple(unit_ids), period, view, *session.scope_key())
 
 
 def shown(moment: datetime) -> str:

@@ -105,6 +105,11 @@ def scope() -> access.Scope:
     return _scope(db_path(), *session.scope_key())
 
 
+def scope_of(role: str, unit_id: str | None) -> access.Scope:
+    """The scope of an account of ``role`` tied to ``unit_id`` (cached)."""
+    return _scope(db_path(), role, unit_id)
+
+
 @st.cache_resource(show_spinner=False)
 def _unit_labels(path: str, lang: str, masked: bool, role: str, unit_id: str | None) -> dict[str, str]:
     tree = _masked_org(path) if masked else _org(path)

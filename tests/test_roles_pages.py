@@ -158,3 +158,22 @@ def test_a_disabled_account_is_signed_out_at_its_next_click(small_store, monkeyp
         at.run()
         assert [t.value for t in at.title] == ["Sign in"]
         assert "Sales" not in _everything(at)
+
+
+def test_the_figures_as_of_a_moment_keep_the_scope(app):
+    at = app(view_as="sales_rep_1", unit=COLLEAGUE, period=PERIOD, as_of="2026-11-20T12:00")
+    assert not at.exception
+    assert _refused(at, COLLEAGUE)
+    assert "Zhou Ting" not in _everything(at)
+    own = app(view_as="sales_rep_1", unit="P_SALES_N_01", period=PERIOD, as_of="2026-11-20T12:00")
+    assert not own.exception and not own.error
+    assert "Wu Hao" in _everything(own)
+
+
+def test_a_salesperson_s_kpi_detail_compares_with_no_colleague(app):
+    at = app("pages/2_kpi_detail.py", view_as="sales_rep_1", unit="P_SALES_N_01", period=PERIOD, kpi="REV")
+    assert not at.exception and not at.error
+    text = _everything(at)
+    assert "Wu Hao" in text
+    for name in ("Zhou Ting", "Xu Gang", "Zhao Min", "Sun Li", "Ma Chao"):
+        assert name not in text
