@@ -281,5 +281,10 @@ def _account_label(account: access.Viewer, lang: str) -> str:
     return f"{account.display} · {role}"
 
 
-def demo_banner(lang: str) -> None:
-    st.info(t("access.demo_banner", lang, who=plain(_account_label(viewer(), lang))), icon=":material/science:")
+def demo_banner(lang: str, meeting: bool = False) -> None:
+    """The demo's banner: a line in meeting mode (the projector's height is for figures)."""
+    text = t("access.demo_banner", lang, who=plain(_account_label(viewer(), lang)))
+    if meeting:
+        st.caption(":material/science: " + text)
+    else:
+        st.info(text, icon=":material/science:")

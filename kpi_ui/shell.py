@@ -278,7 +278,7 @@ def start() -> ViewState:
     sync_url(state, current_page())
     sidebar(state)
     if data.store().is_demo():
-        session.demo_banner(state.lang)
+        session.demo_banner(state.lang, state.meeting)
     if not permitted:
         not_permitted(state.unit, state.lang)
     show_notices(state)

@@ -104,7 +104,7 @@ def test_meeting_mode_numbers_persons_until_the_presenter_shows_names(app):
     text = _everything(at)
     for name in ("Zhou Ting", "Wu Hao", "Xu Gang"):
         assert name not in text
-    assert "Person 9" in text  # Wu Hao: the 9th person of the company in display order (7 in Sales East, then him)
+    assert "Person 9" in text  # Zhou Ting: 7 persons in Sales East, then Wu Hao (8) and her
     at.toggle(key="meeting_unmasked").set_value(True).run()
     assert "Zhou Ting" in _everything(at)
 
