@@ -1133,16 +1133,36 @@ def validate(parsed: Parsed, store: Store | None = None, *, today: date | None =
     problems = list(parsed.problems)
     spec = FILE_SPECS[parsed.kind]
     frame = parsed.frame
-    missing_columns = any(c not in frame.columns for c in spec.required)
-    if frame.empty and not missing_columns and not problems:
+    missing = [c for c in spec.required if c not in frame.columns]
+    if frame.empty and not missing and not problems:
         problems.append(Problem(parsed.file_name, HEADER_ROW + 1, "", "", "the file has a header but no data rows"))
-    if frame.empty or missing_columns:
+    if frame.empty:
         empty = pd.DataFrame(columns=list(spec.columns))
         return Validated(parsed.kind, parsed.file_name, parsed.sha256, empty, _sorted(problems), parsed.source)
     frame = frame.copy()
-    for column in spec.optional:
-        if column not in frame:
-            frame[column] = ""
+    for column in [*spec.optional, *missing]:
+        if column not in frame:  # absent = empty in every row (an object column: "" reads as None below)
+            frame[column] = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    if missing:
+        # a required column is missing: the file is refused, but every other
+        # problem is still reported, so one round of corrections fixes them all
+        found, _ = _row_problems(parsed, frame, store, today)
+        problems += [p for p in found if p.column not in missing]
+        empty = pd.DataFrame(columns=list(spec.columns))
+        return Validated(parsed.kind, parsed.file_name, parsed.sha256, empty, _sorted(problems), parsed.source)
+    found, ctx = _row_problems(parsed, frame, store, today)
+    problems += found
+    columns = [*spec.columns]
+    frame = ctx.frame[columns].reset_index(drop=True)
+    return Validated(parsed.kind, parsed.file_name, parsed.sha256, frame, _sorted(problems), parsed.source)
+
+
+def _row_problems(
+    parsed: Parsed, frame: pd.DataFrame, store: Store | None, today: date | None
+) -> tuple[list[Problem], _Context]:
+    """Every problem of the rows and values of a file (a missing column filled
+    with empty cells), and the context that found them (its typed frame)."""
+    problems: list[Problem] = []
     ctx = _Context(parsed.kind, parsed.file_name, frame, store, today or date.today(), parsed.delimiter, frame)
     problems += _required_values(ctx)
     if "period" in frame:
@@ -1153,11 +1173,9 @@ def validate(parsed: Parsed, store: Store | None = None, *, today: date | None =
     for check in _CHECKS[parsed.kind]:
         problems += check(ctx)
     problems += _duplicates(ctx)
-    if parsed.kind == "actuals" and not any(p.severity == "error" for p in problems):
+    if parsed.kind == "actuals" and not any(p.severity == "error" for p in [*parsed.problems, *problems]):
         problems += _unscorable(ctx)  # once the file is otherwise valid: about rows that will be stored
-    columns = [*spec.columns]
-    frame = ctx.frame[columns].reset_index(drop=True)
-    return Validated(parsed.kind, parsed.file_name, parsed.sha256, frame, _sorted(problems), parsed.source)
+    return problems, ctx
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

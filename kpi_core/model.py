@@ -95,9 +95,10 @@ FILE_SPECS: dict[str, FileSpec] = {
             "unit",
             "accumulation",
             "definition",
-            *KPI_RULE_COLUMNS,
         ),
         optional=(
+            # rule columns: absent means empty, i.e. no such rule (issue 14)
+            *KPI_RULE_COLUMNS,
             "definition_zh",
             "caliber",
             "caliber_zh",
