@@ -178,14 +178,18 @@ def _oidc_signed_in() -> bool:
 
 def _from_oidc(store: Store) -> access.Viewer:
     email = str(st.user.get("email") or "")
-    row = store.user_by_email(email) if email else None
+    # an address the provider says it has not verified names nobody: anyone
+    # could have typed it into their profile at a provider that allows that
+    verified = st.user.get("email_verified") is not False
+    row = store.user_by_email(email) if email and verified else None
     lang = _lang()
     if row is None or row["disabled"]:
         log.warning("company sign-in refused for %r: %s", email, "disabled" if row else "no account")
+        _bare_page(lang)
         st.title(t("access.page.unknown_title", lang))
         key = "access.page.disabled" if row is not None else "access.page.unknown"
         st.error(t(key, lang, email=plain(email)), icon=":material/person_off:")
-        if st.button(t("access.sign_out", lang), key="oidc_refused_out"):
+        if st.button(t("access.sign_out", lang), key="oidc_refused_out", icon=":material/logout:"):
             _forget()
             st.logout()
         st.stop()
@@ -195,8 +199,26 @@ def _from_oidc(store: Store) -> access.Viewer:
     return found
 
 
+def _bare_page(lang: str) -> None:
+    """The frame of a page shown to nobody signed in (the sign-in page, the
+    refusal): the app's name in the tab and above the title, and no list of
+    pages in the sidebar.
+
+    Until ``st.navigation`` has run once in a server process, Streamlit lists
+    the files of ``pages/`` by their file names ("app", "kpi detail" ...):
+    the pages are registered here, hidden, so that nothing is listed and the
+    address (a deep link) is kept for after the sign-in."""
+    from kpi_ui.shell import PAGES, ROOT  # the shell imports this module: imported when called
+
+    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/speed:", layout="centered")
+    pages = [st.Page(str(ROOT / p.path), default=p.default) for p in PAGES if (ROOT / p.path).exists()]
+    st.navigation(pages, position="hidden")
+    st.caption(t("app.title", lang))  # what this page is of
+
+
 def _sign_in_page(store: Store) -> None:
     lang = _lang()
+    _bare_page(lang)
     st.title(t("access.page.sign_in_title", lang))
     if not store.user_count():
         st.warning(t("access.page.no_accounts", lang), icon=":material/person_add:")
@@ -205,8 +227,10 @@ def _sign_in_page(store: Store) -> None:
             st.login()
         st.caption(t("access.page.or_local", lang))
     with st.form("sign_in", clear_on_submit=False, enter_to_submit=True):
-        name = st.text_input(t("access.page.name", lang), key="sign_in_name", max_chars=64)
-        password = st.text_input(t("access.page.password", lang), type="password", key="sign_in_password")
+        name = st.text_input(t("access.page.name", lang), key="sign_in_name", max_chars=64, autocomplete="username")
+        password = st.text_input(
+            t("access.page.password", lang), type="password", key="sign_in_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button(t("access.page.sign_in", lang), type="primary")
     if submitted:
         try:

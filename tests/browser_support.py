@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -61,9 +61,11 @@ def free_port() -> int:
 class LiveApp:
     """A running `streamlit run app.py` (or another ``script``) on a database of its own."""
 
-    def __init__(self, db: Path, script: Path | None = None) -> None:
+    def __init__(
+        self, db: Path, script: Path | None = None, *, port: int | None = None, args: Sequence[str] = ()
+    ) -> None:
         self.db = db
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "KPI_DB_PATH": str(db)}
         self.proc = subprocess.Popen(
@@ -83,6 +85,7 @@ class LiveApp:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *args,  # more options, e.g. --secrets.files for the sign-in test
             ],
             cwd=ROOT,
             env=env,
