@@ -154,7 +154,9 @@ h4 {padding: 0 !important; font-size: 1.3rem !important;}
 div[data-testid="stMetricValue"] {font-size: 2.6rem;}
 div[data-testid="stMetricLabel"] p {font-size: 1.1rem; color:#1A1A1A;}
 p, li, td, th {color: #111;}
-div[data-testid="stToolbar"] {display:none;}
+/* the menu and actions go; the toolbar stays: it holds the button that opens
+   the collapsed sidebar (language, names, the link) */
+div[data-testid="stToolbarActions"], div[data-testid="stMainMenu"] {display:none;}
 /* a laptop or a 1366 x 768 projector: slightly smaller type, and the KPI
    tables keep the figures (completion, points, status, trend); actual /
    target, weight and alert come back on wider screens and on phones */
