@@ -22,8 +22,11 @@ Breaches (group ``breach``), on the KPI's own thresholds:
   against the previous month (exactly ``drop_pp`` does not fire). Warning.
 * ``missing`` -- an assigned KPI has no actual for a month that is reported
   (some unit has an actual for it) and is due: monthly KPIs every month, others
-  at the end of their quarter / half / year or when the month has a target.
-  Warning.
+  at the end of their quarter / half / year only (issue 14: a target in a
+  month between does not make a figure due; that month's scorecard carries
+  the last due month). Warning. A KPI with an owner (:mod:`kpi_core.owners`) also raises it once
+  its due day has passed, reported or not, and the message names the owner
+  and the due day.
 
 Signals (group ``signal``), on the KPI's completion (the actual over its
 target, so growth and seasonality built into the targets are not signals):
@@ -58,6 +61,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -68,6 +72,7 @@ from kpi_core.i18n import has, t
 from kpi_core.model import DEFAULT_AMBER_AT, STATUSES
 from kpi_core.months import shift_month
 from kpi_core.org import Org
+from kpi_core.owners import alert_owners
 from kpi_core.store import Store
 
 SEVERITIES: tuple[str, ...] = ("critical", "warning", "info")
@@ -207,6 +212,7 @@ def evaluate(
     settings: AlertSettings | None = None,
     *,
     scope: Scope | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_ids`` (None: every unit), worst first.
 
@@ -228,6 +234,7 @@ def evaluate(
         reported=store.is_reported(period),
         settings=settings,
         acks=store.alert_acks(period, unit_ids),
+        owners=alert_owners(store, period, unit_ids, today),  # issue 13: who owes a missing figure
     )
 
 
@@ -240,6 +247,7 @@ def alerts_from_frames(
     reported: bool,
     settings: AlertSettings | None = None,
     acks: pd.DataFrame | None = None,
+    owners: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rules over frames already read (the pure core of :func:`evaluate`).
 
@@ -248,7 +256,9 @@ def alerts_from_frames(
     cells (``unit_id, kpi_id, period, target, actual, completion, status``:
     the stored scores, or :func:`kpi_core.engine.month_cells` of frames in
     memory) for the month and the months before it; ``reported``: some unit
-    has an actual for ``period``; ``acks``: stored acknowledgements.
+    has an actual for ``period``; ``acks``: stored acknowledgements;
+    ``owners``: the owners of the KPIs (unit_id, kpi_id, owner, due, overdue:
+    :func:`kpi_core.owners.alert_owners`).
 
     Completion and status are the scorecard's month view, as stored: the
     rules only compare them with their thresholds.
@@ -256,7 +266,7 @@ def alerts_from_frames(
     settings = settings or AlertSettings()
     if assigned.empty:
         return _empty()
-    rows = assigned.merge(_dictionary(kpis), on="kpi_id", how="inner").reset_index(drop=True)
+    rows = _with_owners(assigned.merge(_dictionary(kpis), on="kpi_id", how="inner"), owners)
     months = [shift_month(period, -i) for i in range(settings.window, -1, -1)]
     target, actual, comp, status = _grid(rows, cells, months)
     rows = rows.assign(target=target[:, -1], actual=actual[:, -1], completion=comp[:, -1])
@@ -270,6 +280,16 @@ def alerts_from_frames(
     if not found:
         return _empty()
     return _finish(pd.concat(found, ignore_index=True).assign(period=period), acks)
+
+
+def _with_owners(rows: pd.DataFrame, owners: pd.DataFrame | None) -> pd.DataFrame:
+    """Each row's owner (display name), due day and whether it has passed (issue 13)."""
+    if owners is None or owners.empty:
+        return rows.assign(owner=None, due=None, overdue=False).reset_index(drop=True)
+    keyed = owners[["unit_id", "kpi_id", "owner", "due", "overdue"]]
+    out = rows.merge(keyed, on=["unit_id", "kpi_id"], how="left").reset_index(drop=True)
+    out["overdue"] = out["overdue"].fillna(False).astype(bool)
+    return out
 
 
 def _empty() -> pd.DataFrame:
@@ -397,7 +417,8 @@ def _breaches(
     drop_pp = np.round((previous - c) * 100, _PRECISION - 2)
     with np.errstate(invalid="ignore"):
         dropped = ~band & (drop_pp > limits["drop_pp"])
-    missing = reported & rows["actual"].isna().to_numpy() & _due(rows, period)
+    # issue 13: an owned KPI past its due day is missing even in a month nobody reported
+    missing = (reported | rows["overdue"].to_numpy(bool)) & rows["actual"].isna().to_numpy() & _due(rows, period)
     frames = [
         _alerts(rows, red, kind="red", severity="critical", threshold=limits["amber_at"], streak=streak),
         _alerts(rows, below_floor, kind="floor", severity="critical", threshold=limits["floor"], streak=np.nan),
@@ -421,7 +442,16 @@ def _breaches(
             drop=drop_pp,
             previous_period=shift_month(period, -1),
         ),
-        _alerts(rows, missing, kind="missing", severity="warning", threshold=np.nan, streak=np.nan),
+        _alerts(
+            rows,
+            missing,
+            kind="missing",
+            severity="warning",
+            threshold=np.nan,
+            streak=np.nan,
+            owner=rows["owner"].to_numpy(object),
+            due=rows["due"].to_numpy(object),
+        ),
     ]
     found = [f for f in frames if len(f)]
     return pd.concat(found, ignore_index=True) if found else _empty()
@@ -432,11 +462,11 @@ _CLOSING_MONTHS = {"quarter": (3, 6, 9, 12), "half": (6, 12), "year": (12,)}
 
 def _due(rows: pd.DataFrame, period: str) -> np.ndarray:
     """Whether an actual is expected this month: monthly KPIs always; others at
-    the close of their period, or whenever the month has a target."""
+    the close of their period only (issue 14)."""
     month = int(period[5:7])
     codes, frequencies = pd.factorize(rows["frequency"])
     closes = np.array([month in _CLOSING_MONTHS.get(str(f), range(1, 13)) for f in frequencies], dtype=bool)
-    return closes[codes.clip(0)] | rows["target"].notna().to_numpy()
+    return closes[codes.clip(0)]
 
 
 def _compact(grid: np.ndarray) -> np.ndarray:
@@ -522,7 +552,7 @@ def _signals(
     return pd.concat(found, ignore_index=True) if found else _empty()
 
 
-_PARAM_COLUMNS = ("side", "previous", "drop", "previous_period", "mean", "low", "high", "points")
+_PARAM_COLUMNS = ("side", "previous", "drop", "previous_period", "mean", "low", "high", "points", "owner", "due")
 
 
 def _finish(found: pd.DataFrame, acks: pd.DataFrame | None) -> pd.DataFrame:
@@ -539,6 +569,8 @@ def _finish(found: pd.DataFrame, acks: pd.DataFrame | None) -> pd.DataFrame:
     found["message_key"] = np.where(
         (found["kind"] == "red") & (found["streak"] == 1), "alert.msg.red_new", found["message_key"]
     )
+    owned = (found["kind"] == "missing") & found["owner"].map(lambda o: isinstance(o, str) and bool(o))
+    found["message_key"] = np.where(owned, "alert.msg.missing_owned", found["message_key"])
     found["params"] = _params(found)
     found = _with_acks(found, acks)
     rank = {
@@ -710,6 +742,8 @@ def message(row: object, lang: str, names: Names) -> str:
         "high": _pct(p.get("high")),
         "points": points,
         "span": months(points, lang),
+        "owner": names.escape(str(p.get("owner", ""))),
+        "due": p.get("due", ""),
     }
     return t(str(_get(row, "message_key")), lang, **text)
 
@@ -739,13 +773,23 @@ def line_message(line: list[dict], lang: str, names: Names) -> str:
     if len(line) == 1:
         return message(line[0], lang, names)
     first = line[0]
+    # issue 13: the owners who owe them, when they have any
+    owners_ = list(dict.fromkeys(str(o) for r in line if (o := dict(r["params"]).get("owner"))))
     return t(
-        "alert.msg.missing_many",
+        "alert.msg.missing_many_owned" if owners_ else "alert.msg.missing_many",
         lang,
         unit=names.who(first["unit_id"], lang),
         count=len(line),
         period=first["period"],
         kpis=t("alert.list_separator", lang).join(names.escape(names.kpi(r["kpi_id"], lang)) for r in line),
+        **(
+            {
+                "owner": t("alert.list_separator", lang).join(names.escape(o) for o in owners_),
+                "due": dict(first["params"]).get("due", ""),
+            }
+            if owners_
+            else {}
+        ),
     )
 
 

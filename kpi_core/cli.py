@@ -2,7 +2,8 @@
 
 Commands: ``init [--demo] [--admin NAME]``, ``load KIND FILE [--dry-run]``, ``score``,
 ``units``, ``kpis``, ``alerts``, ``periods list|close|reopen``,
-``users add|list|disable|enable|role|password``. Exit code 0 on
+``users add|list|disable|enable|role|password``,
+``owners list|set|clear|settings|owed|overdue``. Exit code 0 on
 success, 2 on bad input (each problem on stderr naming file, row, column and
 reason; nothing is written), 1 when the database cannot be opened or refuses
 the write (a closed month, a lost race), 3 when ``--as NAME`` names no enabled
@@ -20,16 +21,17 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from kpi_core import access, alerts, ingest, scorecard, scores
+from kpi_core import access, alerts, approvals, ingest, owners, scorecard, scores
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import ENV_VAR, Store, StoreError
+from kpi_core.store.approvals import STATUSES, UPLOAD_KINDS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_PERMITTED = 0, 1, 2, 3
 FORMATS = ("table", "json", "csv")
@@ -66,6 +68,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help=h("file"))
     load.add_argument("--dry-run", action="store_true", help=h("dry_run"))
     load.add_argument("--by", default="", help=h("by"))
+    load.add_argument("--reason", default="", help=t("approvals.help.load_reason", lang))
     score = sub.add_parser("score", help=h("score"), description=h("score"))
     score.add_argument("--unit", help=h("unit"))
     score.add_argument("--period", help=h("period_latest"))
@@ -83,6 +86,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         listing.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
         listing.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     _users_parser(sub, lang)
+    _approvals_parser(sub, lang)
+    _owners_parser(sub, lang)
     periods = sub.add_parser("periods", help=h("periods"), description=h("periods"))
     actions = periods.add_subparsers(dest="action", required=True, title=h("commands"), parser_class=_Sub)
     listed = actions.add_parser("list", help=h("periods_list"), description=h("periods_list"))
@@ -206,6 +211,10 @@ def cmd_load(store: Store, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(t("cli.no_file", args.lang, file=args.file), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not args.dry_run and args.kind in UPLOAD_KINDS and store.locked_years():
+        done = _load_locked(store, args)
+        if done is not None:
+            return done
     report = ingest.load_path(store, args.kind, args.file, dry_run=args.dry_run, uploaded_by=args.by)
     return EXIT_OK if _report(report, args.lang) else EXIT_BAD_INPUT
 
@@ -665,6 +674,394 @@ USER_ACTIONS = {
 }
 
 
+# --------------------------------------------------------------------------- owners (issue 13)
+
+
+def _owners_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``owners list|set|clear|settings|owed|overdue``."""
+
+    def h(key: str, **params: object) -> str:
+        return t("owners.help." + key, lang, **params)
+
+    def with_as(parser: argparse.ArgumentParser, required: bool = False) -> None:
+        parser.add_argument("--as", dest="as_user", metavar="NAME", required=required, help=t("access.help.as", lang))
+
+    def with_format(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+
+    def with_today(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--today", metavar="YYYY-MM-DD", help=h("today"))
+
+    group = sub.add_parser("owners", help=h("owners"), description=h("owners"))
+    actions = group.add_subparsers(
+        dest="owners_action", required=True, title=t("cli.help.commands", lang), parser_class=_Sub
+    )
+    listed = actions.add_parser("list", help=h("list"), description=h("list"))
+    listed.add_argument("--unit", help=h("unit"))
+    listed.add_argument("--year", type=int, help=h("year"))
+    with_format(listed)
+    with_as(listed)
+    set_ = actions.add_parser("set", help=h("set"), description=h("set"))
+    set_.add_argument("unit", metavar="UNIT", help=h("unit_id"))
+    set_.add_argument("kpi", metavar="KPI", help=h("kpi_id"))
+    set_.add_argument("user", metavar="USER", help=h("user"))
+    with_as(set_)
+    clear = actions.add_parser("clear", help=h("clear"), description=h("clear"))
+    clear.add_argument("unit", metavar="UNIT", help=h("unit_id"))
+    clear.add_argument("kpi", metavar="KPI", help=h("kpi_id"))
+    with_as(clear)
+    config = actions.add_parser("settings", help=h("settings"), description=h("settings"))
+    config.add_argument("--due-day", type=int, metavar="N", help=h("due_day", most=owners.MAX_DUE_DAY))
+    config.add_argument("--approval", choices=("on", "off"), help=h("approval"))
+    with_as(config)
+    owed = actions.add_parser("owed", help=h("owed"), description=h("owed"))
+    with_as(owed, required=True)
+    with_today(owed)
+    with_format(owed)
+    late = actions.add_parser("overdue", help=h("overdue"), description=h("overdue"))
+    late.add_argument("--unit", help=h("unit"))
+    with_as(late)
+    with_today(late)
+    with_format(late)
+
+
+def cmd_owners(store: Store, args: argparse.Namespace) -> int:
+    """``owners ...``: who owns which KPI, the due day, what is owed and overdue.
+    A request that cannot be done as asked exits 2; one not permitted, 3."""
+    try:
+        return OWNER_ACTIONS[args.owners_action](store, args)
+    except owners.OwnerProblem as exc:
+        print(error_text(exc, args.lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _owners_today(args: argparse.Namespace) -> date | None:
+    text = getattr(args, "today", None)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise owners.OwnerProblem("bad date", key="owners.bad_today", value=text) from None
+
+
+def _owners_list(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    org = Org.from_frame(store.units())
+    viewer = _viewer(store, args)
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    unit = _unit_asked(org, args, scope)
+    if unit is None:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    units = org.subtree(unit)
+    if scope is not None:
+        units = [u for u in units if scope.allows(u)]
+    year = args.year or int(owners.reporting_month(date.today())[:4])
+    frame = owners.owners_table(store, year, units)
+    frame = frame.assign(
+        owner=frame["owner"].fillna(""),
+        owner_display=frame["owner_display"].fillna(""),
+        source=frame["source"].fillna("none"),
+    )
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(t("owners.cli.no_kpis", lang, year=year))
+    else:
+        kpi_names = _owners_kpi_names(store, lang)
+        shown = pd.DataFrame(
+            {
+                t("owners.col.unit", lang): [f"{org.name(u, lang)} ({u})" for u in frame["unit_id"]],
+                t("owners.col.kpi", lang): [kpi_names.get(k, k) for k in frame["kpi_id"]],
+                t("owners.col.owner", lang): [
+                    f"{d} ({n})" if n and d != n else n
+                    for n, d in zip(frame["owner"], frame["owner_display"], strict=True)
+                ],
+                t("owners.col.source", lang): [t("owners.source." + s, lang) for s in frame["source"]],
+            }
+        )
+        print(t("owners.cli.list_header", lang, unit=org.name(unit, lang), year=year))
+        print(shown.to_string(index=False))
+    return EXIT_OK
+
+
+def _owners_kpi_names(store: Store, lang: str) -> dict[str, str]:
+    kpis = store.kpis()
+    names = kpis["name_zh"].where(kpis["name_zh"].notna() & (lang == "zh"), kpis["name"])
+    return dict(zip(kpis["kpi_id"], names, strict=True))
+
+
+def _owners_set(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    viewer = _viewer(store, args)
+    user = args.user if args.owners_action == "set" else None
+    changed = owners.set_owner(
+        store, viewer, args.unit, args.kpi, user, by=viewer.name if viewer is not None else _operator()
+    )
+    if not changed:
+        print(t("owners.cli.unchanged", lang, unit=args.unit, kpi=args.kpi))
+    elif user is not None:
+        print(t("owners.cli.set", lang, unit=args.unit, kpi=args.kpi, owner=user))
+    else:
+        now = owners.owner_of(store, args.unit, args.kpi, int(owners.reporting_month(date.today())[:4]))
+        print(t("owners.cli.cleared", lang, unit=args.unit, kpi=args.kpi, owner=now or "-"))
+    return EXIT_OK
+
+
+def _owners_settings(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    viewer = _viewer(store, args)
+    current = owners.settings(store)
+    if args.due_day is not None or args.approval is not None:
+        new = owners.OwnerSettings(
+            due_working_day=current.due_working_day if args.due_day is None else args.due_day,
+            approval=current.approval if args.approval is None else args.approval == "on",
+        )
+        owners.save_settings(store, viewer, new, by=viewer.name if viewer is not None else _operator())
+        current = owners.settings(store)
+    example = owners.due_date(owners.reporting_month(date.today()), current.due_working_day)
+    print(
+        t(
+            "owners.cli.settings",
+            lang,
+            day=current.due_working_day,
+            approval=t("owners.approval_on" if current.approval else "owners.approval_off", lang),
+            period=owners.reporting_month(date.today()),
+            due=example.isoformat(),
+        )
+    )
+    return EXIT_OK
+
+
+def _owed_frame(store: Store, frame: pd.DataFrame, lang: str, *, with_owner: bool) -> pd.DataFrame:
+    org = Org.from_frame(store.units())
+    kpi_names = _owners_kpi_names(store, lang)
+    out = {}
+    if with_owner:
+        out[t("owners.col.owner", lang)] = frame["owner_display"]
+    out[t("owners.col.unit", lang)] = [org.name(u, lang) if u in org else u for u in frame["unit_id"]]
+    out[t("owners.col.kpi", lang)] = [kpi_names.get(k, k) for k in frame["kpi_id"]]
+    out[t("owners.col.period", lang)] = frame["period"]
+    out[t("owners.col.due", lang)] = [d.isoformat() for d in frame["due"]]
+    out[t("owners.col.state", lang)] = [
+        t("owners.state.pending" if p else ("owners.state.overdue" if o else "owners.state.due"), lang)
+        for p, o in zip(frame["pending"], frame["overdue"], strict=True)
+    ]
+    return pd.DataFrame(out)
+
+
+def _print_owed(frame: pd.DataFrame, shown: pd.DataFrame, fmt: str, empty: str) -> None:
+    if fmt == "json":
+        rows = frame.assign(due=[d.isoformat() for d in frame["due"]]).astype(object)
+        print(json.dumps(rows.where(rows.notna(), None).to_dict("records"), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        print(frame.assign(due=[d.isoformat() for d in frame["due"]]).to_csv(index=False), end="")
+    elif frame.empty:
+        print(empty)
+    else:
+        print(shown.to_string(index=False))
+
+
+def _owners_owed(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    viewer = _viewer(store, args)
+    frame = owners.my_items(store, viewer, _owners_today(args))
+    shown = _owed_frame(store, frame, lang, with_owner=False)
+    _print_owed(frame, shown, args.format, t("owners.cli.nothing_owed", lang, name=viewer.name))
+    return EXIT_OK
+
+
+def _owners_overdue(store: Store, args: argparse.Namespace) -> int:
+    lang = args.lang
+    org = Org.from_frame(store.units())
+    viewer = _viewer(store, args)
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    frame = owners.overdue(store, viewer, _owners_today(args), org=org)
+    if args.unit:
+        unit = _unit_asked(org, args, scope)
+        if unit is None:
+            print(t("cli.unknown_unit", lang, unit=args.unit), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        frame = frame[frame["unit_id"].isin(org.subtree(unit))].reset_index(drop=True)
+    shown = _owed_frame(store, frame, lang, with_owner=True)
+    _print_owed(frame, shown, args.format, t("owners.cli.none_overdue", lang))
+    return EXIT_OK
+
+
+OWNER_ACTIONS = {
+    "list": _owners_list,
+    "set": _owners_set,
+    "clear": _owners_set,
+    "settings": _owners_settings,
+    "owed": _owners_owed,
+    "overdue": _owners_overdue,
+}
+
+
+# --------------------------------------------------------------------------- approvals (issue 13)
+
+
+def _approvals_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``baseline lock|unlock|list`` and ``requests list|approve|reject``."""
+
+    def h(key: str) -> str:
+        return t("approvals.help." + key, lang)
+
+    commands = t("cli.help.commands", lang)
+    baseline = sub.add_parser("baseline", help=h("baseline"), description=h("baseline"))
+    actions = baseline.add_subparsers(dest="baseline_action", required=True, title=commands, parser_class=_Sub)
+    for name in ("lock", "unlock"):
+        one = actions.add_parser(name, help=h("baseline_" + name), description=h("baseline_" + name))
+        one.add_argument("year", type=int, help=h("year"))
+        one.add_argument("--as", dest="as_user", metavar="NAME", help=h("as"))
+        one.add_argument("--note", help=h("note"))
+    listed = actions.add_parser("list", help=h("baseline_list"), description=h("baseline_list"))
+    listed.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    requests = sub.add_parser("requests", help=h("requests"), description=h("requests"))
+    actions = requests.add_subparsers(dest="requests_action", required=True, title=commands, parser_class=_Sub)
+    listed = actions.add_parser("list", help=h("requests_list"), description=h("requests_list"))
+    listed.add_argument("--status", choices=STATUSES, help=h("status"))
+    listed.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    listed.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    for name in ("approve", "reject"):
+        one = actions.add_parser(name, help=h("requests_" + name), description=h("requests_" + name))
+        one.add_argument("request_id", type=int, metavar="ID", help=h("request_id"))
+        one.add_argument("--as", dest="as_user", metavar="NAME", required=True, help=h("as"))
+        one.add_argument("--note", required=name == "reject", help=h("decision_note"))
+
+
+def _load_locked(store: Store, args: argparse.Namespace) -> int | None:
+    """``load`` of a file that changes a locked year's baseline: kept as a
+    request (``--reason`` and ``--by`` required); None when the file does not
+    (it is then loaded as usual)."""
+    lang = args.lang
+    validated = ingest.read(args.kind, args.file.read_bytes(), args.file.name, store)
+    locked = approvals.upload_lock(store, validated) if validated.ok else None
+    if locked is None:
+        return None
+    year = int(locked["year"])
+    if not args.reason.strip() or not args.by.strip():
+        print(t("approvals.cli.reason_needed", lang, file=args.file.name, year=year), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    done = approvals.upload(store, validated, by=args.by.strip(), reason=args.reason)
+    print(t("approvals.cli.requested", lang, file=args.file.name, year=year, request=done.request_id))
+    return EXIT_OK
+
+
+def cmd_baseline(store: Store, args: argparse.Namespace) -> int:
+    """``baseline lock|unlock YEAR [--as NAME] [--note]``, ``baseline list``."""
+    lang = args.lang
+    if args.baseline_action == "list":
+        return _list_locks(store.baseline_locks(), args.format, lang)
+    viewer = _viewer(store, args)
+    by = viewer.name if viewer is not None else _operator()
+    if args.baseline_action == "lock":
+        approvals.lock(store, args.year, viewer=viewer, by=by, note=args.note)
+        print(t("approvals.cli.locked", lang, year=args.year, by=by))
+    else:
+        approvals.unlock(store, args.year, viewer=viewer, by=by, note=args.note)
+        print(t("approvals.cli.unlocked", lang, year=args.year, by=by))
+    return EXIT_OK
+
+
+def _list_locks(frame: pd.DataFrame, fmt: str, lang: str) -> int:
+    frame = frame.assign(locked_at=frame["locked_at"].dt.strftime("%Y-%m-%d %H:%M"))
+    if fmt == "json":
+        print(json.dumps(frame.astype(object).where(frame.notna(), None).to_dict("records"), ensure_ascii=False))
+    elif fmt == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(t("approvals.cli.no_locks", lang))
+    else:
+        headers = {c: t("approvals.cli.col." + c, lang) for c in frame.columns}
+        print(frame.fillna("").rename(columns=headers).to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_requests(store: Store, args: argparse.Namespace) -> int:
+    """``requests list [--status S] [--as NAME]``, ``requests approve|reject ID --as NAME``."""
+    lang = args.lang
+    viewer = _viewer(store, args)
+    org = Org.from_frame(store.units())
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    if args.requests_action == "list":
+        return _list_requests(store, args, org, scope)
+    approve = args.requests_action == "approve"
+    decided = approvals.decide(store, args.request_id, approve=approve, viewer=viewer, note=args.note, scope=scope)
+    if not approve:
+        print(t("approvals.cli.rejected", lang, request=args.request_id, by=viewer.name))
+    elif decided["batch_id"] is not None and not pd.isna(decided["batch_id"]):
+        batch = int(decided["batch_id"])
+        print(t("approvals.cli.approved_batch", lang, request=args.request_id, by=viewer.name, batch=batch))
+    else:
+        print(t("approvals.cli.approved", lang, request=args.request_id, by=viewer.name))
+    return EXIT_OK
+
+
+def _list_requests(store: Store, args: argparse.Namespace, org: Org, scope: access.Scope | None) -> int:
+    lang = args.lang
+    requests = [r for r in store.change_requests(args.status).to_dict("records") if approvals.visible(r, scope)]
+    units = org.names(lang).to_dict()
+    kpis = store.kpis()
+    shown = kpis["name_zh"].where(kpis["name_zh"].notna() & (lang == "zh"), kpis["name"])
+    names = dict(zip(kpis["kpi_id"], shown, strict=True))
+    rows = [_request_record(r, lang, units, names) for r in requests]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(pd.DataFrame(rows, columns=list(_REQUEST_RECORD)).to_csv(index=False), end="")
+    elif not rows:
+        print(t("approvals.cli.no_requests", lang))
+    else:
+        for r in rows:
+            print(
+                f"#{r['request_id']} [{r['status']}] {r['year']} {r['unit']} · {r['kind']} · "
+                f"{r['requested_by']} {r['requested_at']}: {r['reason']}"
+            )
+            print(f"    {r['what']}")
+            if r["decided_by"]:
+                print(f"    → {r['decided_by']} {r['decided_at']}" + (f": {r['note']}" if r["note"] else ""))
+    return EXIT_OK
+
+
+_REQUEST_RECORD = (
+    "request_id",
+    "year",
+    "unit",
+    "kind",
+    "what",
+    "requested_by",
+    "requested_at",
+    "reason",
+    "status",
+    "decided_by",
+    "decided_at",
+    "note",
+)
+
+
+def _request_record(r: dict, lang: str, units: dict, names: dict) -> dict:
+    unit = r["unit_id"] if isinstance(r["unit_id"], str) else None
+    decided = r["decided_at"]
+    return {
+        "request_id": int(r["request_id"]),
+        "year": int(r["year"]),
+        "unit": units.get(unit, unit) if unit else "",
+        "kind": t("approvals.kind." + r["kind"], lang),
+        "what": approvals.summary(r, lang, units, names),
+        "requested_by": r["requested_by"],
+        "requested_at": f"{r['requested_at']:%Y-%m-%d %H:%M}",
+        "reason": r["reason"],
+        "status": t("approvals.status." + r["status"], lang),
+        "decided_by": r["decided_by"] if isinstance(r["decided_by"], str) else "",
+        "decided_at": "" if decided is None or pd.isna(decided) else f"{decided:%Y-%m-%d %H:%M}",
+        "note": r["decision_note"] if isinstance(r["decision_note"], str) else "",
+    }
+
+
 COMMANDS = {
     "init": cmd_init,
     "load": cmd_load,
@@ -674,4 +1071,7 @@ COMMANDS = {
     "alerts": cmd_alerts,
     "periods": cmd_periods,
     "users": cmd_users,
+    "baseline": cmd_baseline,
+    "requests": cmd_requests,
+    "owners": cmd_owners,
 }

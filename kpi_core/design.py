@@ -583,6 +583,10 @@ def change_log_view(
 
 
 def _log_item(entity: str, entity_id: str, lang: str, units: Mapping[str, str], kpis: Mapping[str, str]) -> str:
+    if entity == "request":
+        return t("approvals.request_item", lang, request=entity_id)
+    if entity == "baseline":
+        return entity_id
     if entity in ("assignment", "target"):
         unit_id, kpi_id, key = (entity_id.split("|") + ["", "", ""])[:3]
         return " · ".join([units.get(unit_id, unit_id), kpis.get(kpi_id, kpi_id), key])
@@ -604,6 +608,10 @@ def _log_value(entity: str, field: str, value: object, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
         return "–"
     text = str(value)
+    if entity == "request" and field == "status":
+        return t(f"approvals.status.{text}", lang)
+    if entity == "baseline":
+        return t("access.cli.yes" if text == "true" else "access.cli.no", lang)
     if entity == "validity" and text in ("pass", "fail"):
         return t(f"dict.{text}", lang)
     if field in _WORD_FIELDS:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from kpi_core import design
+from kpi_core import access, design
 from kpi_core.i18n import error_text, has, reason, t
 from kpi_core.ingest import Problem
 from kpi_core.weights import DesignWarning
@@ -188,6 +188,50 @@ def _member_matrix(member: int, kpi_ids: list[str], names: Mapping[str, str], la
     shown = full.rename(index=names, columns=names)
     st.dataframe(shown, width="stretch")
     return full
+
+
+def locked_banner(lock: Mapping, lang: str) -> None:
+    """The year's baseline is locked: a save becomes a request for approval."""
+    on = f"{lock['locked_at']:%Y-%m-%d}"
+    text = t("approvals.locked_banner", lang, year=int(lock["year"]), by=plain(str(lock["locked_by"])), on=on)
+    st.info(text, icon=":material/lock:")
+
+
+def scoped_log(log: pd.DataFrame, requests: pd.DataFrame, scope: access.Scope) -> pd.DataFrame:
+    """A change log with the log of its requests merged in, newest first,
+    without the assignments and targets of units outside ``scope`` (a KPI's
+    log lists every unit that carries it)."""
+    frames = [f for f in (log, requests) if not f.empty]
+    if not frames:
+        return log
+    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    unit = merged["entity_id"].astype(str).str.split("|").str[0]
+    valued = merged["entity"].isin(["assignment", "target"])
+    kept = merged[~valued | unit.map(scope.allows)]
+    return kept.sort_values("changed_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def validity_answers(stored: pd.DataFrame, lang: str) -> None:
+    """A KPI's validity answers, read only (indexed by question)."""
+    if stored.empty:
+        st.caption(t("dict.v_untested", lang))
+        return
+    questions = [q for q in design.VALIDITY_QUESTIONS if q in stored.index]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("dict.field", lang): [t(f"dict.q_{q}", lang) for q in questions],
+                t("dict.value", lang): [
+                    t("dict.pass" if stored.at[q, "passed"] else "dict.fail", lang) for q in questions
+                ],
+                t("dict.note", lang): [
+                    "" if pd.isna(stored.at[q, "note"]) else str(stored.at[q, "note"]) for q in questions
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def refused(exc: Exception, lang: str) -> None:

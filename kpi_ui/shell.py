@@ -55,7 +55,7 @@ PAGES: tuple[PageDef, ...] = (
 
 #: Pages shown in the navigation only to accounts that may do this action
 #: (each page checks again when it runs: a URL typed by hand gets "not permitted").
-PAGE_ACTION = {"pages/4_upload.py": "upload"}
+PAGE_ACTION = {"pages/4_upload.py": "upload", "pages/6_scorecard_design.py": "edit_design"}
 
 
 def resolve_current() -> ViewState:

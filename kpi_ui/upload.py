@@ -16,12 +16,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_core import ingest
+from kpi_core import access, approvals, ingest
 from kpi_core.i18n import error_text, reason, t
 from kpi_core.model import FILE_SPECS, HEADER_ALIASES_ZH
 from kpi_core.store import Store, StoreError
 from kpi_core.upload_preview import Preview
-from kpi_ui import data
+from kpi_ui import data, session
 from kpi_ui.design import kpi_names
 from kpi_ui.text import plain
 from kpi_ui.theme import status_label
@@ -263,31 +263,73 @@ def _show_effect(preview: Preview, lang: str) -> None:
         st.dataframe(statuses_table(preview, lang), hide_index=True, width="stretch")
 
 
-def commit_button(store: Store, validated: ingest.Validated, preview: Preview, uploaded_by: str, lang: str) -> None:
+def refused(refusal: access.AccessError, lang: str) -> None:
+    """Why the signed-in account may not store this file (nothing of it is shown)."""
+    st.error(plain(error_text(refusal, lang)), icon=":material/block:")
+
+
+def commit_button(store: Store, validated: ingest.Validated, preview: Preview, lang: str) -> None:
+    """Store the file as the signed-in account; for a locked year's baseline,
+    ask for a reason and send it for approval instead."""
     to_write = preview.counts.rows_added + preview.counts.rows_changed
     if not to_write:
         return
-    if not st.button(t("upload.commit", lang, count=to_write), type="primary", key="upload_commit"):
+    lock = approvals.upload_lock(store, validated)
+    why = ""
+    label = t("upload.commit", lang, count=to_write)
+    if lock is not None:
+        _locked_banner(lock, lang)
+        why = st.text_input(t("approvals.upload_reason", lang), key="upload_reason")
+        label = t("approvals.upload_request_button", lang, count=to_write)
+        if not why.strip():
+            st.caption(t("approvals.reason_needed", lang))
+    if not st.button(label, type="primary", key="upload_commit", disabled=lock is not None and not why.strip()):
         return
     try:
-        result = ingest.commit(store, validated, uploaded_by=uploaded_by)
+        done = approvals.upload(
+            store,
+            validated,
+            by=session.who(),
+            reason=why,
+            viewer=session.viewer(),
+            scope=session.scope(),
+            org=data.org(),
+        )
     except Exception as exc:  # noqa: BLE001 - the transaction was rolled back; say so instead of a traceback
-        if not isinstance(exc, StoreError):
+        if not isinstance(exc, (StoreError, access.AccessError)):
             log.exception("upload of %s failed", validated.file_name)
         st.error(plain(error_text(exc, lang)), icon=":material/error:")  # its values may be ids or names
         return
     data.clear_caches()
-    st.session_state[DONE_KEY] = t(
-        "upload.done",
-        lang,
-        file=plain(validated.file_name),
-        batch=result.batch_id,
-        added=result.rows_added,
-        changed=result.rows_changed,
-        unchanged=result.rows_unchanged,
-    )
+    if done.applied:
+        result = done.batch
+        st.session_state[DONE_KEY] = t(
+            "upload.done",
+            lang,
+            file=plain(validated.file_name),
+            batch=result.batch_id,
+            added=result.rows_added,
+            changed=result.rows_changed,
+            unchanged=result.rows_unchanged,
+        )
+    else:
+        st.session_state[DONE_KEY] = t("approvals.requested", lang, request=done.request_id)
+        st.session_state.pop("upload_reason", None)
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1  # a fresh, empty uploader
     st.rerun()
+
+
+def _locked_banner(lock: dict, lang: str) -> None:
+    st.info(
+        t(
+            "approvals.locked_banner",
+            lang,
+            year=int(lock["year"]),
+            by=plain(lock["locked_by"]),
+            on=f"{lock['locked_at']:%Y-%m-%d}",
+        ),
+        icon=":material/lock:",
+    )
 
 
 def show_done() -> None:
@@ -402,7 +444,7 @@ def _rollback(store: Store, batches: pd.DataFrame, lang: str) -> None:
     # another batch; the store refuses it instead and says who undid it.
     uploads = batches[batches["rollback_of"].isna()]
     open_batches = uploads[uploads["rolled_back_by"].isna()]
-    if open_batches.empty:
+    if open_batches.empty or not session.allowed("rollback"):
         return
     _preselect(uploads, open_batches)
     # keyed: stays open while the messages above it come and go between reruns
@@ -415,14 +457,14 @@ def _rollback(store: Store, batches: pd.DataFrame, lang: str) -> None:
             for r in uploads.itertuples()
         }
         batch_id = st.selectbox(t("upload.rollback_pick", lang), list(labels), format_func=labels.get, key=PICK_KEY)
-        by = (st.session_state.get("upload_by") or "").strip()
-        st.caption(t("upload.rollback_by", lang, name=plain(by)) if by else t("upload.rollback_no_name", lang))
+        by = session.who()
+        st.caption(t("upload.rollback_by", lang, name=plain(by)))
         sure = st.checkbox(t("upload.rollback_confirm", lang), key="upload_rollback_sure")
         if st.button(t("upload.rollback_button", lang), disabled=not sure, key="upload_rollback_go"):
             try:
-                result = store.rollback_batch(int(batch_id), uploaded_by=by)
+                result = approvals.rollback(store, int(batch_id), by=by, viewer=session.viewer(), scope=session.scope())
             except Exception as exc:  # noqa: BLE001 - rolled back; say why in the reader's language, no traceback
-                if not isinstance(exc, StoreError):
+                if not isinstance(exc, (StoreError, access.AccessError)):
                     log.exception("rollback of batch %s failed", batch_id)
                 # redraw the history as it now is (another session may have changed it), then say why
                 data.clear_caches()

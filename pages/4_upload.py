@@ -1,13 +1,18 @@
 """Upload page: choose the kind, drop a CSV or .xlsx, read every problem,
-preview the effect, confirm; the history of uploads with rollback below."""
+preview the effect, confirm; the history of uploads with rollback below.
+
+Only an account that may upload sees it (every row's unit must be in its
+scope); the batch records the signed-in account. A file that changes a locked
+year's baseline is sent for approval with a reason instead of being stored.
+"""
 
 import streamlit as st
 
-from kpi_core import ingest
+from kpi_core import approvals, ingest
 from kpi_core.i18n import t
 from kpi_core.model import FILE_SPECS
 from kpi_core.upload_preview import preview
-from kpi_ui import data, shell, theme, upload
+from kpi_ui import data, session, shell, theme, upload
 from kpi_ui.state import current
 from kpi_ui.text import plain
 
@@ -18,6 +23,7 @@ store = data.store()
 limit = ingest.max_upload_bytes()
 
 st.title(t("upload.title", lang))
+session.require("upload")
 st.caption(t("upload.intro", lang))
 upload.show_done()
 
@@ -36,8 +42,7 @@ right.download_button(
     mime="text/csv",
     key="upload_template",
 )
-uploaded_by = st.text_input(t("upload.by", lang), key="upload_by", max_chars=ingest.MAX_ID_LENGTH)
-st.caption(t("upload.rules", lang))
+st.caption(t("upload.rules", lang) + " " + t("approvals.recorded_as", lang, who=plain(session.who())))
 upload.columns_help(kind, lang)
 file = st.file_uploader(
     t("upload.file", lang, mb=f"{limit / 1024 / 1024:g}"),
@@ -61,12 +66,16 @@ if file is not None:
         )
     else:
         validated = ingest.read(kind, file.getvalue(), file.name, store, max_bytes=limit)
-        may_store = upload.show_problems(validated, lang)
-        if validated.ok:
-            effect = preview(store, validated)
-            upload.show_preview(effect, lang)
-            if may_store:
-                upload.commit_button(store, validated, effect, uploaded_by, lang)
+        refusal = approvals.upload_refusal(validated, session.viewer(), session.scope(), data.org())
+        if refusal is not None:  # before the problems: their wording may quote stored figures of those units
+            upload.refused(refusal, lang)
+        else:
+            may_store = upload.show_problems(validated, lang)
+            if validated.ok:
+                effect = preview(store, validated)
+                upload.show_preview(effect, lang)
+                if may_store:
+                    upload.commit_button(store, validated, effect, lang)
 
 st.divider()
 upload.history(store, lang)

@@ -1,15 +1,20 @@
 """KPI dictionary: browse and search every KPI in both languages, see where it
 is used, edit or add one (with the impact on past scores shown before saving),
-record its validity test, and read its change log."""
+record its validity test, and read its change log.
+
+Everybody reads the dictionary; only an account that may edit it sees the
+edit and validity forms, and the change is recorded as that account. A rule
+change of a KPI assigned in a locked year is sent for approval instead.
+"""
 
 import pandas as pd
 import streamlit as st
 
-from kpi_core import design
+from kpi_core import access, approvals, design
 from kpi_core.i18n import t
 from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, PERSPECTIVES
 from kpi_core.store import StoreError
-from kpi_ui import data, shell
+from kpi_ui import data, session, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -78,8 +83,13 @@ failing = ui.failing()
 names = ui.kpi_names(kpis, lang)
 
 st.title(t("page.dictionary", lang))
-if st.session_state.pop("dict_saved", False):
-    st.success(t("dict.saved", lang), icon=":material/check_circle:")
+saved_message = st.session_state.pop("dict_saved", False)
+if saved_message:
+    st.success(
+        saved_message if isinstance(saved_message, str) else t("dict.saved", lang), icon=":material/check_circle:"
+    )
+may_edit = session.allowed("edit_dictionary")
+scope = session.scope()
 if st.session_state.pop("dict_clear_form", False):
     st.session_state["dict_reason"] = ""  # a saved change's reason is not offered again for the next one
 answers = store.validity_answers()
@@ -133,7 +143,8 @@ with tab_details:
             hide_index=True,
             width="stretch",
         )
-        used = design.kpi_usage(usage[usage["kpi_id"] == chosen])
+        # where it is used: the units this reader may see (a unit or person outside the scope is not named)
+        used = design.kpi_usage(usage[(usage["kpi_id"] == chosen) & usage["unit_id"].map(scope.allows)])
         st.subheader(t("dict.where_used", lang))
         if used.empty:
             st.caption(t("dict.unused", lang))
@@ -192,107 +203,156 @@ def _choice_label(column: str, value: str) -> str:
     return t(f"{column}.{value}", lang)
 
 
-with tab_edit:
+def _logged_as() -> None:
+    st.caption(t("approvals.recorded_as", lang, who=plain(session.who())))
+
+
+def _save_kpi(edited: dict, reason: str) -> None:
+    """Save (or, for a locked year's rule, send for approval) as the signed-in account."""
+    try:
+        errors, done = approvals.save_kpi(store, edited, by=session.who(), reason=reason, viewer=session.viewer())
+    except (StoreError, access.AccessError) as exc:  # a closed month, a refusal: said plainly, nothing saved
+        ui.refused(exc, lang)
+        return
+    if errors:
+        ui.show_problems(errors, lang, rows=False)
+        return
+    message = True if done.applied else t("approvals.requested", lang, request=done.request_id)
+    ui.saved("dict_saved", message)
+    st.session_state["dict_clear_form"] = True
+    st.rerun()
+
+
+def _changes_table(changes: dict) -> None:
+    st.markdown(f"**{t('dict.changes', lang)}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("dict.field", lang): [t(f"dict.f_{c}", lang) for c in changes],
+                t("design.log_old", lang): [str(o) if o is not None else "–" for o, _ in changes.values()],
+                t("design.log_new", lang): [str(n) if n is not None else "–" for _, n in changes.values()],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _impact_table(typed: dict) -> None:
+    st.markdown(f"**{t('dict.impact', lang)}**")
+    impact = design.rule_change_impact(store, typed)
+    if impact.empty:
+        st.success(t("dict.impact_none", lang))
+        return
+    org = data.org()
+    per_unit = design.impact_by_unit(impact)
+    st.warning(t("dict.impact_units", lang, units=len(per_unit), months=len(impact)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.unit", lang): [org.name(u, lang) for u in impact["unit_id"]],
+                t("col.period", lang): impact["period"],
+                t("dict.old_total", lang): impact["old_total"].round(2),
+                t("dict.new_total", lang): impact["new_total"].round(2),
+                t("dict.delta", lang): impact["delta"].round(2),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _edit_tab() -> None:
     edited = _edit_form(current)
     validated = design.validate_kpi(edited, store)
     if not edited["kpi_id"]:
         st.info(t("dict.need_id", lang))
-    elif current is None and edited["kpi_id"] in set(kpis["kpi_id"]):
+        return
+    if current is None and edited["kpi_id"] in set(kpis["kpi_id"]):
         st.error(t("dict.id_taken", lang, kpi_id=plain(edited["kpi_id"])))
-    elif not validated.ok:
+        return
+    if not validated.ok:
         ui.show_problems(validated.errors, lang, rows=False)
-    else:
-        typed = validated.frame.iloc[0].to_dict()
-        changes = design.kpi_changes(current, typed)
-        if not changes:
-            st.caption(t("dict.no_changes", lang))
+        return
+    typed = validated.frame.iloc[0].to_dict()
+    changes = design.kpi_changes(current, typed)
+    if not changes:
+        st.caption(t("dict.no_changes", lang))
+        return
+    _changes_table(changes)
+    if current is not None and design.rule_changed(changes):
+        _impact_table(typed)
+    lock = approvals.kpi_lock(store, current, typed)
+    if lock is not None:
+        ui.locked_banner(lock, lang)
+    _logged_as()
+    reason = st.text_input(t("design.reason", lang), key="dict_reason")
+    if not reason.strip():
+        st.caption(t("dict.reason_hint", lang))
+    label = t("approvals.request_button" if lock is not None else "dict.save", lang)
+    if st.button(label, key="dict_save", type="primary", disabled=not reason.strip()):
+        if not reason.strip():  # a click that raced the reason box being emptied
+            st.error(t("design.reason_needed", lang))
         else:
-            st.markdown(f"**{t('dict.changes', lang)}**")
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("dict.field", lang): [t(f"dict.f_{c}", lang) for c in changes],
-                        t("design.log_old", lang): [str(o) if o is not None else "–" for o, _ in changes.values()],
-                        t("design.log_new", lang): [str(n) if n is not None else "–" for _, n in changes.values()],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-            if current is not None and design.rule_changed(changes):
-                st.markdown(f"**{t('dict.impact', lang)}**")
-                impact = design.rule_change_impact(store, typed)
-                if impact.empty:
-                    st.success(t("dict.impact_none", lang))
-                else:
-                    org = data.org()
-                    per_unit = design.impact_by_unit(impact)
-                    st.warning(t("dict.impact_units", lang, units=len(per_unit), months=len(impact)))
-                    st.dataframe(
-                        pd.DataFrame(
-                            {
-                                t("col.unit", lang): [org.name(u, lang) for u in impact["unit_id"]],
-                                t("col.period", lang): impact["period"],
-                                t("dict.old_total", lang): impact["old_total"].round(2),
-                                t("dict.new_total", lang): impact["new_total"].round(2),
-                                t("dict.delta", lang): impact["delta"].round(2),
-                            }
-                        ),
-                        hide_index=True,
-                        width="stretch",
-                    )
-            by = st.text_input(t("design.by", lang), key="dict_by")
-            reason = st.text_input(t("design.reason", lang), key="dict_reason")
-            if not reason.strip():
-                st.caption(t("dict.reason_hint", lang))
-            if st.button(t("dict.save", lang), key="dict_save", type="primary", disabled=not reason.strip()):
-                if not reason.strip():  # a click that raced the reason box being emptied
-                    st.error(t("design.reason_needed", lang))
-                else:
-                    try:
-                        design.save_kpi(store, edited, changed_by=by, reason=reason)
-                    except StoreError as exc:  # e.g. a closed month: said plainly, nothing saved
-                        ui.refused(exc, lang)
-                    else:
-                        ui.saved("dict_saved")
-                        st.session_state["dict_clear_form"] = True
-                        st.rerun()
+            _save_kpi(edited, reason)
 
-with tab_validity:
+
+def _validity_tab() -> None:
     if current is None:
         st.info(t("dict.validity_after_save", lang))
+        return
+    st.caption(t("dict.validity_help", lang))
+    stored = store.validity_answers(chosen).set_index("question")
+    if not may_edit:
+        ui.validity_answers(stored, lang)
+        return
+    answers = {}
+    for q in design.VALIDITY_QUESTIONS:
+        left, right = st.columns([2, 3])
+        prev = stored.loc[q] if q in stored.index else None
+        with left:
+            verdict = st.radio(
+                t(f"dict.q_{q}", lang),
+                ["pass", "fail"],
+                index=None if prev is None else (0 if bool(prev["passed"]) else 1),
+                format_func=lambda v: t(f"dict.{v}", lang),
+                horizontal=True,
+                key=f"dict_val_{chosen}_{q}",
+            )
+        with right:
+            note = st.text_input(
+                t("dict.note", lang),
+                value="" if prev is None or pd.isna(prev["note"]) else prev["note"],
+                key=f"dict_note_{chosen}_{q}",
+            )
+        if verdict is not None:
+            answers[q] = (verdict == "pass", note)
+    _logged_as()
+    if st.button(t("dict.save_validity", lang), key="dict_val_save"):
+        try:
+            approvals.save_validity(store, chosen, answers, by=session.who(), viewer=session.viewer())
+        except access.AccessError as exc:
+            ui.refused(exc, lang)
+            return
+        ui.saved("dict_saved")
+        st.rerun()
+
+
+with tab_edit:
+    if may_edit:
+        _edit_tab()
     else:
-        st.caption(t("dict.validity_help", lang))
-        stored = store.validity_answers(chosen).set_index("question")
-        answers = {}
-        for q in design.VALIDITY_QUESTIONS:
-            left, right = st.columns([2, 3])
-            prev = stored.loc[q] if q in stored.index else None
-            with left:
-                verdict = st.radio(
-                    t(f"dict.q_{q}", lang),
-                    ["pass", "fail"],
-                    index=None if prev is None else (0 if bool(prev["passed"]) else 1),
-                    format_func=lambda v: t(f"dict.{v}", lang),
-                    horizontal=True,
-                    key=f"dict_val_{chosen}_{q}",
-                )
-            with right:
-                note = st.text_input(
-                    t("dict.note", lang),
-                    value="" if prev is None or pd.isna(prev["note"]) else prev["note"],
-                    key=f"dict_note_{chosen}_{q}",
-                )
-            if verdict is not None:
-                answers[q] = (verdict == "pass", note)
-        by = st.text_input(t("design.by", lang), key="dict_val_by")
-        if st.button(t("dict.save_validity", lang), key="dict_val_save"):
-            store.save_validity(chosen, answers, answered_by=by)
-            ui.saved("dict_saved")
-            st.rerun()
+        st.info(t("approvals.read_only", lang), icon=":material/visibility:")
+
+with tab_validity:
+    if current is not None and not may_edit:
+        st.info(t("approvals.read_only", lang), icon=":material/visibility:")
+    _validity_tab()
 
 with tab_log:
     if current is not None:
-        ui.change_log(store.change_log(kpi_id=chosen), lang, names)
+        ui.change_log(
+            ui.scoped_log(store.change_log(kpi_id=chosen), store.request_log(kpi_id=chosen), scope), lang, names
+        )
     else:
         st.caption(t("design.log_empty", lang))

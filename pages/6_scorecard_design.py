@@ -1,16 +1,18 @@
 """Scorecard design for one unit and one year: its KPIs, roles, weights and
 monthly targets in an editable table; weights by four methods; the design
 checks live as warnings; the cascade of a KPI to the child units; the unit's
-change log. Saving needs a reason and is one logged transaction."""
+change log. Saving needs a reason and is one logged transaction, recorded as
+the signed-in account, who must be allowed to edit this unit's design; a
+change to a locked year is sent for approval instead."""
 
 import pandas as pd
 import streamlit as st
 
-from kpi_core import design
+from kpi_core import access, approvals, design
 from kpi_core.i18n import t
 from kpi_core.model import ROLES
 from kpi_core.store import StoreError
-from kpi_ui import data, shell
+from kpi_ui import data, session, shell
 from kpi_ui import design as ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -28,6 +30,7 @@ unit = view.unit
 level = org.kind(unit)
 
 st.title(t("page.design", lang))
+session.require("edit_design", unit)
 st.caption(t("design.subtitle", lang, unit=plain(org.name(unit, lang)), kind=t(f"kind.{level}", lang)))
 if st.session_state.pop("design_clear_form", False):
     st.session_state["design_reason"] = ""  # the saved change's reason is not offered again for the next one
@@ -120,25 +123,43 @@ if changes and not problems:
         )
 else:
     st.caption(t("design.pending", lang, n=len(changes)))
-by = st.text_input(t("design.by", lang), key="design_by")
+lock = approvals.lock_of(store, [year])
+if lock is not None:
+    ui.locked_banner(lock, lang)
+st.caption(t("approvals.recorded_as", lang, who=plain(session.who())))
 reason = st.text_input(t("design.reason", lang), key="design_reason")
 if changes and not problems and not reason.strip():
     st.caption(t("design.reason_hint", lang))
 if st.button(
-    t("design.save", lang),
+    t("approvals.request_button" if lock is not None else "design.save", lang),
     key="design_save",
     type="primary",
     disabled=bool(problems) or not changes or not reason.strip(),
 ):
     try:
-        errors, written = design.save_design(store, unit, year, before, edited, changed_by=by, reason=reason)
-    except StoreError as exc:  # e.g. a closed month: said plainly, nothing saved
+        errors, done = approvals.save_design(
+            store,
+            unit,
+            year,
+            before,
+            edited,
+            by=session.who(),
+            reason=reason,
+            viewer=session.viewer(),
+            scope=session.scope(),
+        )
+    except (StoreError, access.AccessError) as exc:  # e.g. a closed month: said plainly, nothing saved
         ui.refused(exc, lang)
-        errors, written = None, 0
+        errors, done = None, None
     if errors:
         ui.show_problems(errors, lang)
-    elif errors is not None:
-        saved = t("design.saved", lang, n=written, unit=plain(org.name(unit, lang)), year=year, reason=plain(reason))
+    elif done is not None:
+        if done.applied:
+            saved = t(
+                "design.saved", lang, n=done.written, unit=plain(org.name(unit, lang)), year=year, reason=plain(reason)
+            )
+        else:
+            saved = t("approvals.requested", lang, request=done.request_id)
         ui.saved("design_saved", saved)
         st.session_state.pop("design_override", None)
         st.session_state["design_editor_version"] = version + 1
@@ -243,4 +264,6 @@ else:
 
 # ----------------------------------------------------------------- change log
 st.subheader(t("design.log", lang))
-ui.change_log(store.change_log(unit_id=unit), lang, names)
+ui.change_log(
+    ui.scoped_log(store.change_log(unit_id=unit), store.request_log(unit_id=unit), session.scope()), lang, names
+)

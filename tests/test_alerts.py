@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -207,7 +208,7 @@ def test_band_streak_and_no_drop_for_band_kpis():
         (True, "month", 100.0, True),
         (False, "month", 100.0, False),  # nobody has reported the month yet
         (True, "quarter", None, False),  # October closes no quarter and has no target
-        (True, "quarter", 100.0, True),  # ... but a target says a figure is due
+        (True, "quarter", 100.0, False),  # ... a target does not make it due either (issue 14)
         (True, "year", None, False),
     ],
 )
@@ -628,8 +629,16 @@ def test_unit_subset_equals_the_whole_filtered(demo_store):
     pd.testing.assert_frame_equal(sales, expected)
 
 
-def test_a_month_nobody_reported_has_no_missing_alerts(demo_store):
-    assert alerts.evaluate(demo_store, "2026-11").empty
+def test_a_month_nobody_reported_has_no_missing_alerts_until_an_owners_due_day(demo_store):
+    # November's figures are due on the 5th working day of December: Tue 1, Wed 2,
+    # Thu 3, Fri 4, Mon 7. Only an owned KPI raises "missing" in a month nobody
+    # reported: the demo's sales_rep_1 owns Wu Hao's four KPIs (he is that person).
+    assert alerts.evaluate(demo_store, "2026-11", today=date(2026, 12, 7)).empty
+    late = alerts.evaluate(demo_store, "2026-11", today=date(2026, 12, 8))
+    assert sorted(late["kpi_id"]) == ["COLLECTION_DAYS", "KEY_ACCOUNT_COV", "QUOTE_RESP", "REV"]
+    assert set(late["unit_id"]) == {"P_SALES_N_01"} and set(late["kind"]) == {"missing"}
+    assert {dict(p)["owner"] for p in late["params"]} == {"sales_rep_1"}
+    assert {dict(p)["due"] for p in late["params"]} == {"2026-12-07"}
 
 
 # ------------------------------------------------------------------ the command line

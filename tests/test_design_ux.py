@@ -96,16 +96,14 @@ def test_save_waits_for_a_reason_says_what_was_saved_and_clears_the_form(app, la
     _raise_revenue(at)
     assert at.button(key="design_save").disabled
     assert hint in _shown(at.caption)
-    at.text_input(key="design_by").set_value("Wang Fang")
     at.text_input(key="design_reason").set_value("H1 revenue push").run()
     assert not at.button(key="design_save").disabled
     assert hint not in _shown(at.caption)
     at.button(key="design_save").click().run()
     _ok(at)
     assert saved in _shown(at.success)
-    # the form is cleared: no reason left, nothing pending, the button off again; the name stays
+    # the form is cleared: no reason left, nothing pending, the button off again
     assert at.text_input(key="design_reason").value == ""
-    assert at.text_input(key="design_by").value == "Wang Fang"
     assert at.button(key="design_save").disabled
     assert "design_override" not in at.session_state
 
@@ -115,12 +113,12 @@ def test_save_waits_for_a_reason_says_what_was_saved_and_clears_the_form(app, la
 
 LOG = {
     "en": [
-        ["Wang Fang", "Assignment", "Sales · Gross margin · 2026", "Weight", "20", "10", "H1 revenue push"],
-        ["Wang Fang", "Assignment", "Sales · Revenue · 2026", "Weight", "45", "55", "H1 revenue push"],
+        ["hr_admin", "Assignment", "Sales · Gross margin · 2026", "Weight", "20", "10", "H1 revenue push"],
+        ["hr_admin", "Assignment", "Sales · Revenue · 2026", "Weight", "45", "55", "H1 revenue push"],
     ],
     "zh": [
-        ["Wang Fang", "指标分配", "销售中心 · 毛利率 · 2026", "权重", "20", "10", "H1 revenue push"],
-        ["Wang Fang", "指标分配", "销售中心 · 营业收入 · 2026", "权重", "45", "55", "H1 revenue push"],
+        ["hr_admin", "指标分配", "销售中心 · 毛利率 · 2026", "权重", "20", "10", "H1 revenue push"],
+        ["hr_admin", "指标分配", "销售中心 · 营业收入 · 2026", "权重", "45", "55", "H1 revenue push"],
     ],
 }
 
@@ -129,7 +127,6 @@ LOG = {
 def test_the_change_log_speaks_in_names(app, lang):
     at = app(DESIGN, unit="SALES", period="2026-03", lang=lang)
     _raise_revenue(at)
-    at.text_input(key="design_by").set_value("Wang Fang")
     at.text_input(key="design_reason").set_value("H1 revenue push").run()
     at.button(key="design_save").click().run()
     _ok(at)
@@ -313,7 +310,8 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
     """A database written by an earlier version (schema 1, no Chinese caliber
     or data source, no stored scores) opens with its data intact, the two new
     columns empty and the score tables created (empty until the scores are
-    made), and the later tables (users, closed months, approvals, owners) empty: schema 5."""
+    made), and the later tables (users, closed months, approvals, owners) empty, and
+    the KPIs without a formula (issue 14): schema 6."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     for statement in V1:
@@ -324,15 +322,15 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
            VALUES ('REV', 'Revenue', 'financial', 'higher', 'sum', 'net of VAT', 'ERP')"""
     )
     con.close()
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION == 6
     with Store(path) as store:
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         assert store.scores_version() is None and not store.has_moves()
         row = store.kpi("REV")
         assert (row["name"], row["caliber"], row["data_source"]) == ("Revenue", "net of VAT", "ERP")
-        assert row["caliber_zh"] is None and row["data_source_zh"] is None
+        assert row["caliber_zh"] is None and row["data_source_zh"] is None and row["formula"] is None
     with Store(path) as again:  # reopening migrates nothing more
-        assert again.schema_version() == 5
+        assert again.schema_version() == 6
         assert again.cursor().execute("SELECT count(*) FROM change_requests").fetchone()[0] == 0
         assert again.kpis()["kpi_id"].tolist() == ["REV"]
 

@@ -59,7 +59,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "design.impact": ("Effect on {unit}'s month totals", "对{unit}各月总分的影响"),
     "design.impact_none": ("These changes move no month's total.", "这些修改不会改变任何月份的总分。"),
     "design.pending": ("{n} changes to save.", "有 {n} 项修改待保存。"),
-    "design.by": ("Your name", "修改人"),
     "design.reason": ("Reason for the change (required)", "修改原因(必填)"),
     "design.reason_needed": ("A reason is required to save.", "保存前必须填写修改原因。"),
     "design.reason_hint": (

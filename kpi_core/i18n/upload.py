@@ -9,7 +9,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "upload.kind": ("What does the file hold?", "文件内容"),
     "upload.template": ("Download the {kind} template", "下载{kind}模板"),
-    "upload.by": ("Your name (kept with the upload)", "上传人(随批次记录)"),
     "upload.file": ("CSV or Excel file (at most {mb} MB)", "CSV 或 Excel 文件(不超过 {mb} MB)"),
     "upload.too_big": (
         "{file} is {size} MB; the limit is {mb} MB. Split it, e.g. one month per file.",
@@ -105,10 +104,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.sha256_full": ("Full SHA-256 fingerprint of each file", "各文件完整的 SHA-256 指纹"),
     "upload.rollback_file": ("rollback of batch {batch} ({file})", "回滚批次 {batch}({file})"),
     "upload.rollback_by": ("The rollback is recorded as done by {name}.", "回滚将记录为由 {name} 执行。"),
-    "upload.rollback_no_name": (
-        'Type your name in "Your name" above: it is recorded with the rollback.',
-        "请在上方“上传人”中填写姓名:它会随回滚一并记录。",
-    ),
     "upload.rollback_note": (
         "{removed} rows it added removed, {restored} values it replaced restored",
         "删除其新增的 {removed} 行,恢复其替换的 {restored} 个数值",

@@ -106,24 +106,31 @@ class DesignQueries:
         """Insert or update one KPI (already validated) and log each changed
         field; returns the number of fields logged (0: nothing changed, nothing written)."""
         reason, changed_by = _require(reason, changed_by)
-        kpi_id = str(kpi["kpi_id"])
+        now = datetime.now()
         with self.transaction() as cur:
-            old = self._kpi_row(cur, kpi_id)
-            changes = field_changes(old, kpi, _KPI_COLUMNS)
-            if not changes:
-                return 0
-            if rule_changed(old, kpi):
-                check_rules_open(cur, [kpi_id])
-            cleaned = field_changes(None, kpi, _KPI_COLUMNS)
-            values = [cleaned.get(c, (None, None))[1] for c in _KPI_COLUMNS]
-            names = ", ".join([*_KPI_COLUMNS, "batch_id"])
-            marks = ", ".join(["?"] * (len(_KPI_COLUMNS) + 1))
-            cur.execute("INSERT OR REPLACE INTO kpis (" + names + ") VALUES (" + marks + ")", [*values, None])
-            mark_moved(cur, None, kpi_id, None)
-            now = datetime.now()
-            rows = [(now, changed_by, "kpi", kpi_id, f, old_v, new_v, reason) for f, (old_v, new_v) in changes.items()]
-            self._log(cur, rows)
-        self._check_logged(now, changed_by, len(changes))
+            written = self._save_kpi_in(cur, kpi, changed_by, reason, now)
+        if written:
+            self._check_logged(now, changed_by, written)
+        return written
+
+    def _save_kpi_in(self, cur, kpi: Mapping[str, object], changed_by: str, reason: str, now: datetime) -> int:
+        """The body of :meth:`save_kpi` on an open transaction's cursor (an
+        approved change request runs it in the transaction that marks it approved)."""
+        kpi_id = str(kpi["kpi_id"])
+        old = self._kpi_row(cur, kpi_id)
+        changes = field_changes(old, kpi, _KPI_COLUMNS)
+        if not changes:
+            return 0
+        if rule_changed(old, kpi):
+            check_rules_open(cur, [kpi_id])
+        cleaned = field_changes(None, kpi, _KPI_COLUMNS)
+        values = [cleaned.get(c, (None, None))[1] for c in _KPI_COLUMNS]
+        names = ", ".join([*_KPI_COLUMNS, "batch_id"])
+        marks = ", ".join(["?"] * (len(_KPI_COLUMNS) + 1))
+        cur.execute("INSERT OR REPLACE INTO kpis (" + names + ") VALUES (" + marks + ")", [*values, None])
+        mark_moved(cur, None, kpi_id, None)
+        rows = [(now, changed_by, "kpi", kpi_id, f, old_v, new_v, reason) for f, (old_v, new_v) in changes.items()]
+        self._log(cur, rows)
         return len(changes)
 
     @staticmethod
@@ -143,22 +150,27 @@ class DesignQueries:
             return 0
         now = datetime.now()
         with self.transaction() as cur:
-            check_years_open(cur, [int(c.key) for c in changes if c.entity == "assignment"])
-            check_months_open(cur, [c.key for c in changes if c.entity == "target"])
-            for c in changes:
-                if c.entity == "assignment":
-                    self._write_assignment(cur, c)
-                elif c.entity == "target":
-                    self._write_target(cur, c)
-                else:
-                    raise ValueError(f"unknown entity {c.entity!r}")
-            rows = [
-                (now, changed_by, c.entity, f"{c.unit_id}|{c.kpi_id}|{c.key}", c.field, c.old, c.new, reason)
-                for c in changes
-            ]
-            self._log(cur, rows)
+            self._apply_changes_in(cur, changes, changed_by, reason, now)
         self._check_logged(now, changed_by, len(changes))
         return len(changes)
+
+    def _apply_changes_in(self, cur, changes: list, changed_by: str, reason: str, now: datetime) -> None:
+        """The body of :meth:`apply_changes` on an open transaction's cursor (an
+        approved change request runs it in the transaction that marks it approved)."""
+        check_years_open(cur, [int(c.key) for c in changes if c.entity == "assignment"])
+        check_months_open(cur, [c.key for c in changes if c.entity == "target"])
+        for c in changes:
+            if c.entity == "assignment":
+                self._write_assignment(cur, c)
+            elif c.entity == "target":
+                self._write_target(cur, c)
+            else:
+                raise ValueError(f"unknown entity {c.entity!r}")
+        rows = [
+            (now, changed_by, c.entity, f"{c.unit_id}|{c.kpi_id}|{c.key}", c.field, c.old, c.new, reason)
+            for c in changes
+        ]
+        self._log(cur, rows)
 
     @staticmethod
     def _write_assignment(cur, c) -> None:

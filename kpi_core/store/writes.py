@@ -96,31 +96,43 @@ class WriteQueries:
         self, kind: str, frame: pd.DataFrame, *, file_name: str, sha256: str, uploaded_by: str, note: str | None
     ) -> BatchResult:
         with self.transaction() as cur:
-            changes = _diff(cur, kind, frame)
-            if (changes["change"] == "unchanged").all():
-                return summarise_changes(None, kind, changes)
-            if kind in VALUE_KINDS:
-                _check_assigned(cur, changes)
-            _check_open(cur, kind, changes[changes["change"] != "unchanged"])
-            batch_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
-            cur.execute(
-                """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, note)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [batch_id, kind, file_name, sha256, uploaded_by, datetime.now(), note],
+            result = self._write_in(
+                cur, kind, frame, file_name=file_name, sha256=sha256, uploaded_by=uploaded_by, note=note
             )
-            written = changes[changes["change"] != "unchanged"]
-            _record_history(cur, kind, written, batch_id)
-            _upsert(cur, kind, written, batch_id)
-            result = summarise_changes(int(batch_id), kind, changes)
-            cur.execute(
-                """UPDATE batches SET rows_total = ?, rows_added = ?, rows_changed = ?, rows_unchanged = ?
-                   WHERE batch_id = ?""",
-                [result.rows_total, result.rows_added, result.rows_changed, result.rows_unchanged, batch_id],
-            )
-            stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
-            if stamped != len(written):
-                raise StoreError(f"batch {batch_id}: {stamped} rows stored, {len(written)} expected")
-        self._check_committed(batch_id)
+        if result.batch_id is not None:
+            self._check_committed(result.batch_id)
+        return result
+
+    def _write_in(
+        self, cur, kind: str, frame: pd.DataFrame, *, file_name: str, sha256: str, uploaded_by: str, note: str | None
+    ) -> BatchResult:
+        """The body of a batch, inside the caller's transaction (``cur``): a
+        write that must commit together with other rows (an approved entry,
+        marked approved in the same transaction) calls it directly."""
+        changes = _diff(cur, kind, frame)
+        if (changes["change"] == "unchanged").all():
+            return summarise_changes(None, kind, changes)
+        if kind in VALUE_KINDS:
+            _check_assigned(cur, changes)
+        _check_open(cur, kind, changes[changes["change"] != "unchanged"])
+        batch_id = cur.execute("SELECT nextval('batch_seq')").fetchone()[0]
+        cur.execute(
+            """INSERT INTO batches (batch_id, kind, file_name, sha256, uploaded_by, uploaded_at, note)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [batch_id, kind, file_name, sha256, uploaded_by, datetime.now(), note],
+        )
+        written = changes[changes["change"] != "unchanged"]
+        _record_history(cur, kind, written, batch_id)
+        _upsert(cur, kind, written, batch_id)
+        result = summarise_changes(int(batch_id), kind, changes)
+        cur.execute(
+            """UPDATE batches SET rows_total = ?, rows_added = ?, rows_changed = ?, rows_unchanged = ?
+               WHERE batch_id = ?""",
+            [result.rows_total, result.rows_added, result.rows_changed, result.rows_unchanged, batch_id],
+        )
+        stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        if stamped != len(written):
+            raise StoreError(f"batch {batch_id}: {stamped} rows stored, {len(written)} expected")
         return result
 
     def _check_committed(self, batch_id: int) -> None:
