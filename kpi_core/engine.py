@@ -10,6 +10,12 @@ stored scores (:mod:`kpi_core.scores`, which the pages, alerts and the CLI
 read), the upload preview, the rule- and weight-change impact, and the
 as-of scorecards.
 
+Reporting frequency and calculated KPIs (issue 14) are laid over the grid
+before any rule (:func:`_plan`): a quarterly KPI counts its due months and
+carries the last one between them (``as_of``); a calculated KPI's actual is
+its formula (:mod:`kpi_core.formula`) over its components, each accumulated
+over the view's window first. Info assignments are shown and never scored.
+
 Why a grid. A scorecard's figures for one unit-year depend only on that
 unit-year's facts: windows never cross a year (a quarter and the year to
 date restart in January). So the facts of one year are laid out as arrays
@@ -32,14 +38,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi_core import scoring
-from kpi_core.model import PERSPECTIVES, SCORE_COLUMNS, STATUSES, VIEWS
+from kpi_core import formula, scoring
+from kpi_core.model import FREQUENCIES, PERSPECTIVES, SCORE_COLUMNS, STATUSES, VIEWS
 from kpi_core.months import month_index
 
 #: Stored scores made by another engine version are rebuilt when the store is
 #: opened. Raise it whenever a change here or in :mod:`kpi_core.scoring` can
 #: change a figure.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 
 #: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
 KPI_COLUMNS = SCORE_COLUMNS
@@ -89,6 +95,11 @@ class Grid:
     rules: scoring.Rules
     perspective: np.ndarray
     """Perspective code (position in PERSPECTIVES, -1 unknown) per KPI id."""
+    period_length: np.ndarray | None = None
+    """Months in each KPI id's reporting period (1 monthly, 3 quarterly, 6
+    half-yearly, 12 yearly; None: every KPI monthly)."""
+    formulas: dict[int, formula.Node] | None = None
+    """KPI code -> the tree of its formula, for the calculated KPIs."""
 
     def __len__(self) -> int:
         return len(self.unit)
@@ -155,6 +166,7 @@ def grid(
     dictionary = kpis.drop_duplicates("kpi_id").set_index("kpi_id").reindex(kpi_ids)
     order = {p: i for i, p in enumerate(PERSPECTIVES)}
     perspective = dictionary["perspective"].map(order) if "perspective" in dictionary else pd.Series(np.nan)
+    lengths, formulas = _method_columns(dictionary, kpi_ids)
     return Grid(
         year=int(year),
         unit_ids=tuple(unit_ids),
@@ -167,7 +179,29 @@ def grid(
         actual=cells[1],
         rules=scoring.Rules.of(dictionary.reset_index()),
         perspective=perspective.fillna(-1).to_numpy(dtype="int64"),
+        period_length=lengths,
+        formulas=formulas,
     )
+
+
+def _method_columns(dictionary: pd.DataFrame, kpi_ids: list[str]) -> tuple[np.ndarray, dict[int, formula.Node]]:
+    """Each KPI id's reporting period in months (``frequency``; monthly when
+    empty or unknown) and the trees of the formulas of calculated KPIs (a
+    formula that cannot be read, or that reads itself through others, is
+    refused at load; one found here anyway computes nothing)."""
+    n = len(kpi_ids)
+    if "frequency" in dictionary:
+        lengths = dictionary["frequency"].map(FREQUENCIES).fillna(1).to_numpy(dtype="int64")
+    else:
+        lengths = np.ones(n, dtype="int64")
+    formulas: dict[int, formula.Node] = {}
+    if "formula" in dictionary and dictionary["formula"].notna().any():
+        texts = dict(zip(kpi_ids, dictionary["formula"].to_numpy(dtype=object), strict=True))
+        trees = formula.parse_all(texts)
+        looped = formula.cycles({k: formula.ids(t) for k, t in trees.items()})
+        position = {k: i for i, k in enumerate(kpi_ids)}
+        formulas = {position[k]: t for k, t in trees.items() if k not in looped}
+    return lengths, formulas
 
 
 def monthly_facts(monthly: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -266,6 +300,10 @@ class View:
     points: np.ndarray
     status: np.ndarray
     """Codes into :data:`kpi_core.model.STATUSES`."""
+    as_of: np.ndarray | None = None
+    """The month (0-11) whose figures a cell carries when they are not the
+    period's own (a quarterly KPI between its due months); -1: its own.
+    None: every cell its own."""
 
 
 @dataclass(frozen=True)
@@ -300,7 +338,9 @@ class Scored:
     units: dict[str, Units]
 
 
-def _cells(fig: tuple[np.ndarray, np.ndarray], g: Grid, ytd_score: np.ndarray) -> View:
+def _cells(
+    fig: tuple[np.ndarray, np.ndarray], g: Grid, ytd_score: np.ndarray, plan: _Plan | None = None, view: str = "month"
+) -> View:
     target, actual = fig
     shape = target.shape
     k = np.repeat(g.kpi, shape[1])
@@ -314,6 +354,17 @@ def _cells(fig: tuple[np.ndarray, np.ndarray], g: Grid, ytd_score: np.ndarray) -
     # the blend: a x the period's score + (1 - a) x the year-to-date score
     score[use] = blend[use] * score[use] + (1 - blend[use]) * ytd[use]
     status = scoring.status_codes_by(comp, t, k, g.rules)
+    as_of = None
+    if plan is not None:
+        # nothing was due yet in the window (a quarterly KPI in April): no data,
+        # never "no target"; the figures of the month are still shown
+        blank = plan.blank[view].ravel()
+        comp[blank] = np.nan
+        score[blank] = np.nan
+        status[blank] = scoring.NO_DATA
+        as_of = plan.as_of[view]
+    # an info assignment is tracked and shown, never scored
+    score[np.repeat(g.role == "info", shape[1])] = np.nan
     return View(
         target=target,
         actual=actual,
@@ -321,6 +372,7 @@ def _cells(fig: tuple[np.ndarray, np.ndarray], g: Grid, ytd_score: np.ndarray) -
         score=score.reshape(shape),
         points=(weight * score).reshape(shape),
         status=status.reshape(shape),
+        as_of=as_of,
     )
 
 
@@ -355,12 +407,13 @@ def _units(view: View, g: Grid, starts: np.ndarray) -> Units:
     total = np.where(n_points > 0, points, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(weight > 0, scored_weight / weight, np.nan)
+    scored = (g.role != "info")[:, None]  # info assignments are shown, never counted
     status = view.status
     counts = {
-        "green": per_unit((status == scoring.GREEN).astype("int64")),
-        "amber": per_unit((status == scoring.AMBER).astype("int64")),
-        "red": per_unit((status == scoring.RED).astype("int64")),
-        "missing": per_unit(((status == scoring.NO_DATA) | (status == scoring.NO_TARGET)).astype("int64")),
+        "green": per_unit(((status == scoring.GREEN) & scored).astype("int64")),
+        "amber": per_unit(((status == scoring.AMBER) & scored).astype("int64")),
+        "red": per_unit(((status == scoring.RED) & scored).astype("int64")),
+        "missing": per_unit((((status == scoring.NO_DATA) | (status == scoring.NO_TARGET)) & scored).astype("int64")),
     }
     p_weight, p_points = _perspectives(g, starts, w, points0, has_points)
     return Units(
@@ -372,7 +425,7 @@ def _units(view: View, g: Grid, starts: np.ndarray) -> Units:
         status=scoring.unit_status_codes(total),
         grade=scoring.grade_codes(total),
         counts=counts,
-        kpi_count=np.diff(np.r_[starts, len(g.unit)]),
+        kpi_count=np.add.reduceat((g.role != "info").astype("int64"), starts),
         perspective_weight=p_weight,
         perspective_points=p_points,
     )
@@ -387,7 +440,10 @@ def _perspectives(
     the perspective, points where none of them has points."""
     n_p = len(PERSPECTIVES)
     segment = np.cumsum(np.isin(np.arange(len(g.unit)), starts)) - 1
-    key = segment * (n_p + 1) + (g.perspective[g.kpi] + 1)  # bucket 0: a KPI without a known perspective
+    # bucket 0 (left out): a KPI without a known perspective, and an info
+    # assignment (a perspective holding only those stays empty, not 0)
+    bucket = np.where(g.role == "info", 0, g.perspective[g.kpi] + 1)
+    key = segment * (n_p + 1) + bucket
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -409,8 +465,15 @@ def score(g: Grid, views: tuple[str, ...] = VIEWS) -> Scored:
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
     acc = g.rules.acc[g.kpi]
-    ytd = accumulate(g.target, g.actual, acc, "ytd")
+    plan = _plan(g, acc) if _has_method(g) else None
+
+    def figures(view: str) -> tuple[np.ndarray, np.ndarray]:
+        return plan.figures[view] if plan is not None else accumulate(g.target, g.actual, acc, view)
+
+    ytd = figures("ytd")
     ytd_score = _ytd_score(ytd, g)
+    if plan is not None:
+        ytd_score[plan.blank["ytd"]] = np.nan
     out: dict[str, View] = {}
     units: dict[str, Units] = {}
     if len(g):
@@ -418,11 +481,178 @@ def score(g: Grid, views: tuple[str, ...] = VIEWS) -> Scored:
         if len(np.unique(g.unit)) != len(starts):
             raise ValueError("grid rows must be contiguous per unit")
     for view in views:
-        fig = ytd if view == "ytd" else accumulate(g.target, g.actual, acc, view)
-        out[view] = _cells(fig, g, ytd_score)
+        fig = ytd if view == "ytd" else figures(view)
+        out[view] = _cells(fig, g, ytd_score, plan, view)
         if len(g):
             units[view] = _units(out[view], g, starts)
     return Scored(g, out, units)
+
+
+# --------------------------------------------------------------------------- frequency and formulas
+
+
+#: A value uploaded for a month that is not due (an NPS figure for August,
+#: when NPS is surveyed each quarter) is accepted with a warning at upload;
+#: it then counts as a reading of that month: the month view shows it, and
+#: the quarter and year to date count it. False: such values are kept but
+#: never scored (the quarter and YTD views read the due months only, and the
+#: month view always carries the last due month). See README "Reporting
+#: frequency".
+OFF_CYCLE_READINGS = True
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What frequency and formulas make of a grid's facts, per view: the
+    (target, actual) of each cell's window, the month carried (``as_of``,
+    -1: the cell's own) and the cells with nothing due yet (``blank``)."""
+
+    figures: dict[str, tuple[np.ndarray, np.ndarray]]
+    as_of: dict[str, np.ndarray]
+    blank: dict[str, np.ndarray]
+
+
+def _has_method(g: Grid) -> bool:
+    return bool(g.formulas) or (g.period_length is not None and bool((g.period_length[g.kpi] > 1).any()))
+
+
+def _last_month(flags: np.ndarray, length: int) -> np.ndarray:
+    """For each cell, the last month (0-11) at or before it, inside its
+    window of ``length`` months, whose flag is set; -1 when none."""
+    months = np.broadcast_to(np.arange(12), flags.shape)
+    out = np.where(flags, months, -1)
+    for m in range(1, 12):
+        if m % length:
+            out[:, m] = np.where(out[:, m] >= 0, out[:, m], out[:, m - 1])
+    return out
+
+
+def _take(values: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """``values[r, month[r, m]]`` (NaN where ``month`` is -1)."""
+    picked = np.take_along_axis(values, np.maximum(month, 0), axis=1)
+    return np.where(month >= 0, picked, np.nan)
+
+
+def _component_values(actual: np.ndarray, acc: np.ndarray, length: int) -> np.ndarray:
+    """Each row's value over each window of ``length`` months ending at every
+    month, by its own accumulation, over the months that have an actual: the
+    sum, the average, or the latest (NaN: no actual yet in the window)."""
+    if length == 1:
+        return actual.copy()
+    has = ~np.isnan(actual)
+    n = _running(has.astype("float64"), length)
+    total = _running(np.where(has, actual, 0.0), length)
+    latest = _take(actual, _last_month(has, length))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        avg = np.where(n > 0, total / n, np.nan)
+    acc = acc[:, None]
+    return np.where(acc == "sum", np.where(n > 0, total, np.nan), np.where(acc == "avg", avg, latest))
+
+
+def _formula_rows(g: Grid) -> list[tuple[int, np.ndarray, formula.Node, dict[str, np.ndarray]]]:
+    """For each calculated KPI (in an order where a KPI comes after the
+    calculated KPIs it reads): its code, its rows, its tree and, for each id
+    it reads, the row of that KPI in the same unit (-1: not assigned there)."""
+    if not g.formulas:
+        return []
+    codes = {k: i for i, k in enumerate(g.kpi_ids)}
+    n_k = max(len(g.kpi_ids), 1)
+    position = np.full(len(g.unit_ids) * n_k, -1, dtype="int64")
+    position[g.unit * n_k + g.kpi] = np.arange(len(g))
+    depends = {g.kpi_ids[k]: formula.ids(tree) for k, tree in g.formulas.items()}
+    out = []
+    for kpi_id in formula.order(depends):
+        code = codes[kpi_id]
+        rows = np.flatnonzero(g.kpi == code)
+        if not len(rows):
+            continue
+        found = {}
+        for component in depends[kpi_id]:
+            c = codes.get(component, -1)
+            found[component] = position[g.unit[rows] * n_k + c] if c >= 0 else np.full(len(rows), -1)
+        out.append((code, rows, g.formulas[code], found))
+    return out
+
+
+def dependencies(g: Grid) -> list[tuple[int, list[int]]]:
+    """The calculated KPIs of ``g`` (codes), each after the calculated KPIs it
+    reads, with the codes of the KPIs its formula reads (known ones): a
+    component's change moves its calculated KPI too."""
+    if not g.formulas:
+        return []
+    codes = {k: i for i, k in enumerate(g.kpi_ids)}
+    depends = {g.kpi_ids[k]: formula.ids(tree) for k, tree in g.formulas.items()}
+    return [(codes[k], [codes[c] for c in depends[k] if c in codes]) for k in formula.order(depends)]
+
+
+def _evaluate(values: np.ndarray, rows: np.ndarray, tree: formula.Node, found: dict[str, np.ndarray]) -> np.ndarray:
+    def value(component: str) -> np.ndarray:
+        at = found.get(component)
+        if at is None:
+            return np.full((len(rows), values.shape[1]), np.nan)
+        return np.where((at >= 0)[:, None], values[np.maximum(at, 0)], np.nan)
+
+    return formula.evaluate(tree, value)
+
+
+def _plan(g: Grid, acc: np.ndarray) -> _Plan:
+    """Frequency and formulas over the grid (issue 14).
+
+    **Frequency.** A KPI is due in the last month of its period. A month is a
+    *reading* of a row when it is due (or, :data:`OFF_CYCLE_READINGS`, when a
+    value was uploaded for it anyway); only readings count. The month view of
+    a month that is not a reading carries the row's last reading of the year
+    (``as_of``); before the first one it shows the month's own figures as
+    ``no_data``. A quarter or year-to-date window accumulates its readings;
+    one ending after its last reading is ``as_of`` it, and one without any
+    reading is ``no_data``.
+
+    **Formulas.** A calculated KPI's actual is its formula over its
+    components (the KPIs of the same unit it names), each first accumulated
+    over the window by its own accumulation over the months that have an
+    actual; a zero denominator gives NaN (``no_data``, the target kept). Its
+    own accumulation applies to its target, paired with the months whose
+    formula has a value.
+    """
+    rows, months = g.target.shape
+    lengths = g.period_length[g.kpi] if g.period_length is not None else np.ones(rows, dtype="int64")
+    due = (np.arange(months)[None, :] + 1) % lengths[:, None] == 0
+    calculated = np.zeros(rows, dtype=bool)
+    formula_rows = _formula_rows(g)
+    for _, at, _, _ in formula_rows:
+        calculated[at] = True
+    readings = due | (OFF_CYCLE_READINGS & ~calculated[:, None] & ~np.isnan(g.actual))
+    # each component's value per view (formulas read their components' readings)
+    lengths_of = {"month": 1, "quarter": 3, "ytd": 12}
+    component = {}
+    if formula_rows:
+        own = np.where(readings, g.actual, np.nan)
+        for view, length in lengths_of.items():
+            values = _component_values(own, acc, length)
+            for _, at, tree, found in formula_rows:
+                values[at] = _evaluate(values, at, tree, found)
+            component[view] = values
+    actual = g.actual.copy()
+    if formula_rows:
+        actual[calculated] = component["month"][calculated]
+    target = np.where(readings, g.target, np.nan)
+    actual_read = np.where(readings, actual, np.nan)
+    figures, as_of, blank = {}, {}, {}
+    for view, length in lengths_of.items():
+        last = _last_month(readings, 12 if view == "month" else length)
+        if view == "month":
+            t, a = _take(target, last), _take(actual_read, last)
+            none = last < 0  # nothing due yet this year: the month's own figures, as no data
+            t[none], a[none] = g.target[none], actual[none]
+        else:
+            t, a = accumulate(target, actual_read, acc, view)
+            if formula_rows:  # a calculated KPI: the formula over the window's components, as of its last reading
+                a[calculated] = _take(component[view], last)[calculated]
+            none = last < 0
+        figures[view] = (t, a)
+        as_of[view] = np.where(last == np.arange(months)[None, :], -1, last)
+        blank[view] = none
+    return _Plan(figures, as_of, blank)
 
 
 def perspective_scores(weight: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -493,6 +723,7 @@ def kpi_frame(
                     "score": cells.score[r, m],
                     "points": cells.points[r, m],
                     "status": pd.Categorical.from_codes(cells.status[r, m].astype("int8"), categories=list(STATUSES)),
+                    "as_of": _as_of_dates(cells, periods, r, m),
                 },
                 copy=False,
             )
@@ -500,6 +731,16 @@ def kpi_frame(
     if not parts:
         return pd.DataFrame(columns=list(KPI_COLUMNS))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _as_of_dates(cells: View, periods: np.ndarray, r: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The first day of the month each cell carries (NaT: its own figures)."""
+    out = np.full(len(r), np.datetime64("NaT"), dtype="datetime64[D]")
+    if cells.as_of is not None:
+        month = cells.as_of[r, m]
+        carried = month >= 0
+        out[carried] = periods[month[carried]]
+    return out
 
 
 def unit_frame(
@@ -562,6 +803,9 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(object)
     frame["period"] = pd.to_datetime(frame["period"]).dt.strftime("%Y-%m")
+    if "as_of" in frame:
+        carried = pd.to_datetime(frame["as_of"])
+        frame["as_of"] = carried.dt.strftime("%Y-%m").astype(object).where(carried.notna(), None)
     return frame
 
 

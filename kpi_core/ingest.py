@@ -81,12 +81,13 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from kpi_core import access
+from kpi_core import access, formula
 from kpi_core.demo import DEMO_DIR
 from kpi_core.model import (
     ACCUMULATIONS,
     DIRECTIONS,
     FILE_SPECS,
+    FREQUENCIES,
     HEADER_ALIASES,
     LOAD_ORDER,
     PERSPECTIVES,
@@ -1580,9 +1581,11 @@ def _tiers_problem(text: str | None) -> str:
 
 def _assignment_values(ctx: _Context) -> list[Problem]:
     f = ctx.frame
+    info = f["role"] == "info"  # tracked and shown, never scored: weight 0 (issue 14)
     out = ctx.problems(
-        (f["weight"] <= 0) | (f["weight"] > 100), "weight", "weight is a percent above 0 and at most 100"
+        ~info & ((f["weight"] <= 0) | (f["weight"] > 100)), "weight", "weight is a percent above 0 and at most 100"
     )
+    out += ctx.problems(info & (f["weight"] != 0) & f["weight"].notna(), "weight", "an info assignment has weight 0")
     out += ctx.problems(
         f["year"].notna() & ((f["year"] % 1 != 0) | (f["year"] < 1900) | (f["year"] > 2200)),
         "year",
@@ -1703,6 +1706,7 @@ def _unscorable(ctx: _Context) -> list[Problem]:
     if keys.empty:
         return []
     missing = keys[ctx.store.without_target(keys).to_numpy()]
+    missing = _scored_only(ctx.store, missing)
     problems = []
     for period, rows in missing.groupby("period", sort=True):
         first = f.index.get_loc(rows.index[0])
@@ -1714,6 +1718,131 @@ def _unscorable(ctx: _Context) -> list[Problem]:
     return problems
 
 
+def _scored_only(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
+    """``keys`` (unit_id, kpi_id, period) without those of info assignments
+    (components of a calculated KPI need actuals, not targets)."""
+    if keys.empty:
+        return keys
+    info = store.assignments()
+    info = info[info["role"] == "info"]
+    if info.empty:
+        return keys
+    year = keys["period"].str[:4].astype("int64")
+    marks = set(zip(info["unit_id"], info["kpi_id"], info["year"].astype("int64"), strict=True))
+    keep = [(u, k, y) not in marks for u, k, y in zip(keys["unit_id"], keys["kpi_id"], year, strict=True)]
+    return keys[np.array(keep, dtype=bool)]
+
+
+# --------------------------------------------------------------------------- frequency and formulas (issue 14)
+
+
+def _dictionary(ctx: _Context) -> pd.DataFrame:
+    """``kpi_id, formula`` of the KPI dictionary after this kpis file: the
+    stored KPIs, replaced by the file's rows."""
+    columns = ["kpi_id", "formula"]
+    stored = ctx.store.kpis()[columns] if ctx.store is not None else pd.DataFrame(columns=columns)
+    kept = stored[~stored["kpi_id"].isin(ctx.frame["kpi_id"])]
+    return pd.concat([kept, ctx.frame[columns]], ignore_index=True)
+
+
+def _formulas(ctx: _Context) -> list[Problem]:
+    """Formulas must be readable (KPI ids, numbers, + - * / and parentheses),
+    name known KPIs, and never read their own KPI, directly or through other
+    calculated KPIs."""
+    f = ctx.frame
+    texts = f["formula"]
+    if not texts.notna().any():
+        return []
+    merged = _dictionary(ctx)
+    known = set(merged["kpi_id"].dropna())
+    trees: dict[str, formula.Node] = {}
+    for text, kpi in zip(merged["formula"], merged["kpi_id"], strict=True):
+        if isinstance(text, str) and text.strip():
+            try:
+                trees[kpi] = formula.parse(text)
+            except formula.FormulaError:
+                continue
+    looped = formula.cycles({k: formula.ids(t) for k, t in trees.items()})
+    positions, reasons = [], []
+    for i, (kpi, text) in enumerate(zip(f["kpi_id"], texts, strict=True)):
+        if not isinstance(text, str):
+            continue
+        try:
+            tree = formula.parse(text)
+        except formula.FormulaError as exc:
+            positions.append(i)
+            reasons.append(f"the formula cannot be read: {exc}; write KPI ids, numbers, + - * / and parentheses")
+            continue
+        unknown = [c for c in formula.ids(tree) if c not in known]
+        if unknown:
+            positions.append(i)
+            reasons.append(f"the formula names unknown KPIs: {', '.join(unknown)}")
+        elif kpi in looped:
+            positions.append(i)
+            reasons.append(
+                f"the formula refers back to {kpi} (a cycle through {', '.join(sorted(_cycle_of(kpi, trees)))})"
+            )
+    return ctx.problems_at(np.array(positions, dtype="int64"), "formula", reasons)
+
+
+def _cycle_of(kpi: str, trees: dict[str, formula.Node]) -> set[str]:
+    """The calculated KPIs on a cycle through ``kpi``: those it reaches that reach it back."""
+    depends = {k: formula.ids(t) for k, t in trees.items()}
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in depends.get(todo.pop(), []):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    return {k for k in reach(kpi) if kpi in reach(k)} | {kpi}
+
+
+_OFF_CYCLE = {
+    "quarter": "is reported each quarter (due in March, June, September and December)",
+    "half": "is reported each half-year (due in June and December)",
+    "year": "is reported once a year (due in December)",
+}
+
+
+def _values_of_method(ctx: _Context) -> list[Problem]:
+    """Actuals and a KPI's method: a calculated KPI's actual is its formula
+    (refused); a value for a month that is not due is accepted with a warning,
+    once per KPI at its first such row."""
+    if ctx.store is None or ctx.frame.empty:
+        return []
+    f = ctx.frame
+    kpis = ctx.store.kpis()
+    if ctx.kind == "actuals" and "formula" in kpis:
+        texts = {k: v for k, v in zip(kpis["kpi_id"], kpis["formula"], strict=True) if isinstance(v, str) and v}
+        calculated = f["kpi_id"].map(texts)
+        hits = np.flatnonzero(calculated.notna().to_numpy())
+        reasons = [
+            f"{k} is calculated by its formula ({calculated.iloc[i]}): upload the actuals of its components instead"
+            for i, k in zip(hits, f["kpi_id"].iloc[hits], strict=True)
+        ]
+        out = ctx.problems_at(hits, "kpi_id", reasons)
+    else:
+        out = []
+    if ctx.kind != "actuals" or "frequency" not in kpis:
+        return out
+    frequency = dict(zip(kpis["kpi_id"], kpis["frequency"], strict=True))
+    length = f["kpi_id"].map(lambda k: FREQUENCIES.get(frequency.get(k), 1) if isinstance(k, str) else 1)
+    month = pd.to_numeric(f["period"].str[5:7], errors="coerce")
+    off = (length > 1) & month.notna() & (month % length != 0)
+    for kpi, rows in f[off.fillna(False).astype(bool)].groupby("kpi_id", sort=True):
+        first = f.index.get_loc(rows.index[0])
+        reason = (
+            f"{kpi} {_OFF_CYCLE[frequency[kpi]]}: {len(rows)} values of this file are for other months; "
+            "they are accepted and each counts as the reading of its month"
+        )
+        out += ctx.problems_at(np.array([first]), "period", [reason], severity="warning")
+    return out
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -1722,7 +1851,9 @@ _CHECKS: dict[str, list[Check]] = {
         _enum("perspective", PERSPECTIVES),
         _enum("direction", DIRECTIONS),
         _enum("accumulation", ACCUMULATIONS),
+        _enum("frequency", tuple(FREQUENCIES)),
         _kpi_rules,
+        _formulas,
     ],
     "assignments": [
         _exists("unit_id", "units"),
@@ -1732,7 +1863,7 @@ _CHECKS: dict[str, list[Check]] = {
         _weight_sums,
     ],
     "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
-    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
+    "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers, _values_of_method],
 }
 
 

@@ -19,7 +19,12 @@ PERSPECTIVES: tuple[str, ...] = ("financial", "customer", "process", "learning")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower", "band")
 ACCUMULATIONS: tuple[str, ...] = ("sum", "avg", "last")
 UNIT_KINDS: tuple[str, ...] = ("company", "department", "person")
-ROLES: tuple[str, ...] = ("core", "aux")
+ROLES: tuple[str, ...] = ("core", "aux", "info")
+"""``info``: tracked and shown with weight 0, never scored (how the components
+of a calculated KPI are assigned, issue 14)."""
+#: Reporting frequencies and the months in each period: a KPI is due in the
+#: last month of its period (March, June, September, December for ``quarter``).
+FREQUENCIES: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 VIEWS: tuple[str, ...] = ("month", "quarter", "ytd")
 
 #: The columns of one stored scored cell (``kpi_scores``): what the engine
@@ -37,7 +42,10 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "score",
     "points",
     "status",
+    "as_of",
 )
+"""``as_of``: the month whose figures a cell carries when they are not the
+period's own (a quarterly KPI between its due months); empty otherwise."""
 STATUSES: tuple[str, ...] = ("green", "amber", "red", "no_data", "no_target")
 
 DEFAULT_GREEN_AT = 1.0
@@ -107,6 +115,8 @@ FILE_SPECS: dict[str, FileSpec] = {
             "owner",
             "frequency",
             "indicator_type",
+            # a calculated KPI: an expression over other KPI ids (issue 14)
+            "formula",
         ),
         key=("kpi_id",),
         numeric=(
@@ -183,6 +193,7 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "owner": ("责任单元", "责任人"),
     "frequency": ("评价周期",),
     "indicator_type": ("指标类型",),
+    "formula": ("计算公式", "公式"),
     "year": ("年度", "年份"),
     "weight": ("权重",),
     "role": ("指标角色", "角色"),

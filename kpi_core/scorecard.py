@@ -63,7 +63,9 @@ class Scorecard:
 
     @property
     def status_counts(self) -> dict[str, int]:
-        counts = self.kpis["status"].value_counts()
+        """KPIs per status; info assignments (shown, never scored) are not counted."""
+        scored = self.kpis[self.kpis["role"] != "info"] if "role" in self.kpis else self.kpis
+        counts = scored["status"].value_counts()
         return {s: int(counts.get(s, 0)) for s in ("green", "amber", "red", "no_data", "no_target")}
 
     def as_dict(self) -> dict:
@@ -88,6 +90,9 @@ class Scorecard:
                     "score": _num(r.score),
                     "points": _num(r.points),
                     "status": r.status,
+                    # issue 14: figures carried from the KPI's last due month; an info component
+                    **({"as_of": r.as_of} if isinstance(getattr(r, "as_of", None), str) else {}),
+                    **({"role": "info"} if getattr(r, "role", None) == "info" else {}),
                 }
                 for r in self.kpis.itertuples()
             ],

@@ -97,6 +97,7 @@ def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame, horizon: st
     cell_first = np.full(len(units) * n_kpis, 12, dtype="int64")
     ok = k >= 0
     np.minimum.at(cell_first, u[ok] * n_kpis + k[ok], first[ok])
+    moved = _with_calculated(moved, g, cell_first)
     row_first = cell_first[g.unit * n_kpis + g.kpi]
     unit_first = np.full(len(units), 12, dtype="int64")
     np.minimum.at(unit_first, u, first)
@@ -115,6 +116,33 @@ def _refresh_year(store: Store, cur, year: int, moved: pd.DataFrame, horizon: st
             last_month=last,
         ),
     )
+
+
+def _with_calculated(moved: pd.DataFrame, g: engine.Grid, cell_first: np.ndarray) -> pd.DataFrame:
+    """A calculated KPI moves with its components (issue 14): ``cell_first``
+    (units x KPIs of the grid, flattened: each cell's first month that moved,
+    0-11, 12 none) is lowered in place to its components' first month, and
+    the cells it lowers are added to ``moved``."""
+    links = engine.dependencies(g)
+    if not links:
+        return moved
+    n_kpis = max(len(g.kpi_ids), 1)
+    by_kpi = cell_first.reshape(len(g.unit_ids), n_kpis)
+    before = by_kpi.copy()
+    for code, components in links:
+        if components:
+            by_kpi[:, code] = np.minimum(by_kpi[:, code], by_kpi[:, components].min(axis=1))
+    u, k = np.nonzero(by_kpi < before)
+    if not len(u):
+        return moved
+    extra = pd.DataFrame(
+        {
+            "unit_id": np.asarray(g.unit_ids, dtype=object)[u],
+            "kpi_id": np.asarray(g.kpi_ids, dtype=object)[k],
+            "first_month": by_kpi[u, k] + 1,
+        }
+    )
+    return pd.concat([moved[["unit_id", "kpi_id", "first_month"]], extra], ignore_index=True)
 
 
 def refresh(store: Store, cur) -> int:

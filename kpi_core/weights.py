@@ -130,6 +130,8 @@ def design_warnings(card: pd.DataFrame, level: str) -> list[DesignWarning]:
     >>> [w.code for w in design_warnings(card, "person")]
     ['weights_sum', 'weight_below_min']
     """
+    if "role" in card:  # info assignments carry no weight and are not scored (issue 14)
+        card = card[card["role"] != "info"]
     out: list[DesignWarning] = []
     out += _sum_and_spread(card)
     out += _count(card, level)

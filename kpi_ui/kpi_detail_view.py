@@ -67,6 +67,11 @@ def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:
     cols[2].metric(t("col.target", lang) + suffix, number(row.target, 2))
     cols[3].metric(t("col.completion", lang), percent(row.completion))
     cols[4].metric(t("col.points", lang), f"{number(row.points, 2)} / {row.weight:g}")
+    carried = row.get("as_of")
+    if isinstance(carried, str):  # issue 14: a KPI between its due months
+        st.caption(t("carried.detail", lang, month=carried))
+    if row.get("role") == "info":
+        st.caption(t("carried.info", lang))
 
 
 def over_time(history: pd.DataFrame, kpi: pd.Series, view: vs.ViewState) -> None:
@@ -128,6 +133,7 @@ def dictionary_entry(kpi: pd.Series, lang: str, org: Org | None = None) -> None:
         ("data_source", _in_language(kpi, "data_source", lang)),
         ("owner", owner_name(kpi.get("owner"), org, lang)),
         ("frequency", _word("frequency", kpi.get("frequency"), lang)),
+        ("formula", kpi.get("formula") if isinstance(kpi.get("formula"), str) else None),
         ("indicator_type", _word("indicator", kpi.get("indicator_type"), lang)),
     ]
     table = pd.DataFrame(  # st.table renders its cells as Markdown: the values are data

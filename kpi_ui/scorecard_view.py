@@ -115,6 +115,19 @@ def name_of(row: pd.Series, lang: str) -> str:
     return kpi_name(row, lang)
 
 
+def _row_label(row: pd.Series, lang: str, failing_ids: set[str]) -> str:
+    """A KPI row's name as its table shows it: the design flag, and "as of
+    2026-09" when its figures are carried from its last due month (issue 14)."""
+    label = flagged(name_of(row, lang), row["kpi_id"], failing_ids)
+    carried = row.get("as_of")
+    return f"{label} · {t('carried.mark', lang, month=carried)}" if isinstance(carried, str) else label
+
+
+def _status_text(row: pd.Series, lang: str) -> str:
+    """The status word, or "not scored" for an info assignment."""
+    return t("carried.not_scored", lang) if row.get("role") == "info" else status_label(row["status"], lang)
+
+
 def _text_px(text: str) -> int:
     """About how wide ``text`` is in a 14 px table cell, with the cell's padding."""
     wide = sum(1 for c in text if unicodedata.east_asian_width(c) in ("W", "F"))
@@ -240,10 +253,10 @@ def kpi_frame(
     failing the validity test carries the design workbench's flag."""
     out = pd.DataFrame(
         {
-            t("col.kpi", lang): [flagged(name_of(r, lang), r["kpi_id"], failing) for _, r in kpis.iterrows()],
+            t("col.kpi", lang): [_row_label(r, lang, failing) for _, r in kpis.iterrows()],
             t("col.completion", lang): [percent(v) for v in kpis["completion"]],
             t("col.points", lang): kpis["points"].round(2).to_numpy(),
-            t("col.status", lang): [status_label(s, lang) for s in kpis["status"]],
+            t("col.status", lang): [_status_text(r, lang) for _, r in kpis.iterrows()],
             t("col.trend", lang): [trends.get(k, []) for k in kpis["kpi_id"]],
             t("col.target_actual", lang): [
                 _actual_target(a, tg, u, lang)
@@ -287,7 +300,7 @@ def _actual_target_html(actual: float, target: float, unit_of_measure: object, l
 def _kpi_widths(card: Scorecard, lang: str, failing_ids: set[str], alerts: bool) -> dict[str, int]:
     others = {k: v for k, v in KPI_WIDTHS.items() if alerts or k != "alert"}
     room = LAPTOP_MAIN_PX - PANEL_PADDING_PX - ROW_MARKER_PX - sum(others.values())
-    names = [flagged(name_of(r, lang), r["kpi_id"], failing_ids) for _, r in card.kpis.iterrows()]
+    names = [_row_label(r, lang, failing_ids) for _, r in card.kpis.iterrows()]
     return {"kpi": _name_px(names, room), **others}
 
 
@@ -393,14 +406,14 @@ def kpi_table_html(
     body = []
     for _, r in kpis.iterrows():
         href = html.escape(f"{DETAIL_URL}?{view.query_string(kpi=r['kpi_id'])}", quote=True)
-        name = html_text(flagged(name_of(r, lang), r["kpi_id"], failing_ids))
+        name = html_text(_row_label(r, lang, failing_ids))
         points = "–" if pd.isna(r["points"]) else f"{r['points']:.2f}"
         spark = figures.sparkline_svg(trends.get(r["kpi_id"], []), r["status"]) or "–"
         cells = [
             f'<td class="bsc-name" data-label="{labels["col.kpi"]}"><a href="{href}" target="_self">{name}</a></td>',
             f'<td class="num" data-label="{labels["col.completion"]}">{percent(r["completion"])}</td>',
             f'<td class="num" data-label="{labels["col.points"]}">{points}</td>',
-            f'<td class="bsc-st" data-label="{labels["col.status"]}">{status_pill(r["status"], lang)}</td>',
+            f'<td class="bsc-st" data-label="{labels["col.status"]}">{_status_pill(r, lang)}</td>',
             f'<td data-label="{labels["col.trend"]}">{spark}</td>',
             f'<td class="num bsc-wrap bsc-extra" data-label="{labels["col.target_actual"]}">{_actual_target_html(r["actual"], r["target"], r["unit"], lang)}</td>',
             f'<td class="num bsc-extra" data-label="{labels["col.weight"]}">{number(r["weight"], 0)}</td>',
@@ -411,6 +424,12 @@ def kpi_table_html(
             )
         body.append(f'<tr data-kpi="{html.escape(str(r["kpi_id"]), quote=True)}">{"".join(cells)}</tr>')
     return f'<table class="bsc-table bsc-kpis{" bsc-meeting" if view.meeting else ""}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _status_pill(row: pd.Series, lang: str) -> str:
+    if row.get("role") == "info":
+        return status_pill("no_data", lang, t("carried.not_scored", lang))
+    return status_pill(row["status"], lang)
 
 
 def no_kpis(view: vs.ViewState, org: Org) -> None:

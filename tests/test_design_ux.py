@@ -43,8 +43,8 @@ def _shown(elements) -> str:
 @pytest.mark.parametrize(
     ("lang", "headers", "roles"),
     [
-        ("en", ["KPI", "Score", "Share", "Weight %"], ["core", "auxiliary"]),
-        ("zh", ["指标", "分值", "占比", "权重 %"], ["核心", "辅助"]),
+        ("en", ["KPI", "Score", "Share", "Weight %"], ["core", "auxiliary", "info (not scored)"]),
+        ("zh", ["指标", "分值", "占比", "权重 %"], ["核心", "辅助", "仅供参考(不计分)"]),
     ],
 )
 def test_weight_tables_and_roles_are_in_words(app, lang, headers, roles):
@@ -55,10 +55,10 @@ def test_weight_tables_and_roles_are_in_words(app, lang, headers, roles):
     for frame in at.dataframe:
         for column in frame.value.columns:
             assert not RAW_KEY.search(str(column)), column
-    # the design table's role column shows the role in words; its values stay core / aux
+    # the design table's role column shows the role in words; its values stay core / aux / info (issue 14)
     editor = json.loads(at.dataframe[0].proto.columns)
     assert [o["label"] for o in editor["role"]["type_config"]["options"]] == roles
-    assert [o["value"] for o in editor["role"]["type_config"]["options"]] == ["core", "aux"]
+    assert [o["value"] for o in editor["role"]["type_config"]["options"]] == ["core", "aux", "info"]
     kpi_labels = {o["value"]: o["label"] for o in editor["kpi_id"]["type_config"]["options"]}
     assert kpi_labels["REV"] == ("Revenue · REV" if lang == "en" else "营业收入 · REV")
 

@@ -102,12 +102,21 @@ rule = st.tuples(
             {"accumulation": "avg"},
             {"accumulation": "last"},
             {"green_at": 1.05, "amber_at": 0.95},
+            # issue 14: reporting frequency and calculated KPIs (a formula on
+            # rev or days reads itself: refused at load, computes nothing here)
+            {"frequency": "quarter"},
+            {"frequency": "half"},
+            {"frequency": None},
+            {"formula": "rev / days * 100"},
+            {"formula": "(rev - spend) / rev"},
+            {"formula": None},
         ]
     ),
 )
 weight = st.tuples(st.just("weight"), st.sampled_from(PAIRS), st.sampled_from([0.0, 5.0, 25.0, 60.0]))
+role = st.tuples(st.just("role"), st.sampled_from(PAIRS), st.sampled_from(["info", "core"]))
 target_edit = st.tuples(st.just("target"), st.sampled_from(PAIRS), st.sampled_from(MONTHS), value)
-operations = st.lists(st.one_of(upload, rollback, rule, weight, target_edit), min_size=1, max_size=5)
+operations = st.lists(st.one_of(upload, rollback, rule, weight, role, target_edit), min_size=1, max_size=5)
 
 
 def _apply(store: Store, op: tuple) -> None:
@@ -126,10 +135,10 @@ def _apply(store: Store, op: tuple) -> None:
     elif kind == "rule":
         kpi = store.kpi(op[1]) | op[2]
         store.save_kpi(kpi, changed_by="test", reason="property test")
-    elif kind == "weight":
+    elif kind in ("weight", "role"):
         (unit, kpi), new = op[1], op[2]
-        old = store.assignments(2026, [unit]).set_index("kpi_id").loc[kpi, "weight"]
-        change = Change("assignment", "upsert", unit, kpi, "2026", "weight", old, new)
+        old = store.assignments(2026, [unit]).set_index("kpi_id").loc[kpi, kind]
+        change = Change("assignment", "upsert", unit, kpi, "2026", kind, old, new)
         store.apply_changes([change], changed_by="test", reason="property test")
     elif kind == "target":
         (unit, kpi), period, new = op[1], op[2], op[3]

@@ -272,6 +272,16 @@ V5 = [
          AND NOT EXISTS (SELECT 1 FROM batches WHERE coalesce(uploaded_by, '') <> 'demo')""",
 ]
 
+# Version 6: reporting frequency and calculated KPIs (issue 14). A KPI may be
+# calculated from other KPIs by its ``formula`` (``GP / REV * 100``); a stored
+# score carried from a KPI's last due month (a quarterly KPI in the months
+# between its quarter ends) records that month in ``as_of`` (NULL: the
+# figures are the period's own). The scores are rebuilt by the new engine.
+V6 = [
+    """ALTER TABLE kpis ADD COLUMN formula VARCHAR""",
+    """ALTER TABLE kpi_scores ADD COLUMN as_of DATE""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -63,7 +63,10 @@ def _frame(result) -> pd.DataFrame:
             if values.dtype.kind in "fiu":
                 values = np.ma.filled(values.astype("float64"), np.nan)
             else:
-                values = np.ma.filled(values.astype(object), None)
+                # not np.ma.filled(..., None): that fills text with numpy's default "?"
+                mask = np.ma.getmaskarray(values)
+                values = np.asarray(values.data, dtype=object).copy()
+                values[mask] = None
         columns[name] = values
     return pd.DataFrame(columns, copy=False)
 
@@ -308,7 +311,7 @@ class ScoreQueries:
             self.cursor()
             .execute(
                 """SELECT unit_id, kpi_id, strftime(period, '%Y-%m') AS period, view, weight, role,
-                          target, actual, completion, score, points, status
+                          target, actual, completion, score, points, status, strftime(as_of, '%Y-%m') AS as_of
                    FROM kpi_scores WHERE period = ?::DATE AND view = ? AND """
                 + _unit_filter(unit_ids),
                 [month_date(period), view, *_unit_params(unit_ids)],
@@ -326,7 +329,8 @@ class ScoreQueries:
             self.cursor().execute(
                 """WITH s AS (SELECT * FROM kpi_scores WHERE unit_id = ? AND period = ?::DATE AND view = ?)
                    SELECT s.unit_id, s.kpi_id, year(s.period) AS year, strftime(s.period, '%Y-%m') AS period,
-                          s.weight, s.role, s.target, s.actual, s.completion, s.score, s.points, s.status"""
+                          s.weight, s.role, s.target, s.actual, s.completion, s.score, s.points, s.status,
+                          strftime(s.as_of, '%Y-%m') AS as_of"""
                 + extra
                 + " FROM s LEFT JOIN kpis k USING (kpi_id)",
                 [unit_id, month_date(period), view],
@@ -352,7 +356,8 @@ class ScoreQueries:
             self.cursor()
             .execute(
                 """SELECT s.unit_id, s.kpi_id, strftime(s.period, '%Y-%m') AS period, s.view, s.weight, s.role,
-                          s.target, s.actual, s.completion, s.score, s.points, s.status
+                          s.target, s.actual, s.completion, s.score, s.points, s.status,
+                          strftime(s.as_of, '%Y-%m') AS as_of
                    FROM kpi_scores s WHERE s.unit_id = ? AND s.view = ?
                     AND s.period BETWEEN ?::DATE AND ?::DATE
                    ORDER BY s.period, s.role, s.weight DESC, s.kpi_id""",
