@@ -258,6 +258,11 @@ class Scope:
 # --------------------------------------------------------------------------- accounts
 
 
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds control or bidirectional-override characters."""
+    return bool(_CONTROL.search(text))
+
+
 def account_problem(
     name: str | None = None,
     role: str | None = None,
@@ -325,6 +330,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None, bool], ...] = (
     ("analyst", "analyst", "HQ", False),
     ("sales_director", "manager", "SALES", False),
     ("sales_rep_1", "employee", "P_SALES_N_01", False),
+    ("board", "viewer", None, False),
 )
 DEMO_DEFAULT = "hr_admin"
 

@@ -406,7 +406,9 @@ def decide(
         raise access.NotPermitted(
             "one's own request", key="approvals.own_request", request=request_id, name=viewer.name
         )
-    outside = [u for u in request_units(request) if scope is not None and not scope.may_act(u)]
+    if scope is None:  # never "no check": the approver's own scope
+        scope = access.Scope.of(viewer, Org.from_frame(store.units()))
+    outside = [u for u in request_units(request) if not scope.may_act(u)]
     if outside:
         raise access.NotPermitted(f"not permitted: {outside[0]} is outside the scope", unit=outside[0])
     if approve:

@@ -2,7 +2,7 @@
 
 Commands: ``init [--demo] [--admin NAME]``, ``load KIND FILE [--dry-run]``, ``score``,
 ``units``, ``kpis``, ``alerts``, ``periods list|close|reopen``,
-``users add|list|disable|enable|role|password``,
+``users add|list|disable|enable|role|password|email|demo-off``,
 ``owners list|set|clear|settings|owed|overdue``. Exit code 0 on
 success, 2 on bad input (each problem on stderr naming file, row, column and
 reason; nothing is written), 1 when the database cannot be opened or refuses
@@ -121,6 +121,7 @@ def _users_parser(sub: argparse._SubParsersAction, lang: str) -> None:
     add.add_argument("--email", help=h("email"))
     add.add_argument("--approver", action="store_true", help=h("approver"))
     add.add_argument("--password-file", type=Path, metavar="FILE", help=h("password_file"))
+    add.add_argument("--company-sign-in-only", action="store_true", help=h("company_only"))
     listed = actions.add_parser("list", help=h("users_list"), description=h("users_list"))
     listed.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
     for name in ("disable", "enable"):
@@ -134,6 +135,11 @@ def _users_parser(sub: argparse._SubParsersAction, lang: str) -> None:
     password = actions.add_parser("password", help=h("users_password"), description=h("users_password"))
     password.add_argument("name", help=h("name"))
     password.add_argument("--password-file", type=Path, metavar="FILE", help=h("password_file"))
+    email = actions.add_parser("email", help=h("users_email"), description=h("users_email"))
+    email.add_argument("name", help=h("name"))
+    email.add_argument("email", help=h("email"))
+    demo = actions.add_parser("demo-off", help=h("users_demo_off"), description=h("users_demo_off"))
+    demo.set_defaults(name=None)
 
 
 class _Sub(argparse.ArgumentParser):
@@ -581,7 +587,12 @@ def _users_add(store: Store, args: argparse.Namespace) -> int:
     if store.user(args.name) is not None:
         print(t("access.cli.exists", lang, name=args.name), file=sys.stderr)
         return EXIT_BAD_INPUT
-    hashed = access.hash_password(_new_password(args, args.name))
+    if args.company_sign_in_only:
+        if not args.email:
+            raise access.AccountProblem("no email", key="access.cli.company_needs_email")
+        hashed = None
+    else:
+        hashed = access.hash_password(_new_password(args, args.name))
     added = store.add_user(
         args.name,
         role=args.role,
@@ -664,7 +675,34 @@ def _users_password(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _users_email(store: Store, args: argparse.Namespace) -> int:
+    """The email a company sign-in matches (empty: none)."""
+    _existing(store, args.name)
+    address = args.email.strip()
+    if address and ("@" not in address or len(address) > access.MAX_DISPLAY or access.has_control(address)):
+        raise access.AccountProblem("bad email", key="access.cli.bad_email", email=address)
+    store.update_user(args.name, email=address or None, by=_operator())
+    print(t("access.cli.email_set", args.lang, name=args.name, email=address or "–"))
+    return EXIT_OK
+
+
+def _users_demo_off(store: Store, args: argparse.Namespace) -> int:
+    """Turn the demo's open door off: from now on everyone signs in."""
+    if not store.is_demo():
+        print(t("access.cli.not_demo", args.lang))
+        return EXIT_OK
+    admins = store.users().query("role == 'admin' and not disabled")
+    if not any(bool(r.has_password) or isinstance(r.email, str) and r.email for r in admins.itertuples()):
+        print(t("access.cli.demo_needs_admin", args.lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    store.set_demo(False, by=_operator())
+    print(t("access.cli.demo_off", args.lang))
+    return EXIT_OK
+
+
 USER_ACTIONS = {
+    "email": _users_email,
+    "demo-off": _users_demo_off,
     "add": _users_add,
     "list": _users_list,
     "disable": _users_enable,

@@ -32,7 +32,7 @@ import streamlit as st
 from kpi_core import access
 from kpi_core.i18n import t
 from kpi_core.store import Store
-from kpi_ui.text import plain
+from kpi_ui.text import html_text, plain
 
 log = logging.getLogger(__name__)
 
@@ -306,9 +306,13 @@ def _account_label(account: access.Viewer, lang: str) -> str:
 
 
 def demo_banner(lang: str, meeting: bool = False) -> None:
-    """The demo's banner: a line in meeting mode (the projector's height is for figures)."""
-    text = t("access.demo_banner", lang, who=plain(_account_label(viewer(), lang)))
-    if meeting:
-        st.caption(":material/science: " + text)
-    else:
-        st.info(text, icon=":material/science:")
+    """The demo's banner: one line with a "Demo" badge above the page (the
+    screen's height is for figures: a laptop, a phone, a projector). Drawn as
+    HTML with the theme's own badge (every text escaped), not Markdown colour
+    directives, which the page never takes from anywhere."""
+    text = t("access.demo_banner", lang, who=_account_label(viewer(), lang))
+    badge = t("access.demo_badge", lang)
+    size = " bsc-demo-small" if meeting else ""
+    st.html(
+        f'<div class="bsc-demo-line{size}"><span class="bsc-demo">{html_text(badge)}</span> {html_text(text)}</div>'
+    )

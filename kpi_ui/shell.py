@@ -53,7 +53,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/8_my_updates.py", "page.my_updates", ":material/edit_note:"),
 )
 
-#: Pages shown in the navigation only to accounts that may do this action
+#: Pages listed in the navigation only to accounts that may do this action
 #: (each page checks again when it runs: a URL typed by hand gets "not permitted").
 PAGE_ACTION = {"pages/4_upload.py": "upload", "pages/6_scorecard_design.py": "edit_design"}
 
@@ -348,9 +348,17 @@ def _main() -> None:
         initial_sidebar_state="collapsed" if state.meeting else "auto",
     )
     pages = [
-        st.Page(str(ROOT / p.path), title=t(p.title_key, state.lang), icon=p.icon, default=p.default)
+        st.Page(
+            str(ROOT / p.path),
+            title=t(p.title_key, state.lang),
+            icon=p.icon,
+            default=p.default,
+            # not listed for an account that may not use it; still registered,
+            # so a typed address gets the page's own "not permitted"
+            visibility="visible" if p.path not in PAGE_ACTION or session.allowed(PAGE_ACTION[p.path]) else "hidden",
+        )
         for p in PAGES
-        if (ROOT / p.path).exists() and (p.path not in PAGE_ACTION or session.allowed(PAGE_ACTION[p.path]))
+        if (ROOT / p.path).exists()
     ]
     selected = st.navigation(pages)
     _running.page = getattr(selected, "url_path", "") or "scorecard"

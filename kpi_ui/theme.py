@@ -115,6 +115,10 @@ div[data-testid="stMetricValue"] {font-weight:700;}
 .bsc-status {display:inline-block; padding:0 .45em; border-radius:.8em; font-weight:600; white-space:nowrap;}
 .bsc-spark {display:block; width:7em; height:1.6em;}
 .bsc-legend {color:#555; font-size:.9rem;}
+.bsc-demo-line {color:#333; font-size:.95rem; line-height:1.5;}
+.bsc-demo-line.bsc-demo-small {font-size:.8rem; color:#555;}
+.bsc-demo {display:inline-block; padding:0 .55em; border-radius:.8em; font-weight:600;
+  background:#EDE7F6; color:#4527A0;}
 @media (min-width: NARROW1px) { [class*="st-key-sc_narrow_"] {display:none;} }
 @media (max-width: NARROWpx) {
   h1 {font-size: 1.9rem !important;}

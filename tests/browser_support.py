@@ -52,6 +52,20 @@ def require_chromium() -> str:
     return path
 
 
+def open_without_sign_in(db: Path) -> None:
+    """Mark a test database as a demo, so the browser opens it signed in as
+    the demo's admin, as the tests written before sign-in expect. (Sign-in
+    itself is tried in tests/test_sign_in_browser.py.)"""
+    from kpi_core import access
+    from kpi_core.org import Org
+    from kpi_core.store import Store
+
+    with Store(db) as store:
+        store.set_demo(True, by="tests")
+        access.ensure_demo_accounts(store, Org.from_frame(store.units()))
+        store.cursor().execute("CHECKPOINT")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -574,3 +574,33 @@ def test_init_admin_asks_at_a_terminal(tmp_path, capsys, monkeypatch):
     assert code == 0 and PASSWORD not in out
     with Store(db) as store:
         assert access.authenticate(store, "boss", PASSWORD, now=T0).name == "boss"
+
+
+def test_company_only_accounts_emails_and_ending_the_demo(demo_db, pw_file, capsys):
+    db = demo_db
+    code, _, err = run(capsys, "--db", db, "users", "add", "sso", "--role", "viewer", "--company-sign-in-only")
+    assert code == 2 and "needs --email" in err
+    code, out, _ = run(
+        capsys, "--db", db, "users", "add", "sso", "--role", "viewer", "--company-sign-in-only", "--email", "a@b.cn"
+    )
+    assert code == 0
+    with Store(db) as store:
+        assert store.user("sso")["password_hash"] is None  # no password: only the company sign-in
+        with pytest.raises(SignInRefused):
+            access.authenticate(store, "sso", "anything at all")
+    code, _, err = run(capsys, "--db", db, "users", "email", "sso", "not-an-address")
+    assert code == 2 and "not an email address" in err
+    assert run(capsys, "--db", db, "users", "email", "sso", "Sso@Example.com")[0] == 0
+    with Store(db) as store:
+        assert store.user_by_email("sso@example.com")["name"] == "sso"
+        assert store.is_demo()
+    # the demo's accounts have no password: ending the demo needs an admin who can sign in
+    code, _, err = run(capsys, "--db", db, "users", "demo-off")
+    assert code == 2 and "Demo mode stays on" in err
+    assert run(capsys, "--db", db, "users", "add", "root", "--role", "admin", "--password-file", pw_file)[0] == 0
+    code, out, _ = run(capsys, "--db", db, "users", "demo-off")
+    assert code == 0 and "sign-in page" in out
+    with Store(db) as store:
+        assert not store.is_demo()
+        log = store.cursor().execute("SELECT field, new_value FROM change_log WHERE entity = 'settings'").fetchall()
+        assert ("demo", "false") in log

@@ -23,7 +23,14 @@ import pytest
 
 from kpi_core import ingest
 from kpi_core.store import Store
-from tests.browser_support import LiveApp, assert_no_exception, require_chromium, screenshot, wait_ready
+from tests.browser_support import (
+    LiveApp,
+    assert_no_exception,
+    open_without_sign_in,
+    require_chromium,
+    screenshot,
+    wait_ready,
+)
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -49,6 +56,7 @@ def server(_small_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -
             today=TODAY,
         )
         assert report.result.rows_changed == 2
+    open_without_sign_in(db)
     app = LiveApp(db)
     yield app
     app.stop()

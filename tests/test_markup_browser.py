@@ -29,7 +29,15 @@ import pytest
 
 from kpi_core import alerts, ingest
 from kpi_core.store import Store
-from tests.browser_support import ROOT, LiveApp, assert_no_exception, require_chromium, screenshot, wait_ready
+from tests.browser_support import (
+    ROOT,
+    LiveApp,
+    assert_no_exception,
+    open_without_sign_in,
+    require_chromium,
+    screenshot,
+    wait_ready,
+)
 from tests.conftest import SMALL
 from tests.test_plain_text import HOSTILE, typed
 
@@ -219,6 +227,7 @@ def test_markup_in_data_and_urls_is_shown_as_text(browser, hostile_db, tmp_path)
     require_chromium()
     db = tmp_path / "live.duckdb"
     shutil.copyfile(hostile_db, db)
+    open_without_sign_in(db)
     app = LiveApp(db)
     visit = Visit(browser, app.url)
     try:

@@ -181,19 +181,49 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The demo opens without a password. Pick an account to see what each role sees.",
         "演示无需密码。选择一个账号,查看不同角色能看到的内容。",
     ),
+    "access.demo_badge": ("Demo", "演示"),
     "access.demo_banner": (
-        "Demo: made-up company, no password. Viewing as {who}; switch in the sidebar.",
-        "演示:虚构公司,无需密码。当前身份:{who};可在侧边栏切换。",
+        "A made-up company, no password. Viewing as {who}; switch in the sidebar.",
+        "虚构公司,无需密码。当前身份:{who};可在侧边栏切换。",
     ),
     "access.demo.hr_admin": ("HR admin (admin)", "HR 管理员(管理员)"),
     "access.demo.ceo": ("CEO (manager)", "总经理(经理)"),
     "access.demo.analyst": ("Analyst (uploads)", "分析员(上传数据)"),
     "access.demo.sales_director": ("Sales director (manager)", "销售总监(经理)"),
     "access.demo.sales_rep_1": ("Salesperson (employee)", "销售员(员工)"),
+    "access.demo.board": ("Board member (viewer)", "董事会成员(查看者)"),
     "access.unmask": ("Show person names", "显示人员姓名"),
     "access.unmask_help": (
         "Meeting mode shows persons as numbers on a shared screen. Show their names for this session only.",
         "会议模式下,共享屏幕上的人员以编号显示。仅在本次会话中显示姓名。",
     ),
     "access.person_n": ("Person {n}", "人员 {n}"),
+    "access.help.company_only": (
+        "no local password: the account signs in only through the company sign-in (needs --email)",
+        "不设本地密码:该账号只能通过公司统一登录(需要 --email)",
+    ),
+    "access.help.users_email": (
+        "set the email a company sign-in matches (empty text: none)",
+        "设置公司统一登录所匹配的邮箱(空文本:清除)",
+    ),
+    "access.help.users_demo_off": (
+        "end demo mode: the database opens on the sign-in page from now on",
+        "关闭演示模式:此后打开该数据库需要登录",
+    ),
+    "access.cli.company_needs_email": (
+        "--company-sign-in-only needs --email: the company sign-in finds the account by its email.",
+        "--company-sign-in-only 需要 --email:公司统一登录按邮箱查找账号。",
+    ),
+    "access.cli.bad_email": ("{email} is not an email address.", "{email} 不是有效的邮箱地址。"),
+    "access.cli.email_set": ("User {name}: email {email}.", "用户 {name}:邮箱 {email}。"),
+    "access.cli.not_demo": ("This database is not the demo: nothing to do.", "该数据库不是演示库:无需操作。"),
+    "access.cli.demo_needs_admin": (
+        "Demo mode stays on: first give an enabled admin a password or an email "
+        "(`users add NAME --role admin`), or nobody could sign in.",
+        "演示模式保持开启:请先为一个启用的管理员设置密码或邮箱(`users add 用户名 --role admin`),否则无人能够登录。",
+    ),
+    "access.cli.demo_off": (
+        "Demo mode is off: the dashboard now opens on the sign-in page.",
+        "演示模式已关闭:仪表盘现在需要登录。",
+    ),
 }
