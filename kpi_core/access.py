@@ -62,6 +62,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "edit_dictionary": (ALL, NO, NO, NO, NO),  # the KPI dictionary (company-wide)
     "edit_settings": (ALL, NO, NO, NO, NO),  # alert thresholds and other settings
     "manage_users": (ALL, NO, NO, NO, NO),
+    "close_periods": (ALL, NO, NO, NO, NO),  # closing a reviewed month, reopening it
     "acknowledge_alerts": (ALL, NO, SCOPE, NO, NO),
     "assess_tasks": (ALL, NO, SCOPE, NO, NO),  # grading GS tasks
     "comment": (ALL, NO, SCOPE, NO, NO),

@@ -145,6 +145,22 @@ def may_lock(viewer: access.Viewer | None) -> bool:
     return viewer is None or viewer.role == "admin"
 
 
+# --------------------------------------------------------------------------- closed months
+
+
+def close_period(store: Store, period: str, *, viewer: access.Viewer | None, by: str, note: str | None = None) -> None:
+    """Close a reviewed month (an admin's; the CLI's local operator may too):
+    from then on every write touching it is refused (kpi_core.store.periods)."""
+    check(viewer, "close_periods")
+    store.close_period(period, closed_by=by, note=note)
+
+
+def reopen_period(store: Store, period: str, *, viewer: access.Viewer | None, by: str, reason: str) -> None:
+    """Reopen a closed month, with a reason kept in the change log (an admin's)."""
+    check(viewer, "close_periods")
+    store.reopen_period(period, reopened_by=by, reason=reason)
+
+
 # --------------------------------------------------------------------------- locks
 
 

@@ -94,11 +94,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     listed.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
     close = actions.add_parser("close", help=h("periods_close"), description=h("periods_close"))
     close.add_argument("period", metavar="YYYY-MM", help=h("period"))
-    close.add_argument("--by", required=True, help=h("closed_by"))
+    close.add_argument("--by", help=h("closed_by"))
+    close.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     close.add_argument("--note", help=h("close_note"))
     reopen = actions.add_parser("reopen", help=h("periods_reopen"), description=h("periods_reopen"))
     reopen.add_argument("period", metavar="YYYY-MM", help=h("period"))
-    reopen.add_argument("--by", required=True, help=h("reopened_by"))
+    reopen.add_argument("--by", help=h("reopened_by"))
+    reopen.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     reopen.add_argument("--reason", required=True, help=h("reopen_reason"))
     return parser
 
@@ -461,18 +463,21 @@ def cmd_periods(store: Store, args: argparse.Namespace) -> int:
     if not ingest.valid_period(args.period):
         print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not args.by.strip():
+    # --as NAME: an account, which must be an admin; else the local operator, named by --by
+    viewer = access.acting_as(store, args.as_user) if args.as_user else None
+    by = viewer.name if viewer is not None else (args.by or "").strip()
+    if not by:
         print(t("cli.periods.who_needed", lang), file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.action == "close":
-        store.close_period(args.period, closed_by=args.by, note=args.note)
-        print(t("cli.periods.closed", lang, period=args.period, by=args.by.strip()))
+        approvals.close_period(store, args.period, viewer=viewer, by=by, note=args.note)
+        print(t("cli.periods.closed", lang, period=args.period, by=by))
         return EXIT_OK
     if not args.reason.strip():
         print(t("cli.periods.reason_needed", lang), file=sys.stderr)
         return EXIT_BAD_INPUT
-    store.reopen_period(args.period, reopened_by=args.by, reason=args.reason)
-    print(t("cli.periods.reopened", lang, period=args.period, by=args.by.strip()))
+    approvals.reopen_period(store, args.period, viewer=viewer, by=by, reason=args.reason)
+    print(t("cli.periods.reopened", lang, period=args.period, by=by))
     return EXIT_OK
 
 

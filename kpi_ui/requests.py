@@ -230,3 +230,56 @@ def _lock(store: Store, year: int, on: bool, note: str | None, lang: str) -> Non
     st.session_state[DONE_KEY] = t("approvals.locked_done" if on else "approvals.unlocked_done", lang, year=year)
     st.session_state.pop("requests_lock_note", None)
     st.rerun()
+
+
+# --------------------------------------------------------------------------- closed months
+
+
+def periods_panel(store: Store, lang: str, months: list[str]) -> None:
+    """The closed months, and (for an admin) closing and reopening one."""
+    st.subheader(t("approvals.periods", lang))
+    st.caption(t("approvals.periods_help", lang))
+    closed = store.closed_periods()
+    if closed.empty:
+        st.caption(t("approvals.no_closed", lang))
+    for row in closed.itertuples():
+        line = t("approvals.closed_line", lang, period=row.period, by=row.closed_by, on=f"{row.closed_at:%Y-%m-%d}")
+        note = f" · {row.note}" if isinstance(row.note, str) and row.note else ""
+        st.markdown(plain(line + note))
+    if not session.allowed("close_periods"):
+        return
+    shut = set(closed["period"])
+    open_months = [m for m in months if m not in shut]
+    if open_months:
+        left, middle, right = st.columns([1, 3, 2], vertical_alignment="bottom")
+        month = left.selectbox(t("approvals.close_month", lang), open_months, key="periods_close_month")
+        note = middle.text_input(t("approvals.close_note", lang), key="periods_close_note")
+        if right.button(t("approvals.close", lang, period=month), key="periods_close", icon=":material/lock:"):
+            _period(store, month, True, note, lang)
+    if shut:
+        left, middle, right = st.columns([1, 3, 2], vertical_alignment="bottom")
+        month = left.selectbox(
+            t("approvals.reopen_month", lang), sorted(shut, reverse=True), key="periods_reopen_month"
+        )
+        reason = middle.text_input(t("approvals.reopen_reason", lang), key="periods_reopen_reason")
+        if right.button(t("approvals.reopen", lang, period=month), key="periods_reopen", icon=":material/lock_open:"):
+            if not reason.strip():
+                st.error(t("approvals.reopen_needs_reason", lang))
+                return
+            _period(store, month, False, reason, lang)
+
+
+def _period(store: Store, month: str, close: bool, text: str, lang: str) -> None:
+    try:
+        if close:
+            approvals.close_period(store, month, viewer=session.viewer(), by=session.who(), note=text)
+        else:
+            approvals.reopen_period(store, month, viewer=session.viewer(), by=session.who(), reason=text)
+    except (StoreError, access.AccessError) as exc:
+        st.session_state[FAILED_KEY] = plain(error_text(exc, lang))
+        st.rerun()
+    data.clear_caches()
+    st.session_state[DONE_KEY] = t("approvals.closed_done" if close else "approvals.reopened_done", lang, period=month)
+    for key in ("periods_close_note", "periods_reopen_reason"):
+        st.session_state.pop(key, None)
+    st.rerun()

@@ -386,7 +386,7 @@ def history_table(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def history(store: Store, lang: str) -> None:
     st.subheader(t("upload.history", lang))
-    batches = store.upload_history()
+    batches = _in_scope(store, store.upload_history())
     if batches.empty:
         st.caption(t("upload.no_batches", lang))
         return
@@ -423,6 +423,19 @@ def history(store: Store, lang: str) -> None:
             width="stretch",
         )
     _rollback(store, batches, lang)
+
+
+def _in_scope(store: Store, batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches an account may see listed: those that wrote a unit of its
+    scope, and the dictionary's (KPI rows, the company's). A batch of units
+    outside it is not listed at all: its file name may name a person."""
+    scope = session.scope()
+    if scope.units is None or batches.empty:
+        return batches
+    written = store.batch_units()
+    mine = set(written.loc[written["unit_id"].isin(scope.units), "batch_id"].astype("int64"))
+    dictionary = batches["kind"] == "kpis"
+    return batches[batches["batch_id"].astype("int64").isin(mine) | dictionary].reset_index(drop=True)
 
 
 def _preselect(uploads: pd.DataFrame, open_batches: pd.DataFrame) -> None:

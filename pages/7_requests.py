@@ -2,7 +2,8 @@
 wait here for an approver. The list (pending, decided or all) shows each
 request's unit, kind, what it changes (before -> after), who asked and why;
 an approver other than the requester approves (the change is applied, and the
-scores follow) or rejects it with a note. An admin locks and unlocks years.
+scores follow) or rejects it with a note. An admin locks and unlocks years, and
+closes reviewed months (reopening one needs a reason).
 
 Every reader sees the requests about units of their scope (a KPI's rule is the
 company's); only approvers see the buttons, and the rules are checked again
@@ -65,3 +66,5 @@ if listed:
 st.divider()
 years = sorted({int(y) for y in store.assignments()["year"]} | {int(p[:4]) for p in data.periods()}, reverse=True)
 view.baseline_panel(store, lang, years)
+st.divider()
+view.periods_panel(store, lang, data.periods()[::-1])

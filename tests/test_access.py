@@ -89,6 +89,7 @@ EXPECTED_RULES = {
     "edit_dictionary": ("all", "no", "no", "no", "no"),
     "edit_settings": ("all", "no", "no", "no", "no"),
     "manage_users": ("all", "no", "no", "no", "no"),
+    "close_periods": ("all", "no", "no", "no", "no"),
     "acknowledge_alerts": ("all", "no", "scope", "no", "no"),
     "assess_tasks": ("all", "no", "scope", "no", "no"),
     "comment": ("all", "no", "scope", "no", "no"),

@@ -391,3 +391,40 @@ def test_the_design_page_says_a_closed_month_refused_the_save(app, demo_db, lang
     assert not any(w in _shown(at.success) for w in ("Saved", "已保存")), _shown(at.success)
     with Store(demo_db) as store:
         assert store.assignments(2026, ["SALES"]).equals(before)
+
+
+# --------------------------------------------------------------------------- who closes (issue 13)
+
+
+def test_only_an_admin_account_closes_or_reopens_a_month_from_the_cli(demo_db, capsys):
+    db = str(demo_db)
+    assert main(["--db", db, "periods", "close", "2026-09", "--as", "analyst"]) == 3
+    assert "only an administrator" in capsys.readouterr().err
+    assert main(["--db", db, "periods", "close", "2026-09", "--as", "hr_admin", "--note", "September review"]) == 0
+    assert "hr_admin" in capsys.readouterr().out
+    assert main(["--db", db, "periods", "reopen", "2026-09", "--as", "ceo", "--reason", "late invoice"]) == 3
+    capsys.readouterr()
+    assert main(["--db", db, "periods", "list", "--format", "json"]) == 0
+    listed = capsys.readouterr().out
+    assert '"period": "2026-09"' in listed and '"closed_by": "hr_admin"' in listed
+
+
+def test_the_admin_closes_and_reopens_a_month_on_the_requests_page(app):
+    page = "pages/7_requests.py"
+    at = app(page, period="2026-10")
+    at.selectbox(key="periods_close_month").set_value("2026-09")
+    at.text_input(key="periods_close_note").input("September review")
+    at.button(key="periods_close").click().run()
+    assert not at.exception
+    assert "2026-09 is closed." in [s.value for s in at.success]
+    assert any("2026-09 closed by hr\\_admin" in m.value for m in at.markdown)
+    # reopening needs a reason
+    at.button(key="periods_reopen").click().run()
+    assert "Give the reason for reopening the month." in [e.value for e in at.error]
+    at.text_input(key="periods_reopen_reason").input("late invoice")
+    at.button(key="periods_reopen").click().run()
+    assert "2026-09 is open again." in [s.value for s in at.success]
+    # an analyst sees the closed months but gets no control
+    analyst = app(page, view_as="analyst", period="2026-10")
+    assert not analyst.exception
+    assert "periods_close" not in [b.key for b in analyst.button]

@@ -254,3 +254,34 @@ def test_the_cli_writes_as_each_account(demo_db, capsys):
     assert run(capsys, "--db", db, "requests", "approve", request_id, "--as", "ceo")[0] == 0
     with Store(demo_db) as store:
         assert store.change_request(request_id)["status"] == "approved"
+
+
+def test_the_upload_history_lists_only_batches_of_the_accounts_scope(small_store, monkeypatch):
+    """On the small company: an analyst of Operations does not see a file that
+    wrote only Sales' figures (its name could name a person), the admin does."""
+    from datetime import date
+
+    from tests.conftest import TESTER, app_factory
+
+    report = ingest.load(
+        small_store,
+        "actuals",
+        b"unit_id,kpi_id,period,actual\nP1,rev,2026-03,48\n",
+        "li_na_march.csv",
+        uploaded_by="tester",
+        today=date(2026, 11, 21),
+    )
+    assert report.validated.ok
+    small_store.add_user("ops", role="analyst", unit_id="OPS", display="Ops analyst", by="tests")
+    path = small_store.path
+    small_store.close()
+    monkeypatch.setenv("KPI_DB_PATH", str(path))
+    ops = access.Viewer(name="ops", display="Ops analyst", role="analyst", unit_id="OPS")
+    with app_factory() as make:
+        theirs = make("pages/4_upload.py", as_user=ops, unit="OPS", period="2026-03")
+        assert not theirs.exception
+        files = [f for df in theirs.dataframe for f in df.value.astype(str).to_numpy().ravel()]
+        assert "li_na_march.csv" not in files and "actuals.csv" in files
+        admin = make("pages/4_upload.py", as_user=TESTER, unit="OPS", period="2026-03")
+        files = [f for df in admin.dataframe for f in df.value.astype(str).to_numpy().ravel()]
+        assert "li_na_march.csv" in files

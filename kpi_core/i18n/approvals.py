@@ -20,6 +20,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Not permitted: this account may not change the KPI dictionary or its validity tests.",
         "无权操作:该账号不能修改指标字典或其有效性测试。",
     ),
+    "approvals.may_not.close_periods": (
+        "Not permitted: only an administrator closes or reopens a month.",
+        "无权操作:只有管理员可以关闭或重新开放月份。",
+    ),
+    "approvals.periods": ("Closed months", "已关闭的月份"),
+    "approvals.periods_help": (
+        "A month closed after its review refuses every change to its figures (uploads, rollbacks, "
+        "target and weight edits, rule changes) until an administrator reopens it with a reason.",
+        "月度经营分析会后关闭的月份,将拒绝对其数据的任何修改(上传、回滚、目标与权重修改、规则变更),"
+        "直到管理员填写原因重新开放。",
+    ),
+    "approvals.no_closed": ("No month is closed.", "没有已关闭的月份。"),
+    "approvals.closed_line": ("{period} closed by {by} on {on}", "{period}:由 {by} 于 {on} 关闭"),
+    "approvals.close_month": ("Month to close", "要关闭的月份"),
+    "approvals.close_note": ("Note (e.g. the review)", "备注(如:哪次经营分析会)"),
+    "approvals.close": ("Close {period}", "关闭 {period}"),
+    "approvals.reopen_month": ("Month to reopen", "要重新开放的月份"),
+    "approvals.reopen_reason": ("Reason (required)", "原因(必填)"),
+    "approvals.reopen": ("Reopen {period}", "重新开放 {period}"),
+    "approvals.reopen_needs_reason": ("Give the reason for reopening the month.", "请填写重新开放该月份的原因。"),
+    "approvals.closed_done": ("{period} is closed.", "{period} 已关闭。"),
+    "approvals.reopened_done": ("{period} is open again.", "{period} 已重新开放。"),
     "approvals.may_not.lock_baseline": (
         "Not permitted: only an administrator locks or unlocks a year's baseline.",
         "无权操作:只有管理员可以锁定或解锁年度基准。",

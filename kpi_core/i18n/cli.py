@@ -80,7 +80,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已重新开启 {period}(操作人 {by});已记入变更日志。",
     ),
     "cli.periods.none": ("No month is closed.", "没有已关账的月份。"),
-    "cli.periods.who_needed": ("--by needs a name.", "--by 需要填写姓名。"),
+    "cli.periods.who_needed": (
+        "Say who: --as NAME (an admin account) or --by NAME.",
+        "请说明操作人:--as 账号(管理员)或 --by 姓名。",
+    ),
     "cli.periods.reason_needed": (
         "--reason needs a text: why is the month reopened?",
         "--reason 需要填写重新开启的原因。",

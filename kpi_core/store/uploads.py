@@ -119,6 +119,14 @@ class UploadQueries:
             .df()
         )
 
+    def batch_units(self) -> pd.DataFrame:
+        """Which units each batch wrote (batch_id, unit_id; a KPI row has none)."""
+        return (
+            self.cursor()
+            .execute("SELECT DISTINCT batch_id, unit_id FROM history WHERE unit_id IS NOT NULL ORDER BY ALL")
+            .df()
+        )
+
     def batch_changes(self, batch_id: int) -> pd.DataFrame:
         """What one batch wrote: key, old and new value (or row, for set-up kinds)."""
         return _batch_changes(self.cursor(), batch_id)
