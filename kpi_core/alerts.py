@@ -279,7 +279,19 @@ def alerts_from_frames(
     found = [f for f in frames if len(f)]
     if not found:
         return _empty()
-    return _finish(pd.concat(found, ignore_index=True).assign(period=period), acks)
+    return _finish(_tracked_only(pd.concat(found, ignore_index=True), assigned).assign(period=period), acks)
+
+
+def _tracked_only(found: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+    """An ``info`` assignment (a calculated KPI's component: tracked, never
+    scored, issue 14) raises no breach and no signal of its own; only a
+    missing figure, which its calculated KPI needs."""
+    if "role" not in assigned or not (assigned["role"] == "info").any():
+        return found
+    info = assigned.loc[assigned["role"] == "info", ["unit_id", "kpi_id"]].assign(_info=True)
+    marked = found.merge(info, on=["unit_id", "kpi_id"], how="left")
+    keep = marked["_info"].isna().to_numpy() | (found["kind"] == "missing").to_numpy()
+    return found[keep].reset_index(drop=True)
 
 
 def _with_owners(rows: pd.DataFrame, owners: pd.DataFrame | None) -> pd.DataFrame:

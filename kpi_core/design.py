@@ -124,7 +124,7 @@ def _clean(value: object) -> object:
 
 def rule_changed(changes: Mapping[str, object]) -> bool:
     """True when an edit alters how past periods score."""
-    return any(c in changes for c in (*KPI_RULE_COLUMNS, "direction", "accumulation"))
+    return any(c in changes for c in (*KPI_RULE_COLUMNS, "direction", "accumulation", "frequency", "formula"))
 
 
 # --------------------------------------------------------------------------- impact of a rule change

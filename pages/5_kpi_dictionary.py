@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi_core import access, approvals, design
 from kpi_core.i18n import t
-from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, PERSPECTIVES
+from kpi_core.model import ACCUMULATIONS, DIRECTIONS, FILE_SPECS, FREQUENCIES, PERSPECTIVES
 from kpi_core.store import StoreError
 from kpi_ui import data, session, shell
 from kpi_ui import design as ui
@@ -32,7 +32,6 @@ TEXT_FIELDS = (
     "data_source",
     "data_source_zh",
     "owner",
-    "frequency",
 )
 NUMBER_FIELDS = FILE_SPECS["kpis"].numeric
 CHOICES = {
@@ -40,6 +39,7 @@ CHOICES = {
     "direction": DIRECTIONS,
     "accumulation": ACCUMULATIONS,
     "indicator_type": ("", "leading", "lagging"),
+    "frequency": ("", *FREQUENCIES),  # empty: monthly
 }
 
 shell.ensure_navigation()
@@ -192,6 +192,14 @@ def _edit_form(kpi: dict | None) -> dict:
             v = kpi.get(c)
             text = "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
             out[c] = st.text_input(t(f"dict.f_{c}", lang), value=text, key=prefix + c)
+        # a calculated KPI: checked like a file's formula (known ids, no cycle) when saved
+        out["formula"] = st.text_input(
+            t("dict.f_formula", lang),
+            value=kpi.get("formula") or "",
+            key=prefix + "formula",
+            placeholder="GP / REV * 100",
+            help=t("dict.formula_help", lang),
+        )
     return out
 
 
@@ -200,6 +208,8 @@ def _choice_label(column: str, value: str) -> str:
         return "–"
     if column == "indicator_type":
         return t(f"dict.type_{value}", lang)
+    if column == "frequency":
+        return t(f"dict.freq_{value}", lang)
     return t(f"{column}.{value}", lang)
 
 

@@ -220,3 +220,21 @@ def test_dictionary_adds_a_new_kpi(app, demo_db):
     _no_exception(at)
     assert any(s.value == "Saved." for s in at.success)
     assert "ESG" in list(_frame_with(at, "KPI")["KPI"])
+
+
+def test_dictionary_edits_frequency_and_formula(app, demo_store):
+    """Issue 14 on the dictionary page: the frequency is a choice; a formula is
+    checked like a file's (an unknown id is refused naming the column and value)."""
+    at = app(DICT, kpi="NPS")
+    assert at.selectbox(key="dict_edit_NPS_frequency").value == "quarter"
+    at.text_input(key="dict_edit_NPS_formula").set_value("CSAT * 2 + NOPE").run()
+    _no_exception(at)
+    assert any("formula" in e.value and "NOPE" in e.value for e in at.error), [e.value for e in at.error]
+    assert not any(b.key == "dict_save" for b in at.button)
+    at.text_input(key="dict_edit_NPS_formula").set_value("").run()
+    at.selectbox(key="dict_edit_NPS_frequency").set_value("half").run()
+    at.text_input(key="dict_reason").set_value("surveyed twice a year from now on").run()
+    at.button(key="dict_save").click().run()
+    _no_exception(at)
+    assert any(s.value == "Saved." for s in at.success)
+    assert demo_store.kpi("NPS")["frequency"] == "half"

@@ -67,6 +67,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.info": ("info (not scored)", "仅供参考(不计分)"),
     "kd.field.formula": ("Formula", "计算公式"),
     "dict.f_formula": ("Formula", "计算公式"),
+    "dict.formula_help": (
+        "A calculated KPI: other KPI ids with + - * / and parentheses, e.g. GP / REV * 100. Each component "
+        "is accumulated over the view's months first, then the formula is applied. Empty: figures are uploaded.",
+        "计算指标:由其他指标编码与 + - * / 及括号组成,例如 GP / REV * 100。先按各分量自身的累计方式汇总所选期间,"
+        "再套用公式。留空:数据通过上传获得。",
+    ),
     # the mark of a KPI row whose figures are carried from its last due month
     "carried.mark": ("as of {month}", "截至 {month}"),
     "carried.detail": (

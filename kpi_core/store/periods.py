@@ -39,7 +39,14 @@ from kpi_core.months import month_date
 from kpi_core.store.base import StoreError
 
 #: The KPI fields that change how (or under which perspective) a month scores.
-SCORED_KPI_FIELDS: tuple[str, ...] = ("direction", "accumulation", "perspective", *KPI_RULE_COLUMNS)
+SCORED_KPI_FIELDS: tuple[str, ...] = (
+    "direction",
+    "accumulation",
+    "perspective",
+    *KPI_RULE_COLUMNS,
+    "frequency",  # which months are due (issue 14)
+    "formula",  # a calculated KPI's actuals
+)
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
