@@ -79,7 +79,13 @@ SEVERITIES: tuple[str, ...] = ("critical", "warning", "info")
 GROUPS: tuple[str, ...] = ("breach", "signal")
 BREACH_KINDS: tuple[str, ...] = ("red", "floor", "band", "drop", "missing")
 SIGNAL_KINDS: tuple[str, ...] = ("xmr", "run")
-KINDS: tuple[str, ...] = BREACH_KINDS + SIGNAL_KINDS
+# issue 16 (the business review): a KPI in breach for NO_ACTION_MONTHS months
+# in a row with no open or in-progress action linked to it. Warning, group
+# ``breach``; evaluated only when asked (``follow_up=True``: the pages), so the
+# rules of a month without the review's actions stay as they were.
+FOLLOW_UP_KINDS: tuple[str, ...] = ("no_action",)
+NO_ACTION_MONTHS = 2
+KINDS: tuple[str, ...] = BREACH_KINDS + SIGNAL_KINDS + FOLLOW_UP_KINDS
 XMR_FACTOR = 2.66
 #: Figures are rounded to this many decimals before a comparison with a
 #: threshold, so that binary noise never decides a boundary.
@@ -213,6 +219,7 @@ def evaluate(
     *,
     scope: Scope | None = None,
     today: date | None = None,
+    follow_up: bool = False,
 ) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_ids`` (None: every unit), worst first.
 
@@ -220,6 +227,7 @@ def evaluate(
     months before it); ``settings`` None reads the company's settings from
     the store. With a reader's ``scope`` (:mod:`kpi_core.access`), only the
     units it allows are read: no alert names a unit or person outside it.
+    ``follow_up`` adds the business review's ``no_action`` alerts (issue 16).
     """
     if scope is not None:
         unit_ids = scope.filter(unit_ids)
@@ -235,6 +243,7 @@ def evaluate(
         settings=settings,
         acks=store.alert_acks(period, unit_ids),
         owners=alert_owners(store, period, unit_ids, today),  # issue 13: who owes a missing figure
+        actions=store.open_action_links(unit_ids) if follow_up else None,  # issue 16
     )
 
 
@@ -248,6 +257,7 @@ def alerts_from_frames(
     settings: AlertSettings | None = None,
     acks: pd.DataFrame | None = None,
     owners: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rules over frames already read (the pure core of :func:`evaluate`).
 
@@ -258,7 +268,8 @@ def alerts_from_frames(
     memory) for the month and the months before it; ``reported``: some unit
     has an actual for ``period``; ``acks``: stored acknowledgements;
     ``owners``: the owners of the KPIs (unit_id, kpi_id, owner, due, overdue:
-    :func:`kpi_core.owners.alert_owners`).
+    :func:`kpi_core.owners.alert_owners`); ``actions``: the (unit_id, kpi_id)
+    of open actions (issue 16; None: no ``no_action`` rule).
 
     Completion and status are the scorecard's month view, as stored: the
     rules only compare them with their thresholds.
@@ -276,6 +287,8 @@ def alerts_from_frames(
         _breaches(rows, (comp, status), limits, reported, period),
         _signals(rows, comp, limits, settings),
     ]
+    if actions is not None:  # issue 16
+        frames.append(_no_action(rows, (comp, status), limits, actions))
     found = [f for f in frames if len(f)]
     if not found:
         return _empty()
@@ -467,6 +480,26 @@ def _breaches(
     ]
     found = [f for f in frames if len(f)]
     return pd.concat(found, ignore_index=True) if found else _empty()
+
+
+def _no_action(
+    rows: pd.DataFrame, grids: tuple[np.ndarray, np.ndarray], limits: dict[str, np.ndarray], actions: pd.DataFrame
+) -> pd.DataFrame:
+    """Issue 16: in breach (red, or out of its band) for NO_ACTION_MONTHS
+    months in a row, and no open action of the unit linked to the KPI."""
+    comp, status = grids
+    streak = _streak(_in_breach(comp, status, limits))
+    covered = set(zip(actions["unit_id"], actions["kpi_id"], strict=True)) if len(actions) else set()
+    keys = zip(rows["unit_id"], rows["kpi_id"], strict=True)
+    uncovered = np.fromiter((k not in covered for k in keys), dtype=bool, count=len(rows))
+    return _alerts(
+        rows,
+        (streak >= NO_ACTION_MONTHS) & uncovered,
+        kind="no_action",
+        severity="warning",
+        threshold=np.nan,
+        streak=streak,
+    )
 
 
 _CLOSING_MONTHS = {"quarter": (3, 6, 9, 12), "half": (6, 12), "year": (12,)}

@@ -33,19 +33,29 @@ Pure: arrays and frames in, arrays and frames out; no I/O and no store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kpi_core import formula, scoring
-from kpi_core.model import FREQUENCIES, PERSPECTIVES, SCORE_COLUMNS, STATUSES, VIEWS
+from kpi_core.model import (
+    DEFAULT_TASK_CAP,
+    FREQUENCIES,
+    PERSPECTIVES,
+    SCORE_COLUMNS,
+    STATUSES,
+    TASK_RESULTS,
+    TASK_ROLE,
+    VIEWS,
+)
 from kpi_core.months import month_index
 
 #: Stored scores made by another engine version are rebuilt when the store is
 #: opened. Raise it whenever a change here or in :mod:`kpi_core.scoring` can
 #: change a figure.
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 
 #: Columns of :func:`kpi_frame` (one row per unit, KPI, month and view).
 KPI_COLUMNS = SCORE_COLUMNS
@@ -100,6 +110,13 @@ class Grid:
     half-yearly, 12 yearly; None: every KPI monthly)."""
     formulas: dict[int, formula.Node] | None = None
     """KPI code -> the tree of its formula, for the calculated KPIs."""
+    task_points: np.ndarray | None = None
+    """Goal-setting tasks (rows whose role is ``task``): the points of each
+    month, carried from the task's latest assessment of the year (NaN before
+    the first); None when the grid has no task."""
+    task_as_of: np.ndarray | None = None
+    """The month (0-11) whose assessment a task's cell carries when it is not
+    the month's own; -1 otherwise."""
 
     def __len__(self) -> int:
         return len(self.unit)
@@ -130,6 +147,8 @@ def grid(
     actuals: pd.DataFrame,
     unit_ids: list[str] | None = None,
     kpi_ids: list[str] | None = None,
+    tasks: pd.DataFrame | None = None,
+    assessments: pd.DataFrame | None = None,
 ) -> Grid:
     """Lay out one year of facts.
 
@@ -139,14 +158,33 @@ def grid(
     (0-11, the month of ``year``) and ``value``. Ids may be text or
     categoricals over ``unit_ids`` / ``kpi_ids`` (the fast path of a bulk
     read); values of keys not assigned this year are not scored.
+
+    ``tasks`` (``task_id, unit_id, weight, perspective, mode, cap``, and
+    optionally ``year``) and ``assessments`` (``task_id, period`` "YYYY-MM",
+    ``result``, optionally ``year``): the goal-setting tasks of the year,
+    laid out as rows of their unit (role ``task``, the task id as KPI id)
+    after the unit's KPIs.
     """
+    tasks = _tasks_of_year(tasks, year)
     if unit_ids is None:
-        unit_ids = categories(assigned["unit_id"], targets["unit_id"], actuals["unit_id"])
+        unit_ids = categories(assigned["unit_id"], targets["unit_id"], actuals["unit_id"], tasks["unit_id"])
     if kpi_ids is None:
         kpi_ids = categories(assigned["kpi_id"], targets["kpi_id"], actuals["kpi_id"], kpis["kpi_id"])
+    if len(tasks):
+        tasks = tasks[tasks["unit_id"].isin(set(unit_ids))]
+    if len(tasks):
+        known = set(kpi_ids)
+        kpi_ids = [*kpi_ids, *sorted(t for t in tasks["task_id"] if t not in known)]
+        assigned = _with_task_rows(assigned, tasks)
+        kpis = pd.concat([kpis, _task_dictionary(tasks)], ignore_index=True)
     unit = _codes(assigned["unit_id"], unit_ids)
     kpi = _codes(assigned["kpi_id"], kpi_ids)
     keep = (unit >= 0) & (kpi >= 0)
+    if len(tasks):  # each unit's rows together, its tasks after its KPIs
+        order = np.argsort(np.where(keep, unit, -1), kind="stable")
+        keep = keep[order]
+        assigned = assigned.iloc[order].reset_index(drop=True)
+        unit, kpi = unit[order], kpi[order]
     unit, kpi = unit[keep], kpi[keep]
     n_kpis = max(len(kpi_ids), 1)
     rowix = np.full(len(unit_ids) * n_kpis, -1, dtype="int64")
@@ -167,6 +205,10 @@ def grid(
     order = {p: i for i, p in enumerate(PERSPECTIVES)}
     perspective = dictionary["perspective"].map(order) if "perspective" in dictionary else pd.Series(np.nan)
     lengths, formulas = _method_columns(dictionary, kpi_ids)
+    role = assigned["role"].to_numpy(dtype=object)[keep]
+    task_points, task_as_of = (None, None)
+    if len(tasks):
+        task_points, task_as_of = _task_cells(year, tasks, assessments, kpi_ids, kpi, role)
     return Grid(
         year=int(year),
         unit_ids=tuple(unit_ids),
@@ -174,14 +216,165 @@ def grid(
         unit=unit,
         kpi=kpi,
         weight=assigned["weight"].to_numpy(dtype="float64")[keep],
-        role=assigned["role"].to_numpy(dtype=object)[keep],
+        role=role,
         target=cells[0],
         actual=cells[1],
         rules=scoring.Rules.of(dictionary.reset_index()),
         perspective=perspective.fillna(-1).to_numpy(dtype="int64"),
         period_length=lengths,
         formulas=formulas,
+        task_points=task_points,
+        task_as_of=task_as_of,
     )
+
+
+# --------------------------------------------------------------------------- goal-setting tasks
+
+
+def task_points(mode: str, result: str, weight: float, cap: float | None = None) -> float:
+    """The points one assessment earns (issue 14): ``graded`` 1.0 / 0.8 / 0.6
+    / 0 of the weight (excellent, good, pass, fail), ``expected`` 1.0 / 0.5 /
+    0 (met, partly, not), ``events`` the weight plus the sum of the signed
+    points of its own list, never below 0 nor above ``cap`` (default 1.2)
+    x the weight. NaN for a result the mode does not know.
+
+    >>> task_points("graded", "good", 20), task_points("expected", "partly", 10)
+    (16.0, 5.0)
+    >>> task_points("events", "+3;-2;+1", 10), task_points("events", "-4;-8", 10), task_points("events", "+5", 10)
+    (12.0, 0.0, 12.0)
+    """
+    text = str(result).strip().lower() if result is not None else ""
+    if mode in TASK_RESULTS:
+        share = TASK_RESULTS[mode].get(text)
+        return float("nan") if share is None else share * weight
+    if mode == "events":
+        events = parse_events(text)
+        if events is None:
+            return float("nan")
+        limit = (DEFAULT_TASK_CAP if cap is None or np.isnan(cap) else cap) * weight
+        return float(min(max(weight + sum(events), 0.0), limit))
+    return float("nan")
+
+
+def parse_events(text: str) -> list[float] | None:
+    """The signed points of an ``events`` result ("+3;-2;+1"), or None when it
+    is not such a list.
+
+    >>> parse_events("+3; -2;+1"), parse_events("3"), parse_events("+3;;x")
+    ([3.0, -2.0, 1.0], [3.0], None)
+    """
+    parts = [p.strip() for p in str(text).split(";")]
+    out = []
+    for part in parts:
+        if not _EVENT.fullmatch(part):
+            return None
+        out.append(float(part))
+    return out
+
+
+_EVENT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def _tasks_of_year(tasks: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    columns = ["task_id", "unit_id", "weight", "perspective", "mode", "cap"]
+    if tasks is None or not len(tasks):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    if "year" in tasks:
+        tasks = tasks[tasks["year"].astype("int64") == int(year)]
+    tasks = tasks.assign(task_id=tasks["task_id"].astype(str), unit_id=tasks["unit_id"].astype(str))
+    return tasks.sort_values(["unit_id", "weight", "task_id"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def _with_task_rows(assigned: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    rows = pd.DataFrame(
+        {
+            "unit_id": tasks["unit_id"].to_numpy(object),
+            "kpi_id": tasks["task_id"].to_numpy(object),
+            "weight": tasks["weight"].to_numpy("float64"),
+            "role": TASK_ROLE,
+        }
+    )
+    base = pd.DataFrame(
+        {
+            "unit_id": assigned["unit_id"].astype(object).to_numpy(),
+            "kpi_id": assigned["kpi_id"].astype(object).to_numpy(),
+            "weight": assigned["weight"].to_numpy("float64"),
+            "role": assigned["role"].to_numpy(object),
+        }
+    )
+    return pd.concat([base, rows], ignore_index=True)
+
+
+def _task_dictionary(tasks: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kpi_id": tasks["task_id"].to_numpy(object),
+            "perspective": tasks["perspective"].to_numpy(object),
+            "direction": "higher",
+            "accumulation": "last",
+        }
+    )
+
+
+def _task_cells(
+    year: int,
+    tasks: pd.DataFrame,
+    assessments: pd.DataFrame | None,
+    kpi_ids: list[str],
+    kpi: np.ndarray,
+    role: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points of each task row and month, carried from its latest assessment
+    of the year (NaN before the first), and the month carried (-1: its own)."""
+    rows = len(kpi)
+    points = np.full((rows, 12), np.nan)
+    is_task = role == TASK_ROLE
+    if assessments is not None and len(assessments):
+        a = assessments
+        if "year" in a:
+            a = a[a["year"].astype("int64") == int(year)]
+        month = a["period"].astype(str).map(month_index) - int(year) * 12
+        a = a[(month >= 0) & (month < 12)].assign(month=month)
+        info = tasks.set_index("task_id")
+        code = {k: i for i, k in enumerate(kpi_ids)}
+        row_of = {int(kpi[r]): r for r in np.flatnonzero(is_task)}
+        for task_id, m, result in zip(a["task_id"].astype(str), a["month"], a["result"], strict=True):
+            r = row_of.get(code.get(task_id, -1))
+            if r is None or task_id not in info.index:
+                continue
+            t = info.loc[task_id]
+            cap = t.get("cap")
+            cap = None if cap is None or pd.isna(cap) else float(cap)
+            points[r, int(m)] = task_points(str(t["mode"]), result, float(t["weight"]), cap)
+    assessed = ~np.isnan(points)
+    last = _last_month(assessed, 12)
+    carried = _take(points, last)
+    as_of = np.where((last >= 0) & (last != np.arange(12)[None, :]), last, -1)
+    return carried, as_of
+
+
+#: A task's status from its score (points / weight): green from 1.0 (so a
+#: capped 1.2 is green), amber from exactly 0.6, red below.
+TASK_GREEN_AT = 1.0
+TASK_AMBER_AT = 0.6
+#: Shares are compared with this tolerance: 6 / 10 is 0.6 however it is computed.
+_TASK_TOLERANCE = 1e-9
+
+
+def task_status_codes(share: np.ndarray) -> np.ndarray:
+    """Status codes (:data:`STATUSES`) of task scores (points / weight).
+
+    >>> [STATUSES[c] for c in task_status_codes(np.array([1.2, 1.0, 0.6, 0.59, np.nan]))]
+    ['green', 'green', 'amber', 'red', 'no_data']
+    """
+    share = np.asarray(share, dtype="float64")
+    out = np.full(share.shape, scoring.NO_DATA, dtype="int64")
+    known = ~np.isnan(share)
+    out[known & (share >= TASK_GREEN_AT - _TASK_TOLERANCE)] = scoring.GREEN
+    mid = known & (share < TASK_GREEN_AT - _TASK_TOLERANCE) & (share >= TASK_AMBER_AT - _TASK_TOLERANCE)
+    out[mid] = scoring.AMBER
+    out[known & (share < TASK_AMBER_AT - _TASK_TOLERANCE)] = scoring.RED
+    return out
 
 
 def _method_columns(dictionary: pd.DataFrame, kpi_ids: list[str]) -> tuple[np.ndarray, dict[int, formula.Node]]:
@@ -365,13 +558,27 @@ def _cells(
         as_of = plan.as_of[view]
     # an info assignment is tracked and shown, never scored
     score[np.repeat(g.role == "info", shape[1])] = np.nan
+    points = (weight * score).reshape(shape)
+    comp, score, status = comp.reshape(shape), score.reshape(shape), status.reshape(shape)
+    if g.task_points is not None:
+        # a goal-setting task: every view reads its latest assessment up to the month
+        tasks = g.role == TASK_ROLE
+        pts = g.task_points[tasks]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = pts / g.weight[tasks][:, None]
+        target, actual = target.copy(), actual.copy()
+        target[tasks], actual[tasks] = np.nan, np.nan
+        comp[tasks], score[tasks], points[tasks] = share, share, pts
+        status[tasks] = task_status_codes(share)
+        as_of = np.full(shape, -1, dtype="int64") if as_of is None else as_of.copy()
+        as_of[tasks] = g.task_as_of[tasks]
     return View(
         target=target,
         actual=actual,
-        completion=comp.reshape(shape),
-        score=score.reshape(shape),
-        points=(weight * score).reshape(shape),
-        status=status.reshape(shape),
+        completion=comp,
+        score=score,
+        points=points,
+        status=status,
         as_of=as_of,
     )
 
@@ -784,7 +991,13 @@ def unit_frame(
 
 
 def score_monthly(
-    assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, year: int, views: tuple[str, ...] = VIEWS
+    assigned: pd.DataFrame,
+    kpis: pd.DataFrame,
+    monthly: pd.DataFrame,
+    year: int,
+    views: tuple[str, ...] = VIEWS,
+    tasks: pd.DataFrame | None = None,
+    assessments: pd.DataFrame | None = None,
 ) -> Scored:
     """Score one year from frames already read or overlaid in memory (an
     upload preview, a rule-change impact): ``assigned`` (``unit_id, kpi_id,
@@ -793,7 +1006,7 @@ def score_monthly(
     rows = assigned[assigned["year"] == year] if "year" in assigned else assigned
     rows = rows.sort_values(["unit_id", "role", "weight", "kpi_id"], ascending=[True, True, False, True])
     targets, actuals = monthly_facts(monthly, year)
-    return score(grid(year, rows, kpis, targets, actuals), views)
+    return score(grid(year, rows, kpis, targets, actuals, tasks=tasks, assessments=assessments), views)
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -92,6 +92,9 @@ from kpi_core.model import (
     LOAD_ORDER,
     PERSPECTIVES,
     ROLES,
+    TASK_KINDS,
+    TASK_MODES,
+    TASK_RESULTS,
     UNIT_KINDS,
 )
 from kpi_core.org import Org
@@ -978,7 +981,7 @@ def _unsafe_body(
             suspect |= cells.str[:1].isin(list(_FORMULA_CHARS))
         for i in np.flatnonzero(suspect.to_numpy(bool)):
             cell = cells.iat[i]
-            reason = _unsafe_reason(name, cell, numeric)
+            reason = _unsafe_reason(name, cell, numeric, kind)
             if reason:
                 out.append((numbers[i], j, Problem(file_name, numbers[i], name, _shown(cell), reason)))
     return out
@@ -1015,7 +1018,12 @@ def _shown(cell: str) -> str:
     return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", cell.replace("\x00", "\\0"))[:60]
 
 
-def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | None:
+#: An ``events`` result of a task assessment: signed points ("+3;-2;+1"). It
+#: starts with + or - yet is no spreadsheet formula there (issue 14).
+_EVENTS_LIST = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*(;\s*[+-]?[0-9]+(\.[0-9]+)?\s*)*")
+
+
+def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...], kind: str = "") -> str | None:
     if "\x00" in cell:
         return "contains a NUL byte (a binary or UTF-16 file?): save it as CSV UTF-8"
     if _CONTROL.search(cell):
@@ -1031,6 +1039,8 @@ def _unsafe_reason(column: str, cell: str, numeric: tuple[str, ...]) -> str | No
     limit = MAX_ID_LENGTH if column.endswith("_id") else MAX_TEXT_LENGTH
     if len(cell) > limit:
         return f"longer than {limit} characters ({len(cell)})"
+    if kind == "task_assessments" and column == "result" and _EVENTS_LIST.fullmatch(cell):
+        return None  # a list of signed points, not a formula
     if column not in numeric and looks_like_formula(cell):
         return "looks like a spreadsheet formula (starts with = + - or @): refused so no spreadsheet runs it later"
     return None
@@ -1648,6 +1658,12 @@ def _weight_sums(ctx: _Context) -> list[Problem]:
     incoming = f[f["weight"].notna() & f["year"].notna() & f["unit_id"].notna()][[*keys, "weight", "_row"]]
     merged = pd.concat([incoming, stored[keys + ["weight"]]], ignore_index=True)
     merged = merged.drop_duplicates(subset=keys, keep="first")
+    if ctx.store is not None:  # the unit's goal-setting tasks count in the 100 too (issue 14)
+        tasks = ctx.store.tasks()
+        tasks = tasks[tasks["unit_id"].isin(f["unit_id"])]
+        if len(tasks):
+            merged = pd.concat([merged, tasks[["unit_id", "year", "weight"]]], ignore_index=True)
+    merged["year"] = merged["year"].astype("int64")
     sums = merged.groupby(["unit_id", "year"])["weight"].sum()
     out = []
     for (unit, year), total in sums.items():
@@ -1843,6 +1859,122 @@ def _values_of_method(ctx: _Context) -> list[Problem]:
     return out
 
 
+# --------------------------------------------------------------------------- goal-setting tasks (issue 14)
+
+
+def _whole_years(ctx: _Context) -> list[Problem]:
+    f = ctx.frame
+    out = ctx.problems(
+        f["year"].notna() & ((f["year"] % 1 != 0) | (f["year"] < 1900) | (f["year"] > 2200)),
+        "year",
+        "year is a four-digit year",
+    )
+    if not f.empty and f["year"].notna().all() and not out:
+        ctx.frame = f.assign(year=f["year"].astype("int64"))
+    return out
+
+
+def _task_values(ctx: _Context) -> list[Problem]:
+    """A task's weight, cap and deadline, and an id no KPI has."""
+    out = _whole_years(ctx)
+    f = ctx.frame
+    out += ctx.problems(
+        (f["weight"] <= 0) | (f["weight"] > 100), "weight", "weight is a percent above 0 and at most 100"
+    )
+    out += ctx.problems(
+        f["cap"].notna() & (f["cap"] < 1), "cap", "a task's cap is a multiple of its weight, at least 1"
+    )
+    dates = f["deadline"].map(_deadline_ok)
+    out += ctx.problems(f["deadline"].notna() & ~dates, "deadline", "the deadline is a date written YYYY-MM-DD")
+    kpi_ids = _known_ids(ctx, "kpis")
+    out += ctx.problems(
+        f["task_id"].isin(kpi_ids), "task_id", "a KPI already has this id: give the task an id of its own"
+    )
+    return out
+
+
+def _deadline_ok(text: object) -> bool:
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _task_weight_sums(ctx: _Context) -> list[Problem]:
+    """Warning: a scorecard (unit, year) whose KPI and task weights, after
+    this tasks file, do not add up to 100 (a scorecard whose KPIs leave room
+    for tasks not loaded yet is warned about, never refused)."""
+    f = ctx.frame
+    if ctx.store is None:
+        assigned = pd.DataFrame(columns=["unit_id", "year", "weight"])
+        stored = pd.DataFrame(columns=["task_id", "unit_id", "year", "weight"])
+    else:
+        assigned = ctx.store.assignments()[["unit_id", "year", "weight"]]
+        stored = ctx.store.tasks()[["task_id", "unit_id", "year", "weight"]]
+    incoming = f[f["weight"].notna() & f["year"].notna() & f["unit_id"].notna()]
+    kept = stored.merge(incoming[["task_id", "year"]], on=["task_id", "year"], how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"]
+    parts = [assigned, kept[["unit_id", "year", "weight"]], incoming[["unit_id", "year", "weight"]]]
+    parts = [p.astype({"year": "int64"}) for p in parts if len(p)]
+    if not parts:
+        return []
+    sums = pd.concat(parts, ignore_index=True).groupby(["unit_id", "year"])["weight"].sum()
+    out = []
+    for (unit, year), total in sums.items():
+        if abs(total - 100) <= WEIGHT_TOLERANCE:
+            continue
+        first = incoming[(incoming["unit_id"] == unit) & (incoming["year"] == year)]
+        if first.empty:
+            continue
+        mask = f["_row"] == first["_row"].min()
+        reason = f"the weights of {unit}'s {int(year)} scorecard add up to {total:g}, not 100"
+        out += ctx.problems(mask, "weight", reason, severity="warning")
+    return out
+
+
+def _assessment_values(ctx: _Context) -> list[Problem]:
+    """An assessment names a task of that year, a month of that year (not
+    in the future) and a result its task's mode knows."""
+    out = _whole_years(ctx)
+    f = ctx.frame
+    ok = f["period"].map(lambda p: isinstance(p, str) and valid_period(p)).astype(bool)
+    out += ctx.problems(f["period"].notna() & ~ok, "period", PERIOD_FORMS)
+    year_text = f["year"].map(lambda y: "" if pd.isna(y) else f"{int(y):04d}")
+    out += ctx.problems(
+        ok & f["year"].notna() & (f["period"].str[:4] != year_text), "period", "the month is not in the task's year"
+    )
+    this_month = ctx.today.strftime("%Y-%m")
+    out += ctx.problems(
+        ok & (f["period"] > this_month),
+        "period",
+        f"an assessment cannot be for a future month (today is {ctx.today.isoformat()})",
+    )
+    tasks = ctx.store.tasks() if ctx.store is not None else pd.DataFrame(columns=["task_id", "year", "mode"])
+    modes = {(t, int(y)): m for t, y, m in zip(tasks["task_id"], tasks["year"], tasks["mode"], strict=True)}
+    keys = [(t, None if pd.isna(y) else int(y)) for t, y in zip(f["task_id"], f["year"], strict=True)]
+    mode = pd.Series([modes.get(k) for k in keys], index=f.index, dtype=object)
+    out += ctx.problems(
+        f["task_id"].notna() & f["year"].notna() & mode.isna(),
+        "task_id",
+        "unknown task for that year: load it in the tasks file first",
+    )
+    positions, reasons = [], []
+    for i, (m, result) in enumerate(zip(mode, f["result"], strict=True)):
+        if m is None or result is None:
+            continue
+        if m in TASK_RESULTS and str(result).strip().lower() not in TASK_RESULTS[m]:
+            positions.append(i)
+            reasons.append(f"a {m} task's result is one of {', '.join(TASK_RESULTS[m])}")
+        elif m == "events" and not _EVENTS_LIST.fullmatch(str(result)):
+            positions.append(i)
+            reasons.append("an events task's result is a list of signed points such as +3;-2;+1")
+    out += ctx.problems_at(np.array(positions, dtype="int64"), "result", reasons)
+    return out
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -1864,6 +1996,14 @@ _CHECKS: dict[str, list[Check]] = {
     ],
     "targets": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers],
     "actuals": [_exists("unit_id", "units"), _exists("kpi_id", "kpis"), _period_values, _outliers, _values_of_method],
+    "tasks": [
+        _exists("unit_id", "units"),
+        _enum("perspective", PERSPECTIVES),
+        _enum("mode", TASK_MODES),
+        _task_values,
+        _task_weight_sums,
+    ],
+    "task_assessments": [_assessment_values],
 }
 
 
@@ -1942,7 +2082,7 @@ def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[Lo
     (later files refer to it), and the report of that file is the last one.
     """
     reports = []
-    for kind in LOAD_ORDER:
+    for kind in (*LOAD_ORDER, *TASK_KINDS):
         path = Path(folder) / f"{kind}.csv"
         if not path.exists():
             continue

@@ -27,6 +27,20 @@ of a calculated KPI are assigned, issue 14)."""
 FREQUENCIES: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 VIEWS: tuple[str, ...] = ("month", "quarter", "ytd")
 
+#: Goal-setting tasks (GS, 目标任务, issue 14): how each mode's result earns
+#: a share of the task's weight. ``events`` results are lists of signed points
+#: ("+3;-2;+1"): the task earns its weight plus their sum, clamped to
+#: [0, cap x weight].
+TASK_MODES: tuple[str, ...] = ("graded", "expected", "events")
+TASK_RESULTS: dict[str, dict[str, float]] = {
+    "graded": {"excellent": 1.0, "good": 0.8, "pass": 0.6, "fail": 0.0},
+    "expected": {"met": 1.0, "partly": 0.5, "not": 0.0},
+}
+DEFAULT_TASK_CAP = 1.2
+#: The ``role`` a task's stored cells carry in ``kpi_scores``: the marker that
+#: tells a task's cell from a KPI's (tasks share the scorecard with KPIs).
+TASK_ROLE = "task"
+
 #: The columns of one stored scored cell (``kpi_scores``): what the engine
 #: writes and the store reads back.
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -155,10 +169,42 @@ FILE_SPECS: dict[str, FileSpec] = {
         numeric=("actual",),
         required_values=("unit_id", "kpi_id", "period", "actual"),
     ),
+    # goal-setting tasks (issue 14): one row per task and year
+    "tasks": FileSpec(
+        kind="tasks",
+        required=(
+            "task_id",
+            "unit_id",
+            "year",
+            "name",
+            "name_zh",
+            "perspective",
+            "weight",
+            "mode",
+            "objective",
+            "acceptance",
+            "deadline",
+        ),
+        optional=("cap",),
+        key=("task_id", "year"),
+        numeric=("year", "weight", "cap"),
+        required_values=("task_id", "unit_id", "year", "name", "perspective", "weight", "mode"),
+    ),
+    # a manager's assessment of a task for a month
+    "task_assessments": FileSpec(
+        kind="task_assessments",
+        required=("task_id", "year", "period", "result"),
+        optional=("comment",),
+        key=("task_id", "year", "period"),
+        numeric=("year",),
+        required_values=("task_id", "year", "period", "result"),
+    ),
 }
 
 #: Order in which a complete company is loaded: each kind refers to the ones before.
 LOAD_ORDER: tuple[str, ...] = ("units", "kpis", "assignments", "targets", "actuals")
+#: The kinds of goal-setting tasks, loaded after the others when present.
+TASK_KINDS: tuple[str, ...] = ("tasks", "task_assessments")
 
 #: Chinese header names accepted for each column (as Chinese Excel users name
 #: them); a header cell holding one of these is read as the column it names.
@@ -200,6 +246,13 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "period": ("期间", "月份"),
     "target": ("目标值", "目标"),
     "actual": ("实际值", "实际"),
+    "task_id": ("任务编号", "任务代码"),
+    "mode": ("评价方式",),
+    "objective": ("任务目标",),
+    "acceptance": ("验收标准",),
+    "deadline": ("完成期限", "截止日期"),
+    "result": ("评价结果",),
+    "comment": ("评语", "说明"),
 }
 HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
 """Chinese header name -> the column it stands for."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_core import engine, scores, scoring
 from kpi_core.access import Scope
-from kpi_core.model import PERSPECTIVES, VIEWS
+from kpi_core.model import PERSPECTIVES, TASK_ROLE, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import Store
 
@@ -93,6 +93,8 @@ class Scorecard:
                     # issue 14: figures carried from the KPI's last due month; an info component
                     **({"as_of": r.as_of} if isinstance(getattr(r, "as_of", None), str) else {}),
                     **({"role": "info"} if getattr(r, "role", None) == "info" else {}),
+                    # issue 14: a goal-setting task, with its latest assessment up to the period
+                    **(_task_fields(r) if getattr(r, "role", None) == TASK_ROLE else {}),
                 }
                 for r in self.kpis.itertuples()
             ],
@@ -100,6 +102,20 @@ class Scorecard:
                 {"unit_id": r.unit_id, "name": r.name, "total": _num(r.total)} for r in self.children.itertuples()
             ],
         }
+
+
+def _task_fields(r) -> dict:
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    return {
+        "kind": "task",
+        "name": text(r.name),
+        "mode": text(getattr(r, "mode", None)),
+        "result": text(getattr(r, "result", None)),
+        "comment": text(getattr(r, "comment", None)),
+        "assessed": text(getattr(r, "assessed", None)),
+    }
 
 
 def _num(value: object) -> float | None:
@@ -122,7 +138,44 @@ def score_units(
     ids = unit_ids if unit_ids is not None else store.units()["unit_id"].tolist()
     if scope is not None:
         ids = scope.filter(ids)
-    return scores.with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis(), KPI_INFO_COLUMNS)
+    cells = scores.with_info(scores.kpi_cells(store, list(ids), period, view), store.kpis(), KPI_INFO_COLUMNS)
+    return with_tasks(store, cells, period)
+
+
+#: What a task's row adds to a scorecard's KPI rows (issue 14).
+TASK_INFO_COLUMNS = ["mode", "objective", "acceptance", "deadline", "cap", "result", "comment", "assessed"]
+
+
+def with_tasks(store: Store, cells: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Scored cells with what their goal-setting tasks say (cells of role
+    ``task``): name, perspective, mode, objective, acceptance criteria,
+    deadline, and the latest assessment up to ``period`` in its year
+    (``result``, ``comment``, ``assessed`` "YYYY-MM")."""
+    out = cells.copy()
+    for column in TASK_INFO_COLUMNS:
+        if column not in out:
+            out[column] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    if "role" not in out or not (out["role"] == TASK_ROLE).any():
+        return out
+    year = int(period[:4])
+    rows = out["role"] == TASK_ROLE
+    tasks = store.tasks(year, sorted(set(out.loc[rows, "unit_id"]))).set_index("task_id")
+    found = store.task_assessments(year, tasks.index.tolist())
+    found = found[found["period"] <= period].groupby("task_id").tail(1).set_index("task_id")
+    for i in np.flatnonzero(rows.to_numpy()):
+        task_id = out["kpi_id"].iat[i]
+        if task_id not in tasks.index:
+            continue
+        task = tasks.loc[task_id]
+        for column in ("name", "name_zh", "perspective", "mode", "objective", "acceptance", "deadline", "cap"):
+            if column in out:
+                out.iloc[i, out.columns.get_loc(column)] = task[column]
+        if task_id in found.index:
+            latest = found.loc[task_id]
+            out.iloc[i, out.columns.get_loc("result")] = latest["result"]
+            out.iloc[i, out.columns.get_loc("comment")] = latest["comment"]
+            out.iloc[i, out.columns.get_loc("assessed")] = latest["period"]
+    return out
 
 
 def build(
@@ -149,7 +202,7 @@ def build(
     children = org.children(unit_id)
     if scope is not None:
         children = scope.visible_children(unit_id, children)
-    cells = scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS))
+    cells = with_tasks(store, scores.card_cells(store, unit_id, period, view, tuple(KPI_INFO_COLUMNS)), period)
     units = scores.unit_figures(store, [unit_id, *children], period, view)
     return assemble(cells, units, unit_id, period, view, org, children)
 
@@ -194,6 +247,7 @@ def _ordered(kpis: pd.DataFrame) -> pd.DataFrame:
             kpis["kpi_id"].to_numpy(dtype=object),
             -kpis["weight"].to_numpy(dtype="float64"),
             kpis["role"].to_numpy(dtype=object) != "core",
+            kpis["role"].to_numpy(dtype=object) == TASK_ROLE,  # tasks after the perspective's KPIs
             np.asarray(rank),
         )
     )

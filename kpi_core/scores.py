@@ -66,6 +66,8 @@ def _year_scores(store: Store, cur, year: int, unit_ids: list[str] | None) -> en
         facts["actuals"],
         facts["unit_ids"],
         facts["kpi_ids"],
+        tasks=facts.get("tasks"),
+        assessments=facts.get("assessments"),
     )
     return engine.score(g)
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_core import alerts
+from kpi_core import alerts, review
 from kpi_core.i18n import t
 from kpi_ui import data, session, theme
+from kpi_ui import review as review_ui
 from kpi_ui.state import ViewState
 from kpi_ui.text import html_text, plain
 
@@ -45,7 +46,9 @@ def _evaluate(path: str, period: str, unit_id: str, role: str, scope_unit: str |
     # company's subtree is everyone, read without a filter
     tree = data.org()
     subtree = None if unit_id == tree.company_id else tree.subtree(unit_id)
-    return alerts.evaluate(data.store(), period, subtree, scope=data.scope())
+    # issue 16: "red, no action" once the company tracks action items
+    follow_up = review.in_use(data.store())
+    return alerts.evaluate(data.store(), period, subtree, scope=data.scope(), follow_up=follow_up)
 
 
 def for_unit(unit_id: str, period: str) -> pd.DataFrame:
@@ -200,6 +203,10 @@ def alert_list(frame: pd.DataFrame, view: ViewState, names_: alerts.Names) -> No
                 unit_link(row, view, t("alert.open_unit", lang))
                 if len(line) == 1:
                     detail_link(row, view, t("alert.open_detail", lang))
+                    # issue 16: an action from this alert
+                    review_ui.alert_button(
+                        row, view, alerts.line_message(line, lang, names_), f"alert_act_{row['group']}_{i}"
+                    )
                 else:
                     for member in line:
                         detail_link(member, view, plain(names_.kpi(member["kpi_id"], lang)))

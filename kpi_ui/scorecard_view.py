@@ -24,8 +24,8 @@ import unicodedata
 import pandas as pd
 import streamlit as st
 
-from kpi_core.i18n import t
-from kpi_core.model import PERSPECTIVES
+from kpi_core.i18n import has, t
+from kpi_core.model import PERSPECTIVES, TASK_ROLE
 from kpi_core.months import previous_period
 from kpi_core.org import Org
 from kpi_core.scorecard import Scorecard
@@ -119,6 +119,11 @@ def _row_label(row: pd.Series, lang: str, failing_ids: set[str]) -> str:
     """A KPI row's name as its table shows it: the design flag, and "as of
     2026-09" when its figures are carried from its last due month (issue 14)."""
     label = flagged(name_of(row, lang), row["kpi_id"], failing_ids)
+    if row.get("role") == TASK_ROLE:  # a goal-setting task, marked as one (issue 14)
+        label = f"◆ {t('task.mark', lang)} · {label}"
+    mark = row.get("review_mark")  # issue 16: ✎ commented, ⚑ red with no open action (kpi_ui.review.marked)
+    if isinstance(mark, str) and mark:
+        label = f"{label} {mark}"
     carried = row.get("as_of")
     return f"{label} · {t('carried.mark', lang, month=carried)}" if isinstance(carried, str) else label
 
@@ -259,8 +264,10 @@ def kpi_frame(
             t("col.status", lang): [_status_text(r, lang) for _, r in kpis.iterrows()],
             t("col.trend", lang): [trends.get(k, []) for k in kpis["kpi_id"]],
             t("col.target_actual", lang): [
-                _actual_target(a, tg, u, lang)
-                for a, tg, u in zip(kpis["actual"], kpis["target"], kpis["unit"], strict=True)
+                task_result(r, lang)
+                if r.get("role") == TASK_ROLE
+                else _actual_target(r["actual"], r["target"], r["unit"], lang)
+                for _, r in kpis.iterrows()
             ],
             t("col.weight", lang): kpis["weight"].to_numpy(),
         }
@@ -268,6 +275,18 @@ def kpi_frame(
     if _has_alerts(kpis, markers):  # only a table with an alerted KPI needs the column
         out[t("col.alert", lang)] = [markers.get(k, "") for k in kpis["kpi_id"]]
     return out
+
+
+def task_result(row: pd.Series, lang: str) -> str:
+    """A task's latest assessment as a panel shows it: "good: On plan"
+    (an events list as written), or "not assessed yet"."""
+    result = row.get("result")
+    if not isinstance(result, str):
+        return t("task.none", lang)
+    key = f"task.result.{result.strip().lower()}"
+    word = t(key, lang) if has(key) else result
+    comment = row.get("comment")
+    return f"{word}: {comment}" if isinstance(comment, str) and comment else word
 
 
 def _has_alerts(kpis: pd.DataFrame, markers: dict | None) -> bool:
@@ -377,7 +396,7 @@ def _kpi_table(
     if t("col.alert", lang) in frame:
         config[t("col.alert", lang)] = st.column_config.TextColumn(width=widths.get("alert", KPI_WIDTHS["alert"]))
     selected = _clickable_table(frame, f"sc_kpis_{perspective}", config)
-    if selected:
+    if selected and kpis.iloc[selected[0]].get("role") != TASK_ROLE:  # a task has no detail page yet
         kpi_id = kpis.iloc[selected[0]]["kpi_id"]
         _bump()
         st.switch_page(DETAIL_PAGE, query_params=view.params(kpi=kpi_id))
@@ -409,13 +428,14 @@ def kpi_table_html(
         name = html_text(_row_label(r, lang, failing_ids))
         points = "–" if pd.isna(r["points"]) else f"{r['points']:.2f}"
         spark = figures.sparkline_svg(trends.get(r["kpi_id"], []), r["status"]) or "–"
+        link = name if r.get("role") == TASK_ROLE else f'<a href="{href}" target="_self">{name}</a>'
         cells = [
-            f'<td class="bsc-name" data-label="{labels["col.kpi"]}"><a href="{href}" target="_self">{name}</a></td>',
+            f'<td class="bsc-name" data-label="{labels["col.kpi"]}">{link}</td>',
             f'<td class="num" data-label="{labels["col.completion"]}">{percent(r["completion"])}</td>',
             f'<td class="num" data-label="{labels["col.points"]}">{points}</td>',
             f'<td class="bsc-st" data-label="{labels["col.status"]}">{_status_pill(r, lang)}</td>',
             f'<td data-label="{labels["col.trend"]}">{spark}</td>',
-            f'<td class="num bsc-wrap bsc-extra" data-label="{labels["col.target_actual"]}">{_actual_target_html(r["actual"], r["target"], r["unit"], lang)}</td>',
+            f'<td class="num bsc-wrap bsc-extra" data-label="{labels["col.target_actual"]}">{html_text(task_result(r, lang)) if r.get("role") == TASK_ROLE else _actual_target_html(r["actual"], r["target"], r["unit"], lang)}</td>',
             f'<td class="num bsc-extra" data-label="{labels["col.weight"]}">{number(r["weight"], 0)}</td>',
         ]
         if with_alerts:

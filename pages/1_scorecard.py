@@ -10,6 +10,7 @@ import streamlit as st
 from kpi_core.i18n import t
 from kpi_ui import alerts as alert_ui
 from kpi_ui import asof, data, scorecard_view, shell
+from kpi_ui import review as review_ui
 from kpi_ui import state as vs
 
 shell.ensure_navigation()
@@ -30,7 +31,7 @@ if then is not None:
     card = then.card(view.unit, view.period, view.view)
     alerts = None
 else:
-    card = data.card(view.unit, view.period, view.view)
+    card = review_ui.marked(data.card(view.unit, view.period, view.view), view)  # issue 16: 💬 / ⚑ markers
     alerts = alert_ui.summary(view.unit, view.period)  # the same cached evaluation as the alerts page
     scorecard_view.heading(view, org)
 if card.kpis.empty:  # no KPI assigned: one notice and where to assign them, not four empty panels
@@ -42,3 +43,5 @@ else:
     markers = alert_ui.kpi_markers(alerts, view.lang) if alerts else None
     scorecard_view.perspective_panels(card, view, markers=markers, source=source)
 scorecard_view.children_section(card, view, org, child_counts=alerts["children"] if alerts else None)
+if then is None:  # issue 16: the unit's action items
+    review_ui.actions_section(view, org)

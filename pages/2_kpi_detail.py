@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi_core.i18n import t
 from kpi_ui import asof, data, kpi_detail_view, shell
+from kpi_ui import review as review_ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
 
@@ -42,3 +43,5 @@ with right:
     kpi_detail_view.persons(row, view, org, source)
 kpi_detail_view.restated_months(kpi_id, kpi, view, then)
 kpi_detail_view.restatements(kpi_id, view)
+if then is None:  # issue 16: commentary and action items
+    review_ui.kpi_section(view, kpi_id, kpi_detail_view.name_of(row, view.lang), org)

@@ -310,8 +310,8 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
     """A database written by an earlier version (schema 1, no Chinese caliber
     or data source, no stored scores) opens with its data intact, the two new
     columns empty and the score tables created (empty until the scores are
-    made), and the later tables (users, closed months, approvals, owners) empty, and
-    the KPIs without a formula (issue 14): schema 6."""
+    made), and the later tables (users, closed months, approvals, owners, tasks,
+    comments and actions) empty, and the KPIs without a formula (issue 14): schema 8."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     for statement in V1:
@@ -322,16 +322,17 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
            VALUES ('REV', 'Revenue', 'financial', 'higher', 'sum', 'net of VAT', 'ERP')"""
     )
     con.close()
-    assert SCHEMA_VERSION == 6
+    assert SCHEMA_VERSION == 8
     with Store(path) as store:
-        assert store.schema_version() == 6
+        assert store.schema_version() == 8
         assert store.scores_version() is None and not store.has_moves()
         row = store.kpi("REV")
         assert (row["name"], row["caliber"], row["data_source"]) == ("Revenue", "net of VAT", "ERP")
         assert row["caliber_zh"] is None and row["data_source_zh"] is None and row["formula"] is None
     with Store(path) as again:  # reopening migrates nothing more
-        assert again.schema_version() == 6
-        assert again.cursor().execute("SELECT count(*) FROM change_requests").fetchone()[0] == 0
+        assert again.schema_version() == 8
+        for table in ("change_requests", "tasks", "task_assessments"):
+            assert again.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
         assert again.kpis()["kpi_id"].tolist() == ["REV"]
 
 

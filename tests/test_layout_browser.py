@@ -106,6 +106,12 @@ def headers(pg, container: str) -> list[list[str]]:
     the grid's accessible table)."""
     pg.locator(container).first.scroll_into_view_if_needed()
     pg.wait_for_selector(f'{container} [data-testid="stDataFrame"] table th', state="attached")
+    # every grid of the container has drawn its header row (they draw one by one)
+    pg.wait_for_function(
+        """(c) => [...document.querySelectorAll(c + ' [data-testid="stDataFrame"]')].every(
+            d => d.querySelector('table th[role=columnheader]'))""",
+        arg=container,
+    )
     return pg.evaluate(
         """(c) => [...document.querySelectorAll(c + ' [data-testid="stDataFrame"] table')].map(
             t => [...t.querySelectorAll('th[role=columnheader]')].map(h => h.innerText.trim()))""",

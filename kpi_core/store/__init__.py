@@ -23,8 +23,10 @@ from kpi_core.store.design import DesignQueries
 from kpi_core.store.owners import OwnerQueries
 from kpi_core.store.periods import PeriodClosedError, PeriodQueries
 from kpi_core.store.reads import ReadQueries
+from kpi_core.store.review import ReviewQueries
 from kpi_core.store.schema import SCHEMA_VERSION
 from kpi_core.store.scores import ScoreQueries
+from kpi_core.store.tasks import TaskQueries
 from kpi_core.store.uploads import RollbackError, UploadQueries
 from kpi_core.store.users import UserQueries
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, WriteQueries, summarise_changes
@@ -43,6 +45,8 @@ class Store(
     UserQueries,
     ApprovalQueries,
     OwnerQueries,
+    TaskQueries,
+    ReviewQueries,
     BaseStore,
 ):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""

@@ -282,6 +282,89 @@ V6 = [
     """ALTER TABLE kpi_scores ADD COLUMN as_of DATE""",
 ]
 
+# Version 7: goal-setting tasks (issue 14). A task belongs to a unit's
+# scorecard of a year; a manager assesses it month by month. Its scored cells
+# are stored in ``kpi_scores`` beside the KPIs' with ``role = 'task'`` (the
+# task id in ``kpi_id``): one table, so unit totals, perspectives and the
+# stored == rescored check read tasks like KPIs. The scores are rebuilt by the
+# new engine.
+V7 = [
+    """CREATE TABLE tasks (
+        task_id VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        name_zh VARCHAR,
+        perspective VARCHAR NOT NULL,
+        weight DOUBLE NOT NULL,
+        mode VARCHAR NOT NULL,
+        objective VARCHAR,
+        acceptance VARCHAR,
+        deadline VARCHAR,
+        cap DOUBLE,
+        batch_id INTEGER,
+        PRIMARY KEY (task_id, year)
+    )""",
+    """CREATE TABLE task_assessments (
+        task_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        period VARCHAR NOT NULL,
+        result VARCHAR NOT NULL,
+        comment VARCHAR,
+        batch_id INTEGER,
+        PRIMARY KEY (task_id, year, period)
+    )""",
+]
+
+# Version 8: the business review (issue 16). Commentary: per unit, KPI (or
+# task: a free key) and month, an analysis and an outlook; every change is
+# also logged in ``change_log`` (entity ``comment``). Action items: a title,
+# an owner (an account or a unit), a due date and a status, linked to a unit
+# and its KPIs (``action_kpis``); ``action_history`` keeps every change of an
+# action (created, status ...) with who and when.
+V8 = [
+    """CREATE TABLE comments (
+        unit_id VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        analysis VARCHAR,
+        outlook VARCHAR,
+        written_by VARCHAR NOT NULL,
+        written_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (unit_id, subject, period)
+    )""",
+    """CREATE SEQUENCE action_seq START 1""",
+    """CREATE TABLE actions (
+        action_id INTEGER PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        owner VARCHAR NOT NULL,
+        due DATE NOT NULL,
+        status VARCHAR NOT NULL,
+        period DATE,
+        source VARCHAR NOT NULL,
+        source_ref VARCHAR,
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE action_kpis (
+        action_id INTEGER NOT NULL,
+        kpi_id VARCHAR NOT NULL,
+        PRIMARY KEY (action_id, kpi_id)
+    )""",
+    """CREATE TABLE action_history (
+        action_id INTEGER NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        old_value VARCHAR,
+        new_value VARCHAR,
+        note VARCHAR
+    )""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -40,6 +40,18 @@ _MOVES_FROM_HISTORY = """
      WHERE batch_id > ? AND kind = 'assignments'
     UNION ALL
     SELECT DISTINCT NULL, row_key, NULL, 1 FROM history WHERE batch_id > ? AND kind = 'kpis'
+    UNION ALL
+    SELECT DISTINCT json_extract_string(r, '$.unit_id'), split_part(row_key, '|', 1),
+           CAST(split_part(row_key, '|', 2) AS INTEGER), 1
+      FROM (SELECT row_key, new_row AS r FROM history WHERE batch_id > ? AND kind = 'tasks'
+            UNION ALL
+            SELECT row_key, old_row FROM history WHERE batch_id > ? AND kind = 'tasks')
+     WHERE r IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT t.unit_id, t.task_id, t.year, CAST(split_part(split_part(h.row_key, '|', 3), '-', 2) AS INTEGER)
+      FROM history h JOIN tasks t
+        ON t.task_id = split_part(h.row_key, '|', 1) AND t.year = CAST(split_part(h.row_key, '|', 2) AS INTEGER)
+     WHERE h.batch_id > ? AND h.kind = 'task_assessments'
 """
 
 
@@ -88,7 +100,7 @@ class ScoreQueries:
 
     def _record_moves(self, cur, since_batch: int) -> None:
         """Mark what the batches after ``since_batch`` wrote (inside their transaction)."""
-        cur.execute(_MOVES_FROM_HISTORY, [since_batch] * 3)
+        cur.execute(_MOVES_FROM_HISTORY, [since_batch] * 6)
 
     def pending_moves(self, cur=None) -> pd.DataFrame:
         """``unit_id, kpi_id, year, first_month`` (1-12) whose stored scores are
@@ -149,8 +161,12 @@ class ScoreQueries:
             """INSERT INTO score_moves
                SELECT a.unit_id, a.kpi_id, a.year,
                       CASE WHEN a.year = year(?::DATE) THEN month(?::DATE) ELSE 1 END
-               FROM assignments a WHERE a.year BETWEEN year(?::DATE) AND year(?::DATE)""",
-            [month_date(first), month_date(first), month_date(first), month_date(last)],
+               FROM assignments a WHERE a.year BETWEEN year(?::DATE) AND year(?::DATE)
+               UNION ALL
+               SELECT t.unit_id, t.task_id, t.year,
+                      CASE WHEN t.year = year(?::DATE) THEN month(?::DATE) ELSE 1 END
+               FROM tasks t WHERE t.year BETWEEN year(?::DATE) AND year(?::DATE)""",
+            [month_date(first), month_date(first), month_date(first), month_date(last)] * 2,
         )
 
     def drop_scores_after(self, cur, horizon: str | None) -> None:
@@ -170,9 +186,10 @@ class ScoreQueries:
         return [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
 
     def score_years(self, cur=None) -> list[int]:
-        """Every year with an assignment."""
+        """Every year with an assignment or a goal-setting task."""
         cur = cur or self.cursor()
-        return [int(r[0]) for r in cur.execute("SELECT DISTINCT year FROM assignments ORDER BY year").fetchall()]
+        query = "SELECT year FROM assignments UNION SELECT year FROM tasks ORDER BY year"
+        return [int(r[0]) for r in cur.execute(query).fetchall()]
 
     def score_facts(self, year: int, unit_ids: list[str] | None = None, cur=None) -> dict:
         """One year's facts for the engine: ``assigned`` (``unit_id, kpi_id,
@@ -246,6 +263,7 @@ class ScoreQueries:
             "kpis": kpis,
             "unit_ids": units,
             "kpi_ids": kpi_ids,
+            **dict(zip(("tasks", "assessments"), self.task_facts(year, units, cur), strict=True)),
         }
 
     # ------------------------------------------------------------------ writing scores

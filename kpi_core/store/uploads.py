@@ -32,6 +32,8 @@ from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
 _REFERENCES = {
     "units": [("units", "parent_id"), ("assignments", "unit_id"), ("targets", "unit_id"), ("actuals", "unit_id")],
     "kpis": [("assignments", "kpi_id"), ("targets", "kpi_id"), ("actuals", "kpi_id")],
+    # a task's row key is "task_id|year"
+    "tasks": [("task_assessments", "task_id || '|' || year")],
 }
 
 
@@ -251,6 +253,10 @@ def _check_open(cur, kind: str, changes: pd.DataFrame) -> None:
         check_months_open(cur, changes["period"])
     elif kind == "assignments":
         check_years_open(cur, [key.rsplit("|", 1)[-1] for key in changes["row_key"]])
+    elif kind == "tasks":
+        check_years_open(cur, [key.split("|")[1] for key in changes["row_key"]])
+    elif kind == "task_assessments":
+        check_months_open(cur, [key.split("|")[2] for key in changes["row_key"]])
     elif kind == "kpis":
         ruled = [
             key

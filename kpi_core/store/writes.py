@@ -173,8 +173,12 @@ def _check_open(cur, kind: str, written: pd.DataFrame) -> None:
         return
     if kind in VALUE_KINDS:
         check_months_open(cur, written["period"].unique())
-    elif kind == "assignments":
+    elif kind in ("assignments", "tasks"):
         check_years_open(cur, written["year"].unique())
+        if kind == "tasks" and "old_year" in written:  # a task moved to another unit or year: its old year too
+            check_years_open(cur, written["old_year"].dropna().unique())
+    elif kind == "task_assessments":
+        check_months_open(cur, written["period"].unique())
     elif kind == "kpis":
         changed = written[written["change"] == "changed"]
         old_names = {f"old_{c}": c for c in SCORED_KPI_FIELDS}

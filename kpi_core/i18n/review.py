@@ -1,0 +1,98 @@
+"""The business review (issue 16): commentary, action items, the ``no_action`` alert."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # the alert
+    "alert.kind.no_action": ("Red, no action", "未达标且无行动项"),
+    "alert.msg.no_action": (
+        "{unit} · {kpi}: red for {months}, no open action",
+        "{unit} · {kpi}:已连续 {months}未达标,尚无进行中的行动项",
+    ),
+    # refusals and problems
+    "review.problem": ("This cannot be saved as given.", "无法按所填内容保存。"),
+    "review.may_not": (
+        "{unit}: not permitted: comments and actions are written by admins and by managers of the unit.",
+        "{unit}:无权操作:评论与行动项由管理员或该单元的经理填写。",
+    ),
+    "review.too_long": ("A comment holds at most {limit} characters.", "评论最多 {limit} 个字符。"),
+    "review.unknown_subject": (
+        "{kpi} is not on this unit's scorecard; nothing was saved.",
+        "{kpi} 不在该单元的计分卡上;未保存任何内容。",
+    ),
+    "review.owner_needed": ("An action needs an owner.", "行动项需要负责人。"),
+    "review.unknown_owner": (
+        "{owner} cannot own this action: no such unit or account you may see.",
+        "{owner} 不能负责此行动项:没有您可见的该单元或账号。",
+    ),
+    "review.title_needed": ("An action needs a title.", "行动项需要标题。"),
+    "review.title_too_long": ("A title holds at most {limit} characters.", "标题最多 {limit} 个字符。"),
+    "review.due_needed": ("An action needs a due date.", "行动项需要截止日期。"),
+    "review.kpi_needed": ("Link the action to at least one KPI.", "请至少关联一项指标。"),
+    "review.no_action": ("There is no action {action}; nothing was changed.", "不存在行动项 {action};未做任何更改。"),
+    "review.bad_status": ("Unknown status {status}.", "未知状态 {status}。"),
+    # statuses and fields
+    "review.status.open": ("open", "未开始"),
+    "review.status.in_progress": ("in progress", "进行中"),
+    "review.status.done": ("done", "已完成"),
+    "review.status.dropped": ("dropped", "已取消"),
+    "review.field.created": ("created", "创建"),
+    "review.field.status": ("status", "状态"),
+    "review.field.owner": ("owner", "负责人"),
+    "review.field.due": ("due date", "截止日期"),
+    "review.overdue": ("overdue", "已逾期"),
+    "review.hidden": ("(not shown)", "(不显示)"),
+    # the scorecard
+    "review.mark.no_action": ("no action", "无行动项"),
+    "review.marks_legend": (
+        "{comment} commented this month · {flag} red with no open action",
+        "{comment} 本月有评论 · {flag} 未达标且无进行中的行动项",
+    ),
+    "review.actions": ("Actions", "行动项"),
+    "review.actions_count": ("**{open}** open, **{overdue}** overdue", "未关闭 **{open}** 项,逾期 **{overdue}** 项"),
+    "review.no_actions_unit": ("No actions for {unit} or the units below it.", "{unit} 及其下属单元没有行动项。"),
+    "review.closed_actions": ("Done or dropped ({count})", "已完成或已取消({count})"),
+    # columns
+    "review.col.id": ("No.", "编号"),
+    "review.col.due": ("Due", "截止日期"),
+    "review.col.status": ("Status", "状态"),
+    "review.col.title": ("Action", "行动项"),
+    "review.col.owner": ("Owner", "负责人"),
+    "review.col.unit": ("Unit", "单元"),
+    "review.col.kpis": ("KPIs", "关联指标"),
+    "review.col.when": ("When", "时间"),
+    "review.col.who": ("Who", "操作人"),
+    "review.col.change": ("Change", "变更"),
+    "review.col.from": ("From", "原值"),
+    "review.col.to": ("To", "新值"),
+    # the KPI detail: commentary
+    "review.commentary": ("Commentary · {period}", "分析评论 · {period}"),
+    "review.no_comment": ("No comment for {period} yet.", "{period} 尚无评论。"),
+    "review.analysis": ("Analysis (why)", "原因分析"),
+    "review.outlook": ("Outlook", "展望与措施"),
+    "review.analysis_hint": ("Why the KPI stands where it does", "指标表现的原因"),
+    "review.outlook_hint": ("What comes next, and when it shows", "下一步及预期见效时间"),
+    "review.write_comment": ("Write this month's comment", "填写本月评论"),
+    "review.edit_comment": ("Replace this month's comment", "修改本月评论"),
+    "review.save_comment": ("Save comment", "保存评论"),
+    "review.comment_saved": ("Comment saved.", "评论已保存。"),
+    "review.as": ("Written as {who}.", "以 {who} 的身份填写。"),
+    "review.written": ("by {who}, {when}", "{who},{when}"),
+    "review.earlier": ("Earlier months ({count})", "以往月份({count})"),
+    # the KPI detail: actions
+    "review.kpi_actions": ("Actions on {kpi}", "{kpi} 的行动项"),
+    "review.no_actions_kpi": ("No actions on this KPI here yet.", "该指标在本单元尚无行动项。"),
+    "review.new_action": ("New action", "新建行动项"),
+    "review.from_alert_note": (
+        "From the alert: check the title, owner and due date.",
+        "来自预警:请核对标题、负责人和截止日期。",
+    ),
+    "review.create_action": ("Create action", "创建行动项"),
+    "review.action_created": ("Action created.", "行动项已创建。"),
+    "review.change_status": ("Change an action's status", "更新行动项状态"),
+    "review.which_action": ("Action", "行动项"),
+    "review.note": ("Note", "备注"),
+    "review.save_status": ("Save status", "保存状态"),
+    "review.status_saved": ("Status saved.", "状态已保存。"),
+    "review.history": ("History of these actions", "行动项变更记录"),
+    # the alerts page
+    "review.from_alert": ("Create action", "创建行动项"),
+}

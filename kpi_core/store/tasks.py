@@ -1,0 +1,55 @@
+"""Store queries: goal-setting tasks (GS, 目标任务, issue 14) and their
+assessments.
+
+Tasks and assessments are written as batches like every other kind (see
+:mod:`kpi_core.store.writes`); this module reads them, for the engine (one
+year's tasks of some units) and for the pages.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi_core.model import FILE_SPECS
+
+_TASK_COLUMNS = ", ".join(FILE_SPECS["tasks"].columns)
+_ASSESSMENT_COLUMNS = ", ".join(FILE_SPECS["task_assessments"].columns)
+
+
+class TaskQueries:
+    """Mixed into :class:`kpi_core.store.Store`."""
+
+    def tasks(self, year: int | None = None, unit_ids: list[str] | None = None, cur=None) -> pd.DataFrame:
+        """Tasks (the columns of the tasks file), by unit, weight (largest
+        first) and id; ``year`` and ``unit_ids`` narrow them."""
+        cur = cur or self.cursor()
+        return cur.execute(
+            "SELECT "
+            + _TASK_COLUMNS
+            + """ FROM tasks
+               WHERE (?::INTEGER IS NULL OR year = ?)
+                 AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], unit_id))
+               ORDER BY unit_id, year, weight DESC, task_id""",
+            [year, year, unit_ids, unit_ids],
+        ).df()
+
+    def task_assessments(self, year: int | None = None, task_ids: list[str] | None = None, cur=None) -> pd.DataFrame:
+        """Assessments (the columns of the task_assessments file), by task and month."""
+        cur = cur or self.cursor()
+        return cur.execute(
+            "SELECT "
+            + _ASSESSMENT_COLUMNS
+            + """ FROM task_assessments
+               WHERE (?::INTEGER IS NULL OR year = ?)
+                 AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], task_id))
+               ORDER BY task_id, year, period""",
+            [year, year, task_ids, task_ids],
+        ).df()
+
+    def task_facts(self, year: int, unit_ids: list[str] | None, cur=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One year's tasks of ``unit_ids`` (None: every unit) and their assessments, for the engine."""
+        cur = cur or self.cursor()
+        tasks = self.tasks(year, unit_ids, cur)
+        if tasks.empty:
+            return tasks, pd.DataFrame(columns=list(FILE_SPECS["task_assessments"].columns))
+        return tasks, self.task_assessments(year, tasks["task_id"].tolist(), cur)
