@@ -136,6 +136,16 @@ def kpis() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def _task_ids(path: str) -> frozenset[str]:
+    return frozenset(_open(path).tasks()["task_id"])
+
+
+def task_ids() -> frozenset[str]:
+    """The ids of the stored goal-setting tasks (any year): a ``kpi=`` of the detail page may name one."""
+    return _task_ids(db_path())
+
+
+@st.cache_data(show_spinner=False)
 def _periods(path: str) -> list[str]:
     return _open(path).periods()
 

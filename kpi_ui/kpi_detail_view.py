@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.i18n import t
+from kpi_core.model import TASK_ROLE
 from kpi_core.org import Org
 from kpi_core.scoring import parse_tiers
 from kpi_ui import data, figures, shell
@@ -35,7 +36,7 @@ def pick_kpi(view: vs.ViewState, assigned: pd.DataFrame) -> str | None:
     if not ids:
         return None
     current = view.kpi if view.kpi in ids else ids[0]
-    names = {r.kpi_id: name_of(pd.Series(r._asdict()), lang) for r in assigned.itertuples()}
+    names = {r.kpi_id: _pick_label(pd.Series(r._asdict()), lang) for r in assigned.itertuples()}
     st.session_state["kd_kpi"] = current
 
     def changed() -> None:
@@ -44,6 +45,12 @@ def pick_kpi(view: vs.ViewState, assigned: pd.DataFrame) -> str | None:
 
     st.selectbox(t("kd.pick_kpi", lang), ids, format_func=names.get, key="kd_kpi", on_change=changed)
     return current
+
+
+def _pick_label(row: pd.Series, lang: str) -> str:
+    """A KPI's name in the chooser; a goal-setting task marked as one."""
+    name = name_of(row, lang)
+    return f"◆ {t('task.mark', lang)} · {name}" if row.get("role") == TASK_ROLE else name
 
 
 def header(row: pd.Series, view: vs.ViewState, org: Org) -> None:

@@ -396,7 +396,7 @@ def _kpi_table(
     if t("col.alert", lang) in frame:
         config[t("col.alert", lang)] = st.column_config.TextColumn(width=widths.get("alert", KPI_WIDTHS["alert"]))
     selected = _clickable_table(frame, f"sc_kpis_{perspective}", config)
-    if selected and kpis.iloc[selected[0]].get("role") != TASK_ROLE:  # a task has no detail page yet
+    if selected:  # a KPI's detail, or a task's view (issue 14)
         kpi_id = kpis.iloc[selected[0]]["kpi_id"]
         _bump()
         st.switch_page(DETAIL_PAGE, query_params=view.params(kpi=kpi_id))
@@ -428,7 +428,7 @@ def kpi_table_html(
         name = html_text(_row_label(r, lang, failing_ids))
         points = "–" if pd.isna(r["points"]) else f"{r['points']:.2f}"
         spark = figures.sparkline_svg(trends.get(r["kpi_id"], []), r["status"]) or "–"
-        link = name if r.get("role") == TASK_ROLE else f'<a href="{href}" target="_self">{name}</a>'
+        link = f'<a href="{href}" target="_self">{name}</a>'
         cells = [
             f'<td class="bsc-name" data-label="{labels["col.kpi"]}">{link}</td>',
             f'<td class="num" data-label="{labels["col.completion"]}">{percent(r["completion"])}</td>',

@@ -66,7 +66,7 @@ def resolve_current() -> ViewState:
         dict(st.query_params),
         org=org,
         periods=data.periods(),
-        kpi_ids=set(data.kpis().index),
+        kpi_ids=set(data.kpis().index) | data.task_ids(),  # a task's view too (issue 14)
         previous=st.session_state.get(SESSION_KEY),
         default_period=data.latest_scored_period(),
         default_unit=scope.root if scope.root is not None and scope.allows(scope.root) else None,

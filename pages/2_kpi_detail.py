@@ -1,6 +1,8 @@
 """One KPI at one unit: over time against its target and status zones, its
 dictionary entry, how the same KPI stands at sibling units and persons, and
-its restated months then and now.
+its restated months then and now. A goal-setting task (``kpi=`` a task id)
+gets its own view instead: objective, acceptance criteria, deadline, its
+assessments over the year and, for a manager, the assessment form.
 
 With a moment in the URL (``as_of``) everything is drawn from the store as it
 stood then (the rule in the dictionary entry too), under a banner saying so,
@@ -9,7 +11,8 @@ and the restated months compare that moment with now."""
 import streamlit as st
 
 from kpi_core.i18n import t
-from kpi_ui import asof, data, kpi_detail_view, shell
+from kpi_core.model import TASK_ROLE
+from kpi_ui import asof, data, kpi_detail_view, shell, task_view
 from kpi_ui import review as review_ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -30,6 +33,11 @@ if kpi_id is None:
     st.stop()
 
 row = card.kpis.set_index("kpi_id", drop=False).loc[kpi_id]
+if row.get("role") == TASK_ROLE:  # a goal-setting task: its own view (issue 14)
+    task_view.show(row, view, org, current=then is None)
+    if then is None:
+        review_ui.kpi_section(view, kpi_id, kpi_detail_view.name_of(row, view.lang), org)
+    st.stop()
 kpi = source.kpis().loc[kpi_id]
 kpi_detail_view.header(row, view, org)
 months = [p for p in source.periods() if p <= view.period][-13:]
