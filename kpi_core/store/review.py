@@ -31,6 +31,15 @@ _ACTION_COLUMNS = """a.action_id, a.unit_id, a.title, a.owner, a.due, a.status,
     a.updated_by, a.updated_at,
     coalesce((SELECT string_agg(k.kpi_id, ',' ORDER BY k.kpi_id) FROM action_kpis k
               WHERE k.action_id = a.action_id), '') AS kpi_ids"""
+_ONE_ACTION = "SELECT " + _ACTION_COLUMNS + " FROM actions a WHERE a.action_id = ?"
+
+#: One fixed statement per field an action's update may change (no SQL is
+#: built from a field name; values are bound).
+_UPDATE_ACTION = {
+    "status": "UPDATE actions SET status = ? WHERE action_id = ?",
+    "owner": "UPDATE actions SET owner = ? WHERE action_id = ?",
+    "due": "UPDATE actions SET due = ? WHERE action_id = ?",
+}
 
 
 def _log(cur, at: datetime, by: str, entity_id: str, field: str, old: object, new: object, reason: str) -> None:
@@ -201,7 +210,7 @@ class ReviewQueries:
 
     def action(self, action_id: int) -> dict | None:
         """One action (the columns of :meth:`actions`), or None."""
-        found = self.cursor().execute(f"SELECT {_ACTION_COLUMNS} FROM actions a WHERE a.action_id = ?", [action_id])
+        found = self.cursor().execute(_ONE_ACTION, [action_id])
         frame = found.df()
         return None if frame.empty else frame.iloc[0].to_dict()
 
@@ -276,7 +285,7 @@ class ReviewQueries:
             if not changes:
                 return False
             for field, old, new in changes:
-                cur.execute(f"UPDATE actions SET {field} = ? WHERE action_id = ?", [new, action_id])
+                cur.execute(_UPDATE_ACTION[field], [new, action_id])
                 cur.execute(
                     "INSERT INTO action_history VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [action_id, at, by, field, old, new, note or None],
