@@ -1853,7 +1853,7 @@ def _values_of_method(ctx: _Context) -> list[Problem]:
         first = f.index.get_loc(rows.index[0])
         reason = (
             f"{kpi} {_OFF_CYCLE[frequency[kpi]]}: {len(rows)} values of this file are for other months; "
-            "they are accepted and each counts as the reading of its month"
+            "they are kept but not scored: the month view carries the last due month"
         )
         out += ctx.problems_at(np.array([first]), "period", [reason], severity="warning")
     return out
