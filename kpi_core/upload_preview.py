@@ -53,7 +53,7 @@ def preview(store: Store, validated: Validated) -> Preview:
         columns=["unit_id", "period", "before", "after", "delta", "status_before", "status_after"]
     )
     empty_status = pd.DataFrame(columns=["unit_id", "kpi_id", "period", "status_before", "status_after"])
-    if changed.empty or kind == "units":
+    if changed.empty or kind in ("units", "pay"):  # pay (issue 17) moves no score
         return Preview(counts, rows, empty_totals, empty_status)
     totals, statuses = _effect(store, kind, changed)
     return Preview(

@@ -12,7 +12,7 @@ from kpi_core import access, approvals, design
 from kpi_core.i18n import t
 from kpi_core.model import ROLES
 from kpi_core.store import StoreError
-from kpi_ui import data, session, shell
+from kpi_ui import data, session, shell, suggest_view
 from kpi_ui import design as ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -178,6 +178,9 @@ if st.button(
         st.session_state["design_editor_version"] = version + 1
         st.session_state["design_clear_form"] = True
         st.rerun()
+
+# ----------------------------------------------------------------- suggested targets (issue 17)
+suggest_view.panel(unit, year, list(before["kpi_id"]), unsaved=bool(changes), lang=lang)
 
 # ----------------------------------------------------------------- weight methods
 st.subheader(t("design.methods", lang))

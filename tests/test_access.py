@@ -93,6 +93,7 @@ EXPECTED_RULES = {
     "acknowledge_alerts": ("all", "no", "scope", "no", "no"),
     "assess_tasks": ("all", "no", "scope", "no", "no"),
     "comment": ("all", "no", "scope", "no", "no"),
+    "see_pay": ("all", "no", "no", "no", "no"),  # issue 17: pay and bonuses, admins (HR) only
 }
 
 

@@ -19,6 +19,8 @@ PAGES = [
     "pages/4_upload.py",
     "pages/5_kpi_dictionary.py",
     "pages/6_scorecard_design.py",
+    "pages/9_review.py",
+    "pages/10_bonus.py",
 ]
 
 
