@@ -67,6 +67,12 @@ RULES: dict[str, tuple[str, ...]] = {
     "assess_tasks": (ALL, NO, SCOPE, NO, NO),  # grading GS tasks
     "comment": (ALL, NO, SCOPE, NO, NO),
     "see_pay": (ALL, NO, NO, NO, NO),  # pay data and bonuses (issue 17): admins (HR) only
+    "update_okr": (ALL, SCOPE, SCOPE, NO, NO),  # a key result's current value (issue 18)
+    "record_value_points": (ALL, ALL, ALL, ALL, NO),  # a value event for a person, pending approval
+    "approve_value_points": (ALL, NO, SCOPE, NO, NO),  # a manager of the person approves it
+    "read_360": (ALL, NO, SCOPE, NO, NO),  # a subject's 360 report: their managers (the subject too, own)
+    "manage_360": (ALL, NO, NO, NO, NO),  # setting up 360 review cycles
+    "see_fairness": (ALL, NO, NO, NO, NO),  # the fairness check of ratings: admins (HR) only
 }
 ACTIONS: tuple[str, ...] = tuple(RULES)
 #: Actions that only read: allowed on every unit of the scope. Every other

@@ -90,6 +90,7 @@ from kpi_core.model import (
     FREQUENCIES,
     HEADER_ALIASES,
     LOAD_ORDER,
+    OKR_KINDS,
     PAY_KINDS,
     PAY_SCHEMES,
     PERSPECTIVES,
@@ -99,6 +100,7 @@ from kpi_core.model import (
     TASK_RESULTS,
     UNIT_KINDS,
 )
+from kpi_core.okr import MAX_KRS, MIN_KRS, QUARTER, STATUSES, VALUE_TYPES
 from kpi_core.org import Org
 from kpi_core.scoring import parse_tiers
 from kpi_core.store import BatchResult, Store, summarise_changes
@@ -2080,6 +2082,105 @@ def _pay_basis_assigned(ctx: _Context) -> list[Problem]:
     return ctx.problems_at(np.array(positions, dtype="int64"), "basis", reasons, severity="warning")
 
 
+# --------------------------------------------------------------------------- OKRs and value points (issue 18)
+
+
+def _okr_objectives(ctx: _Context) -> list[Problem]:
+    """An objective: a quarter written YYYYQn; a weight (the opt-in to the
+    total, not built yet) from 0 to 100, recorded with a warning."""
+    f = ctx.frame
+    quarter = f["quarter"].astype(object)
+    out = ctx.problems(
+        quarter.notna() & ~quarter.astype(str).str.fullmatch(QUARTER.pattern[1:-1]),
+        "quarter",
+        "quarter is written YYYYQn, e.g. 2026Q3",
+    )
+    out += ctx.problems((f["weight"] < 0) | (f["weight"] > 100), "weight", "weight is a percent from 0 to 100")
+    out += ctx.problems(
+        f["weight"] > 0,
+        "weight",
+        "OKRs are not part of the weighted total yet: the weight is recorded but not counted",
+        severity="warning",
+    )
+    return out
+
+
+def _okr_key_results(ctx: _Context) -> list[Problem]:
+    """A key result: of a stored objective; a 0-1 progress, or a start and a
+    target that differ; a confidence from 0 to 1; 2-5 per objective (the
+    stored ones and the file's together)."""
+    f = ctx.frame
+    stored = ctx.store.objectives() if ctx.store is not None else pd.DataFrame(columns=["objective_id"])
+    known = set(stored["objective_id"])
+    out = ctx.problems(
+        f["objective_id"].notna() & ~f["objective_id"].isin(known),
+        "objective_id",
+        "unknown objective: load it in the objectives file first",
+    )
+    has_progress = f["progress"].notna()
+    out += ctx.problems((f["progress"] < 0) | (f["progress"] > 1), "progress", "progress is a share from 0 to 1")
+    out += ctx.problems(
+        ~has_progress & (f["start"].isna() | f["target"].isna()),
+        "target",
+        "a key result needs a start and a target, or a progress from 0 to 1",
+    )
+    out += ctx.problems(
+        ~has_progress & f["start"].notna() & (f["start"] == f["target"]),
+        "target",
+        "the target must differ from the start",
+    )
+    out += ctx.problems(
+        (f["confidence"] < 0) | (f["confidence"] > 1), "confidence", "confidence is a share from 0 to 1"
+    )
+    if ctx.store is not None:
+        kept = ctx.store.key_results(sorted(known & set(f["objective_id"].dropna())))
+        kept = kept[~kept["kr_id"].isin(f["kr_id"])]
+        counts = pd.concat([kept["objective_id"], f["objective_id"]]).value_counts()
+        n = f["objective_id"].map(counts)
+        out += ctx.problems(
+            f["objective_id"].isin(known) & ((n < MIN_KRS) | (n > MAX_KRS)),
+            "objective_id",
+            f"an objective has {MIN_KRS} to {MAX_KRS} key results",
+        )
+    return out
+
+
+def _value_event_rows(ctx: _Context) -> list[Problem]:
+    """A value event: for a person; a type of the catalogue (its points
+    filled in when the row gives none); a date written YYYY-MM-DD, not in the
+    future; an approved or rejected event names who decided it."""
+    f = ctx.frame
+    units = ctx.store.units() if ctx.store is not None else pd.DataFrame(columns=["unit_id", "kind"])
+    kinds = dict(zip(units["unit_id"], units["kind"], strict=True))
+    out = ctx.problems(
+        f["unit_id"].isin(list(kinds)) & (f["unit_id"].map(kinds) != "person"),
+        "unit_id",
+        "value points are for persons, not departments",
+    )
+    out += ctx.problems(
+        f["type_id"].notna() & ~f["type_id"].isin(list(VALUE_TYPES)),
+        "type_id",
+        f"type_id is one of {', '.join(VALUE_TYPES)}",
+    )
+    out += _enum("status", STATUSES)(ctx)
+    days = pd.to_datetime(f["event_date"].astype(object), format="%Y-%m-%d", errors="coerce")
+    out += ctx.problems(
+        f["event_date"].notna() & days.isna(), "event_date", "the date is written YYYY-MM-DD, e.g. 2026-08-14"
+    )
+    out += ctx.problems(days.dt.date > ctx.today, "event_date", "the date is in the future")
+    decided = f["status"].isin(["approved", "rejected"])
+    out += ctx.problems(
+        decided & f["approved_by"].isna(), "approved_by", "an approved or rejected event names who decided it"
+    )
+    out += ctx.problems(
+        (f["status"] == "pending") & f["approved_by"].notna(), "approved_by", "a pending event has no approver yet"
+    )
+    out += ctx.problems(f["points"] <= 0, "points", "points are a number above 0")
+    catalogue = f["type_id"].map({k: v.points for k, v in VALUE_TYPES.items()})
+    ctx.frame["points"] = f["points"].fillna(catalogue).astype(float)
+    return out
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -2110,6 +2211,9 @@ _CHECKS: dict[str, list[Check]] = {
     ],
     "task_assessments": [_assessment_values],
     "pay": [_exists("unit_id", "units"), _enum("scheme", PAY_SCHEMES), _pay_values],
+    "objectives": [_exists("unit_id", "units"), _okr_objectives],
+    "key_results": [_okr_key_results],
+    "value_events": [_exists("unit_id", "units"), _value_event_rows],
 }
 
 
@@ -2189,7 +2293,7 @@ def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[Lo
     (later files refer to it), and the report of that file is the last one.
     """
     reports = []
-    for kind in (*LOAD_ORDER, *TASK_KINDS, *PAY_KINDS):
+    for kind in (*LOAD_ORDER, *TASK_KINDS, *PAY_KINDS, *OKR_KINDS):
         path = Path(folder) / f"{kind}.csv"
         if not path.exists():
             continue
@@ -2210,11 +2314,12 @@ def ensure_demo(store: Store, *, review: bool = True) -> list[LoadReport]:
         return []
     reports = load_folder(store, DEMO_DIR, uploaded_by="demo")
     if all(r.validated.ok for r in reports):
-        from kpi_core import demo_review  # the review reads scorecards: imported only here
+        from kpi_core import demo_360, demo_review  # they read scorecards: imported only here
 
         store.set_demo(True, by="demo")
         org = Org.from_frame(store.units())
         access.ensure_demo_accounts(store, org)
         if review:
             demo_review.seed(store, org)  # October's commentary, actions and September's minutes (issue 16)
+            demo_360.seed(store, org)  # the 2026-H1 360 cycle of the department heads, a planted rater bias (issue 18)
     return reports

@@ -218,6 +218,32 @@ FILE_SPECS: dict[str, FileSpec] = {
         numeric=("year", "annual_total", "fixed_pct", "bonus_pct", "longterm_pct", "rate", "cap", "floor"),
         required_values=("unit_id", "year", "annual_total", "fixed_pct", "bonus_pct", "longterm_pct", "scheme"),
     ),
+    # OKRs (issue 18, item 1): a unit's objectives of a quarter (YYYYQn) and their key results
+    "objectives": FileSpec(
+        kind="objectives",
+        required=("objective_id", "unit_id", "quarter", "title", "title_zh"),
+        optional=("weight",),
+        key=("objective_id",),
+        numeric=("weight",),
+        required_values=("objective_id", "unit_id", "quarter", "title"),
+    ),
+    "key_results": FileSpec(
+        kind="key_results",
+        required=("kr_id", "objective_id", "title", "title_zh", "start", "target", "current", "progress", "owner"),
+        optional=("confidence",),
+        key=("kr_id",),
+        numeric=("start", "target", "current", "progress", "confidence"),
+        required_values=("kr_id", "objective_id", "title"),
+    ),
+    # value-contribution points (issue 18, item 2): one recorded event for a person
+    "value_events": FileSpec(
+        kind="value_events",
+        required=("event_id", "unit_id", "type_id", "event_date", "evidence", "recorded_by", "status"),
+        optional=("points", "approved_by"),
+        key=("event_id",),
+        numeric=("points",),
+        required_values=("event_id", "unit_id", "type_id", "event_date", "evidence", "recorded_by", "status"),
+    ),
 }
 
 #: How a person's bonus is earned (issue 17, the ``pay`` file's ``scheme``):
@@ -227,6 +253,8 @@ PAY_SCHEMES: tuple[str, ...] = ("target", "commission", "none")
 #: The kind of file holding pay data: loaded after the others when present,
 #: and only by accounts that may see pay (``see_pay``).
 PAY_KINDS: tuple[str, ...] = ("pay",)
+#: OKRs and value-contribution points (issue 18): loaded after pay when present.
+OKR_KINDS: tuple[str, ...] = ("objectives", "key_results", "value_events")
 
 #: Order in which a complete company is loaded: each kind refers to the ones before.
 LOAD_ORDER: tuple[str, ...] = ("units", "kpis", "assignments", "targets", "actuals")
@@ -287,6 +315,23 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "scheme": ("激励方式", "兑现方式"),
     "basis": ("奖金依据", "计算依据"),
     "rate": ("提成比例", "提点"),
+    "objective_id": ("目标编号",),
+    "quarter": ("季度",),
+    "title": ("英文标题",),
+    "title_zh": ("中文标题", "标题"),
+    "kr_id": ("关键结果编号",),
+    "start": ("起始值", "基线值"),
+    "current": ("当前值",),
+    "progress": ("进度",),
+    "confidence": ("信心指数", "信心"),
+    "event_id": ("事件编号",),
+    "type_id": ("积分类型", "事件类型"),
+    "event_date": ("发生日期", "事件日期"),
+    "evidence": ("事实依据", "证据"),
+    "recorded_by": ("记录人",),
+    "status": ("审批状态", "状态"),
+    "points": ("积分", "分值"),
+    "approved_by": ("审批人",),
 }
 HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
 """Chinese header name -> the column it stands for."""

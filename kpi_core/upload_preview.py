@@ -53,7 +53,8 @@ def preview(store: Store, validated: Validated) -> Preview:
         columns=["unit_id", "period", "before", "after", "delta", "status_before", "status_after"]
     )
     empty_status = pd.DataFrame(columns=["unit_id", "kpi_id", "period", "status_before", "status_after"])
-    if changed.empty or kind in ("units", "pay"):  # pay (issue 17) moves no score
+    # pay (issue 17), OKRs and value points (issue 18) move no score
+    if changed.empty or kind in ("units", "pay", "objectives", "key_results", "value_events"):
         return Preview(counts, rows, empty_totals, empty_status)
     totals, statuses = _effect(store, kind, changed)
     return Preview(

@@ -40,19 +40,25 @@ class PageDef:
     title_key: str
     icon: str
     default: bool = False
+    section: str = "nav.section.scorecard"
+    """The navigation's heading the page is listed under (a translation key)."""
 
 
 PAGES: tuple[PageDef, ...] = (
     PageDef("pages/1_scorecard.py", "page.scorecard", ":material/dashboard:", default=True),
     PageDef("pages/2_kpi_detail.py", "page.kpi_detail", ":material/query_stats:"),
     PageDef("pages/3_alerts.py", "page.alerts", ":material/notifications:"),
-    PageDef("pages/4_upload.py", "page.upload", ":material/upload_file:"),
-    PageDef("pages/5_kpi_dictionary.py", "page.dictionary", ":material/menu_book:"),
-    PageDef("pages/6_scorecard_design.py", "page.design", ":material/tune:"),
-    PageDef("pages/7_requests.py", "page.requests", ":material/approval:"),
-    PageDef("pages/8_my_updates.py", "page.my_updates", ":material/edit_note:"),
     PageDef("pages/9_review.py", "page.review", ":material/groups:"),  # issue 16: the business review
-    PageDef("pages/10_bonus.py", "page.bonus", ":material/payments:"),  # issue 17
+    PageDef("pages/4_upload.py", "page.upload", ":material/upload_file:", section="nav.section.data"),
+    PageDef("pages/8_my_updates.py", "page.my_updates", ":material/edit_note:", section="nav.section.data"),
+    PageDef("pages/5_kpi_dictionary.py", "page.dictionary", ":material/menu_book:", section="nav.section.data"),
+    PageDef("pages/6_scorecard_design.py", "page.design", ":material/tune:", section="nav.section.data"),
+    PageDef("pages/7_requests.py", "page.requests", ":material/approval:", section="nav.section.data"),
+    # issue 18: OKRs and value points, 360-degree reviews, fairness of ratings; issue 17: bonuses
+    PageDef("pages/11_okr.py", "page.okr", ":material/flag:", section="nav.section.people"),
+    PageDef("pages/12_360.py", "page.r360", ":material/360:", section="nav.section.people"),
+    PageDef("pages/10_bonus.py", "page.bonus", ":material/payments:", section="nav.section.people"),
+    PageDef("pages/13_fairness.py", "page.fairness", ":material/balance:", section="nav.section.people"),
 )
 
 #: Pages listed in the navigation only to accounts that may do this action
@@ -61,6 +67,7 @@ PAGE_ACTION = {
     "pages/4_upload.py": "upload",
     "pages/6_scorecard_design.py": "edit_design",
     "pages/10_bonus.py": "see_pay",  # issue 17: pay is an admin's
+    "pages/13_fairness.py": "see_fairness",  # issue 18: HR (admins) only
 }
 
 
@@ -354,19 +361,26 @@ def _main() -> None:
         initial_sidebar_state="collapsed" if state.meeting else "auto",
     )
     pages = [
-        st.Page(
-            str(ROOT / p.path),
-            title=t(p.title_key, state.lang),
-            icon=p.icon,
-            default=p.default,
-            # not listed for an account that may not use it; still registered,
-            # so a typed address gets the page's own "not permitted"
-            visibility="visible" if p.path not in PAGE_ACTION or session.allowed(PAGE_ACTION[p.path]) else "hidden",
+        (
+            p.section,
+            st.Page(
+                str(ROOT / p.path),
+                title=t(p.title_key, state.lang),
+                icon=p.icon,
+                default=p.default,
+                # not listed for an account that may not use it; still registered,
+                # so a typed address gets the page's own "not permitted"
+                visibility="visible" if p.path not in PAGE_ACTION or session.allowed(PAGE_ACTION[p.path]) else "hidden",
+            ),
         )
         for p in PAGES
         if (ROOT / p.path).exists()
     ]
-    selected = st.navigation(pages)
+    # three headed groups, every page listed (13 pages: the default list would fold some under "View more")
+    sections: dict[str, list] = {}
+    for key, page in pages:
+        sections.setdefault(t(key, state.lang), []).append(page)
+    selected = st.navigation(sections, expanded=True)
     _running.page = getattr(selected, "url_path", "") or "scorecard"
     start()
     _running.inside = True

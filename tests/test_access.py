@@ -94,6 +94,12 @@ EXPECTED_RULES = {
     "assess_tasks": ("all", "no", "scope", "no", "no"),
     "comment": ("all", "no", "scope", "no", "no"),
     "see_pay": ("all", "no", "no", "no", "no"),  # issue 17: pay and bonuses, admins (HR) only
+    "update_okr": ("all", "scope", "scope", "no", "no"),  # issue 18: a key result's current value
+    "record_value_points": ("all", "all", "all", "all", "no"),  # issue 18: anyone signed in records
+    "approve_value_points": ("all", "no", "scope", "no", "no"),  # issue 18: a manager of the person approves
+    "read_360": ("all", "no", "scope", "no", "no"),  # issue 18: a subject's 360 report (and the subject)
+    "manage_360": ("all", "no", "no", "no", "no"),  # issue 18: 360 cycle setup
+    "see_fairness": ("all", "no", "no", "no", "no"),  # issue 18: the fairness check, admins (HR) only
 }
 
 

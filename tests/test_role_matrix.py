@@ -178,6 +178,9 @@ PAGES = {
     "my_updates": "pages/8_my_updates.py",
     "review": "pages/9_review.py",
     "bonus": "pages/10_bonus.py",
+    "okr": "pages/11_okr.py",
+    "r360": "pages/12_360.py",
+    "fairness": "pages/13_fairness.py",
 }
 #: page -> accounts that get "not permitted" on it (on Sales North, 2026-10)
 REFUSED = {
@@ -193,6 +196,9 @@ REFUSED = {
     "my_updates": set(),
     "review": set(),  # agenda and minutes within the scope; only admins and managers chair
     "bonus": {"ceo", "analyst", "sales_director", "sales_rep_1", "board"},  # pay: admins (HR) only
+    "okr": set(),  # OKRs and value points within the scope (names of persons only within it)
+    "r360": set(),  # each sees what they owe and the reports they may read
+    "fairness": {"ceo", "analyst", "sales_director", "sales_rep_1", "board"},  # HR (admins) only
 }
 #: persons each account may see named (Sales North's six, on its pages)
 NORTH = {"Wu Hao", "Zhou Ting", "Xu Gang", "Zhao Min", "Sun Li", "Ma Chao"}

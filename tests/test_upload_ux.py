@@ -255,9 +255,15 @@ def test_history_shows_kinds_in_words_and_a_short_fingerprint(small_app, lang, k
     assert fingerprints.iloc[0][sha] == full
     options = at.selectbox(key="upload_kind").options
     assert options == (
-        ["Units", "KPI dictionary", "Assignments", "Targets", "Actuals", "Goal-setting tasks", "Task assessments"]
+        [
+            *["Units", "KPI dictionary", "Assignments", "Targets", "Actuals", "Goal-setting tasks", "Task assessments"],
+            *["Pay data (HR)", "OKR objectives", "OKR key results", "Value-contribution events"],  # issues 17, 18
+        ]
         if lang == "en"
-        else ["组织单元", "指标字典", "指标分配", "目标值", "实际值", "目标任务", "目标任务评价"]
+        else [
+            *["组织单元", "指标字典", "指标分配", "目标值", "实际值", "目标任务", "目标任务评价"],
+            *["薪酬数据(人力资源)", "OKR 目标", "OKR 关键结果", "价值贡献事件"],
+        ]
     )
 
 

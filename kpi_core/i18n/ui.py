@@ -1,6 +1,9 @@
 """Translations of the dashboard's frame: pages, sidebar, notices, shared labels."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "nav.section.scorecard": ("Scorecard", "计分卡"),
+    "nav.section.data": ("Data and design", "数据与设计"),
+    "nav.section.people": ("People", "人员与激励"),
     "page.scorecard": ("Scorecard", "计分卡"),
     "page.kpi_detail": ("KPI detail", "指标详情"),
     "page.alerts": ("Alerts", "预警"),

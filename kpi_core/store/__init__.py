@@ -21,11 +21,13 @@ from kpi_core.store.base import (
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
 from kpi_core.store.meetings import MeetingQueries
+from kpi_core.store.okr import OkrQueries
 from kpi_core.store.owners import OwnerQueries
 from kpi_core.store.pay import PayQueries
 from kpi_core.store.periods import PeriodClosedError, PeriodQueries
 from kpi_core.store.reads import ReadQueries
 from kpi_core.store.review import ReviewQueries
+from kpi_core.store.review360 import Review360Queries
 from kpi_core.store.schema import SCHEMA_VERSION
 from kpi_core.store.scores import ScoreQueries
 from kpi_core.store.tasks import TaskQueries
@@ -51,6 +53,8 @@ class Store(
     ReviewQueries,
     MeetingQueries,
     PayQueries,
+    OkrQueries,
+    Review360Queries,
     BaseStore,
 ):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""

@@ -439,6 +439,122 @@ V10 = [
     )""",
 ]
 
+# Issue 18 (items 1, 2): OKRs and value-contribution points. Each table is
+# the file kind of the same name, written as upload batches (audited, rolled
+# back from ``history``): an objective of a unit for a quarter ("2026Q3"), its
+# key results, and value events recorded for a person (``status`` pending /
+# approved / rejected; the points are the catalogue's when recorded).
+V11 = [
+    """CREATE TABLE objectives (
+        objective_id VARCHAR PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        quarter VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        title_zh VARCHAR,
+        weight DOUBLE,
+        batch_id INTEGER
+    )""",
+    """CREATE TABLE key_results (
+        kr_id VARCHAR PRIMARY KEY,
+        objective_id VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        title_zh VARCHAR,
+        start DOUBLE,
+        target DOUBLE,
+        current DOUBLE,
+        progress DOUBLE,
+        owner VARCHAR,
+        confidence DOUBLE,
+        batch_id INTEGER
+    )""",
+    """CREATE TABLE value_events (
+        event_id VARCHAR PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        type_id VARCHAR NOT NULL,
+        event_date VARCHAR NOT NULL,
+        evidence VARCHAR NOT NULL,
+        recorded_by VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        points DOUBLE,
+        approved_by VARCHAR,
+        batch_id INTEGER
+    )""",
+    """CREATE SEQUENCE value_event_seq START 1""",
+]
+
+# Issue 18 (items 3-4): 360-degree reviews and the subjects' attributes the
+# fairness check groups by. A cycle (its id chosen by the admin, e.g.
+# "2026-H1") has a questionnaire of behaviours, each with five anchored
+# levels (English and Chinese); its subjects; the raters assigned to each
+# subject, in a rater group (self, superior, peer, subordinate, customer); and
+# the answers, one score 1-5 per rater, subject and behaviour, with who wrote
+# it and when. Answers are read in full only by kpi_core.review360 (which
+# hides groups under three answers) and kpi_core.fairness (admins only).
+# ``unit_attributes``: optional extra columns of a unit (tenure, location ...).
+V12 = [
+    """CREATE TABLE review_cycles (
+        cycle_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        name_zh VARCHAR,
+        period VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE review_behaviours (
+        cycle_id VARCHAR NOT NULL,
+        behaviour_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        name_zh VARCHAR,
+        PRIMARY KEY (cycle_id, behaviour_id)
+    )""",
+    """CREATE TABLE review_anchors (
+        cycle_id VARCHAR NOT NULL,
+        behaviour_id VARCHAR NOT NULL,
+        level INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        text_zh VARCHAR,
+        PRIMARY KEY (cycle_id, behaviour_id, level)
+    )""",
+    """CREATE TABLE review_raters (
+        cycle_id VARCHAR NOT NULL,
+        subject_id VARCHAR NOT NULL,
+        rater_id VARCHAR NOT NULL,
+        rater_group VARCHAR NOT NULL,
+        PRIMARY KEY (cycle_id, subject_id, rater_id)
+    )""",
+    """CREATE TABLE review_answers (
+        cycle_id VARCHAR NOT NULL,
+        subject_id VARCHAR NOT NULL,
+        rater_id VARCHAR NOT NULL,
+        behaviour_id VARCHAR NOT NULL,
+        score INTEGER NOT NULL,
+        answered_by VARCHAR NOT NULL,
+        answered_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (cycle_id, subject_id, rater_id, behaviour_id)
+    )""",
+    """CREATE TABLE unit_attributes (
+        unit_id VARCHAR NOT NULL,
+        attribute VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (unit_id, attribute)
+    )""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10}
+MIGRATIONS: dict[int, list[str]] = {
+    1: V1,
+    2: V2,
+    3: V3,
+    4: V4,
+    5: V5,
+    6: V6,
+    7: V7,
+    8: V8,
+    9: V9,
+    10: V10,
+    11: V11,
+    12: V12,
+}
 SCHEMA_VERSION = max(MIGRATIONS)

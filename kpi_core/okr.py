@@ -1,0 +1,285 @@
+"""OKRs and value-contribution points (issue 18, items 1 and 2).
+
+**OKRs.** A unit's objectives of a quarter ("2026Q3"), each with 2-5 key
+results. A key result's score is its progress capped to [0, 1]: either
+``(current - start) / (target - start)`` (a falling target works the same
+way: start 10, target 4, current 7 is half-way) or, when the key result
+gives one, its own ``progress`` (0-1). An objective's score is the mean of
+its key results' scores; a key result with no score yet (no current value)
+counts as 0, so an objective is never better than what is measured.
+
+OKRs are **not** part of the weighted KPI total: the method's seed warns that
+tying OKRs to the short-term bonus makes teams sandbag (set goals they know
+they will reach). An objective's ``weight`` is stored for the opt-in the issue
+describes, which is not built yet (docs/okr.md).
+
+**Value-contribution points** (价值贡献积分). A fixed company catalogue of
+event types with points (:data:`VALUE_TYPES`); anyone signed in records an
+event for a person with evidence; it counts once a manager whose scope acts
+on the person (or an admin) approves it (``approve_value_points``). The
+points of an event are the catalogue's when it is recorded, so a later
+change of the catalogue leaves past events alone. Points are not part of the
+KPI total; they are shown beside it.
+
+Every write is an upload batch of the file kind of the same name (audited
+with the signed-in user, rolled back like any upload).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kpi_core import access
+from kpi_core.model import FILE_SPECS
+
+if TYPE_CHECKING:
+    from kpi_core.org import Org
+    from kpi_core.store import BatchResult, Store
+
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+MIN_KRS, MAX_KRS = 2, 5
+STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
+
+
+@dataclass(frozen=True)
+class ValueType:
+    type_id: str
+    points: float
+    en: str
+    zh: str
+
+
+#: The company catalogue of value events (type -> points).
+VALUE_TYPES: dict[str, ValueType] = {
+    v.type_id: v
+    for v in (
+        ValueType("hard_problem", 10, "Helped solve a hard problem", "协助攻克疑难问题"),
+        ValueType("improvement", 8, "Improvement proposal adopted", "改进提案被采纳"),
+        ValueType("knowledge_share", 5, "Led a knowledge-sharing session", "主讲知识分享"),
+        ValueType("cross_team_role", 6, "Key role in a cross-team project", "跨部门项目关键角色"),
+        ValueType("mentoring", 4, "Mentored a new colleague", "带教新员工"),
+        ValueType("customer_praise", 3, "Named in a customer's praise", "获得客户表扬"),
+    )
+}
+
+
+def quarter_of(day: str | date) -> str:
+    """The quarter of a date: "2026-08-14" -> "2026Q3"."""
+    d = day if isinstance(day, date) else date.fromisoformat(str(day))
+    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+
+
+def kr_score(start: float | None, target: float | None, current: float | None, progress: float | None) -> float | None:
+    """A key result's score 0-1 (None: nothing measured yet).
+
+    >>> kr_score(0, 10, 5, None), kr_score(0, 10, 14, None), kr_score(20, 50, 10, None)
+    (0.5, 1.0, 0.0)
+    >>> kr_score(10, 4, 7, None), kr_score(None, None, None, 0.3)
+    (0.5, 0.3)
+    """
+    if progress is not None and not pd.isna(progress):
+        value = float(progress)
+    elif any(x is None or pd.isna(x) for x in (start, target, current)) or target == start:
+        return None
+    else:
+        value = (float(current) - float(start)) / (float(target) - float(start))
+    return float(min(1.0, max(0.0, value)))
+
+
+def scored_key_results(key_results: pd.DataFrame) -> pd.DataFrame:
+    """The key results with ``score`` (0-1, NaN when nothing is measured)."""
+    out = key_results.copy()
+    out["score"] = [
+        np.nan if s is None else s
+        for s in (
+            kr_score(a, b, c, d)
+            for a, b, c, d in zip(out["start"], out["target"], out["current"], out["progress"], strict=True)
+        )
+    ]
+    return out
+
+
+def objective_scores(objectives: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
+    """The objectives with ``score`` (the mean of their key results' scores,
+    an unmeasured one counting 0) and ``krs`` (how many key results)."""
+    krs = scored_key_results(key_results)
+    krs["credited"] = krs["score"].fillna(0.0)
+    means = krs.groupby("objective_id")["credited"].agg(["mean", "count"])
+    out = objectives.copy()
+    out["score"] = out["objective_id"].map(means["mean"]).astype(float)
+    out["krs"] = out["objective_id"].map(means["count"]).fillna(0).astype(int)
+    return out
+
+
+def quarter_history(store: Store, unit_id: str) -> pd.DataFrame:
+    """One row per quarter of the unit: objectives, key results and the mean
+    objective score (newest first)."""
+    objectives = store.objectives(unit_id=unit_id)
+    if objectives.empty:
+        return pd.DataFrame(columns=["quarter", "objectives", "score"])
+    scored = objective_scores(objectives, store.key_results(list(objectives["objective_id"])))
+    out = scored.groupby("quarter").agg(objectives=("objective_id", "count"), score=("score", "mean")).reset_index()
+    return out.sort_values("quarter", ascending=False).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _one_row_batch(store: Store, kind: str, row: dict, *, by: str, what: str) -> BatchResult:
+    frame = pd.DataFrame([row], columns=list(FILE_SPECS[kind].columns))
+    for column in FILE_SPECS[kind].numeric:
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    digest = hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()
+    return store.write_batch(kind, frame, file_name=what, sha256=digest, uploaded_by=by)
+
+
+class OkrError(ValueError):
+    """A form entry that cannot be stored: ``key`` and ``params`` name the sentence."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def update_key_result(
+    store: Store,
+    kr_id: str,
+    *,
+    current: float | None,
+    confidence: float | None,
+    viewer: access.Viewer | None,
+    scope: access.Scope | None,
+    by: str,
+) -> BatchResult:
+    """Record a key result's current value and confidence (one audited batch).
+    Needs ``update_okr`` on the objective's unit."""
+    row = store.key_result(kr_id)
+    if row is None:
+        raise OkrError("okr.err.no_kr", kr=kr_id)
+    objective = store.objective(row["objective_id"])
+    unit = objective["unit_id"] if objective is not None else ""
+    if not access.permits(viewer, "update_okr", scope, unit):
+        raise access.NotPermitted(f"not permitted: update_okr on {unit}", unit=unit)
+    if confidence is not None and not 0 <= confidence <= 1:
+        raise OkrError("okr.err.confidence")
+    if current is not None and not np.isfinite(current):
+        raise OkrError("okr.err.current")
+    row["current"] = current
+    row["confidence"] = confidence
+    return _one_row_batch(store, "key_results", row, by=by, what=f"OKR form: {kr_id}")
+
+
+def record_value_event(
+    store: Store,
+    org: Org,
+    *,
+    unit_id: str,
+    type_id: str,
+    event_date: date,
+    evidence: str,
+    viewer: access.Viewer | None,
+    by: str,
+) -> tuple[str, BatchResult]:
+    """Record an event for a person, pending approval. Anyone signed in may
+    (``record_value_points``). Returns the new event's id and the batch."""
+    if not access.permits(viewer, "record_value_points"):
+        raise access.NotPermitted("not permitted: record_value_points")
+    if unit_id not in org or org.kind(unit_id) != "person":
+        raise OkrError("okr.err.no_person", unit=unit_id)
+    if type_id not in VALUE_TYPES:
+        raise OkrError("okr.err.type", type=type_id)
+    text = (evidence or "").strip()
+    if len(text) < 10:
+        raise OkrError("okr.err.evidence")
+    event_id = store.next_value_event_id()
+    row = {
+        "event_id": event_id,
+        "unit_id": unit_id,
+        "type_id": type_id,
+        "event_date": event_date.isoformat(),
+        "evidence": text[:2000],
+        "recorded_by": by,
+        "status": "pending",
+        "points": VALUE_TYPES[type_id].points,
+        "approved_by": None,
+    }
+    return event_id, _one_row_batch(store, "value_events", row, by=by, what=f"value event form: {event_id}")
+
+
+def decide_value_event(
+    store: Store,
+    event_id: str,
+    *,
+    approve: bool,
+    viewer: access.Viewer | None,
+    scope: access.Scope | None,
+    by: str,
+) -> BatchResult:
+    """Approve (or reject) a pending event: a manager whose scope acts on the
+    person, or an admin (``approve_value_points``). The recorder may not
+    approve their own event."""
+    row = store.value_event(event_id)
+    if row is None:
+        raise OkrError("okr.err.no_event", event=event_id)
+    if not access.permits(viewer, "approve_value_points", scope, row["unit_id"]):
+        raise access.NotPermitted(f"not permitted: approve_value_points on {row['unit_id']}", unit=row["unit_id"])
+    if row["status"] != "pending":
+        raise OkrError("okr.err.decided", event=event_id)
+    if row["recorded_by"] == by and viewer is not None:
+        raise OkrError("okr.err.own")
+    row["status"] = "approved" if approve else "rejected"
+    row["approved_by"] = by
+    return _one_row_batch(store, "value_events", row, by=by, what=f"value event decision: {event_id}")
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def with_quarter(events: pd.DataFrame) -> pd.DataFrame:
+    out = events.copy()
+    out["quarter"] = [quarter_of(d) for d in out["event_date"]]
+    return out
+
+
+def person_points(events: pd.DataFrame) -> pd.DataFrame:
+    """A person's approved points by quarter (rows) and type (columns), with a
+    ``total`` column; pending and rejected events do not count."""
+    approved = with_quarter(events[events["status"] == "approved"])
+    if approved.empty:
+        return pd.DataFrame(columns=["total"])
+    table = approved.pivot_table(index="quarter", columns="type_id", values="points", aggfunc="sum", fill_value=0)
+    table = table[[t for t in VALUE_TYPES if t in table.columns]]
+    table["total"] = table.sum(axis=1)
+    return table.sort_index(ascending=False)
+
+
+def department_view(events: pd.DataFrame, org: Org, scope: access.Scope, unit_id: str, quarter: str) -> dict:
+    """A department's approved points of a quarter: ``total`` over every
+    person below it, ``by_unit`` the total of each child department, and
+    ``persons`` (unit_id, points) for the persons the scope may show only."""
+    below = set(org.subtree(unit_id))
+    approved = with_quarter(events[(events["status"] == "approved") & events["unit_id"].isin(below)])
+    approved = approved[approved["quarter"] == quarter]
+    by_person = approved.groupby("unit_id")["points"].sum()
+    by_unit = {}
+    for child in org.children(unit_id):
+        if org.kind(child) == "person":
+            continue
+        by_unit[child] = float(by_person[by_person.index.isin(set(org.subtree(child)))].sum())
+    shown = [u for u in by_person.index if scope.persons and scope.allows(u)]
+    persons = by_person[shown].sort_values(ascending=False)
+    return {
+        "total": float(by_person.sum()),
+        "events": len(approved),
+        "by_unit": by_unit,
+        "persons": [(u, float(p)) for u, p in persons.items()],
+        "hidden": int(len(by_person) - len(shown)),
+    }
