@@ -363,7 +363,10 @@ def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None
                 continue
             if view.meeting:  # title, status and score on one line: the four panels fit one screen
                 st.markdown(_panel_head_html(p, info, lang), unsafe_allow_html=True)
-                st.markdown(kpi_table_html(kpis, trends, view, markers, failing_ids), unsafe_allow_html=True)
+                # components tracked with weight 0 (gross profit beside gross margin) stay on the
+                # page and the KPI detail; the room sees what is scored
+                scored = kpis[kpis["role"] != "info"] if "role" in kpis else kpis
+                st.markdown(kpi_table_html(scored, trends, view, markers, failing_ids), unsafe_allow_html=True)
                 continue
             st.markdown(
                 f"#### {html_text(t(f'perspective.{p}', lang))} &nbsp; {badge(info['status'], lang)}",

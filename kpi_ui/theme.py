@@ -164,6 +164,7 @@ div[data-testid="stToolbarActions"], div[data-testid="stMainMenu"] {display:none
    target, weight and alert come back on wider screens and on phones */
 @media (max-height: 860px) {
   html, body {font-size: 17px;}
+  h1 {font-size: 1.75rem !important;}  /* the unit's name and month on one line beside As of / Link */
   .bsc-big {font-size: 2.8rem;}
   .bsc-change {font-size: 2rem;}
 }

@@ -173,7 +173,8 @@ def visible_texts(at) -> list[str]:
 
 
 def raw_keys(texts: list[str]) -> list[str]:
-    return sorted({m for t in texts for m in RAW_KEY.findall(t)})
+    # a template's file name ("pay.csv") is a name, not a key, though "pay" is also a key prefix
+    return sorted({m for t in texts for m in RAW_KEY.findall(t) if not m.endswith((".csv", ".xlsx"))})
 
 
 def english_words(texts: list[str]) -> dict[str, str]:
