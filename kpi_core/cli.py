@@ -30,7 +30,7 @@ from kpi_core import access, alerts, approvals, ingest, owners, scorecard, score
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
-from kpi_core.store import ENV_VAR, Store, StoreError
+from kpi_core.store import ENV_VAR, Store, StoreError, db_target
 from kpi_core.store.approvals import STATUSES, UPLOAD_KINDS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_PERMITTED = 0, 1, 2, 3
@@ -55,7 +55,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         return made
 
     parser = translated(prog="python -m kpi_core", description=h("description"))
-    parser.add_argument("--db", type=Path, help=h("db", env=ENV_VAR))
+    parser.add_argument("--db", type=db_target, help=h("db", env=ENV_VAR))
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True, title=h("commands"), parser_class=_Sub)
     _Sub.make = staticmethod(translated)

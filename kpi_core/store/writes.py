@@ -149,7 +149,8 @@ def _check_assigned(cur, changes: pd.DataFrame) -> None:
     cur.register("assigned_keys", keys)
     missing = cur.execute(
         """SELECT k.unit_id, k.kpi_id, year(k.period) AS year FROM assigned_keys k
-           ANTI JOIN assignments a ON a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = year(k.period)
+           WHERE NOT EXISTS (SELECT 1 FROM assignments a
+                             WHERE a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = year(k.period))
            LIMIT 1"""
     ).fetchone()
     # not in a finally: after a failed statement it would fail too and hide the error
@@ -220,8 +221,9 @@ def _diff(cur, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     cur.register("incoming_rows", incoming)
     try:
         keys = list(spec.key)
+        match = " AND ".join("i." + k + " = s." + k for k in keys)
         stored = cur.execute(
-            "SELECT s.* FROM " + kind + " s SEMI JOIN incoming_rows i USING (" + ", ".join(keys) + ")"
+            "SELECT s.* FROM " + kind + " s WHERE EXISTS (SELECT 1 FROM incoming_rows i WHERE " + match + ")"
         ).df()
     finally:
         cur.unregister("incoming_rows")

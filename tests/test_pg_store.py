@@ -1,0 +1,120 @@
+"""PostgreSQL as the server store (issue 15): the same figures as DuckDB, the
+same guarantees, writers of several processes kept apart.
+
+These tests need a PostgreSQL server (tests/pg_support.py starts one); the
+store's contract tests run on both backends as well (tests/pg_contract.py).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from kpi_core import cli, ingest
+from kpi_core.i18n import error_text
+from kpi_core.store import Store, StoreError, WriteConflictError
+from kpi_core.store import pg as pg_backend
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = cli.main(list(argv))
+    return code, out.getvalue()
+
+
+def test_init_demo_then_score_prints_the_same_json_as_duckdb_for_every_unit_in_october(pg_url, demo_db_template):
+    code, said = _cli("--db", pg_url, "init", "--demo")
+    assert code == 0, said
+    with Store(demo_db_template, read_only=True) as duck:
+        units = duck.units()["unit_id"].tolist()
+    assert len(units) == 68  # the demo company: 68 units, every one compared below
+    differing = []
+    for unit in units:
+        on_duck = _cli(
+            "--db", str(demo_db_template), "score", "--unit", unit, "--period", "2026-10", "--format", "json"
+        )
+        on_pg = _cli("--db", pg_url, "score", "--unit", unit, "--period", "2026-10", "--format", "json")
+        assert on_duck[0] == 0
+        if on_pg != on_duck:
+            differing.append(unit)
+    assert differing == []
+
+
+def test_a_write_in_one_process_changes_the_data_version_every_other_process_reads(pg_url):
+    with Store(pg_url) as dashboard, Store(pg_url) as loader:
+        before = dashboard.data_version()
+        with loader.transaction() as cur:
+            cur.execute("INSERT INTO settings VALUES ('x.test', '1')")
+        assert dashboard.data_version() == before + 1
+        # a failed write changes nothing, not even the version
+        with pytest.raises(ZeroDivisionError), loader.transaction() as cur:
+            cur.execute("INSERT INTO settings VALUES ('x.other', '1')")
+            1 / 0  # noqa: B018 - the write fails half-way
+        assert dashboard.data_version() == before + 1
+        assert loader.cursor().execute("SELECT count(*) FROM settings WHERE key = 'x.other'").fetchone()[0] == 0
+
+
+def test_a_second_writer_waits_for_the_first_and_then_sees_its_rows(pg_url, small_dir):
+    """Two processes (two stores) load the same actuals at the same moment:
+    the second waits for the first to commit, then finds every row stored
+    (3 unchanged), instead of interleaving or double-counting."""
+    with Store(pg_url) as first, Store(pg_url) as second:
+        ingest.load_folder(first, small_dir)
+        frame = pd.DataFrame(
+            {
+                "unit_id": ["HQ", "HQ", "SALES"],
+                "kpi_id": ["rev", "days", "rev"],
+                "period": ["2026-04"] * 3,
+                "actual": [120.0, 35.0, 210.0],
+            }
+        )
+        started, results = threading.Event(), {}
+
+        def hold() -> None:
+            with first.transaction() as cur:
+                started.set()
+                time.sleep(0.8)  # the second writer arrives while this one is open
+                results["first"] = first._write_in(
+                    cur, "actuals", frame, file_name="april.csv", sha256="a", uploaded_by="one", note=None
+                )
+
+        thread = threading.Thread(target=hold)
+        thread.start()
+        started.wait(5)
+        results["second"] = second.write_batch("actuals", frame, file_name="april.csv", sha256="a", uploaded_by="two")
+        thread.join(10)
+        assert (results["first"].rows_added, results["first"].rows_unchanged) == (3, 0)
+        assert (results["second"].batch_id, results["second"].rows_unchanged) == (None, 3)
+        got = first.cursor().execute("SELECT count(*) FROM actuals WHERE period = DATE '2026-04-01'").fetchone()[0]
+        assert got == 3
+
+
+def test_a_writer_that_waits_too_long_is_told_to_try_again_in_both_languages(pg_url, monkeypatch):
+    monkeypatch.setattr(pg_backend, "WRITE_WAIT_S", 0.3)
+    with Store(pg_url) as first, Store(pg_url) as second:
+        with first.transaction() as cur:
+            cur.execute("INSERT INTO settings VALUES ('x.held', '1')")
+            with pytest.raises(WriteConflictError) as caught, second.transaction() as other:
+                other.execute("INSERT INTO settings VALUES ('x.late', '1')")
+        assert caught.value.key == "pgstore.busy"
+        assert "try again" in error_text(caught.value, "en").lower()
+        assert "请稍后重试" in error_text(caught.value, "zh")
+        stored = sorted(
+            r[0] for r in first.cursor().execute("SELECT key FROM settings WHERE key LIKE 'x.%'").fetchall()
+        )
+        assert stored == ["x.held"]
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password(pg_cluster):
+    url = f"postgresql://kpi:s3cret@127.0.0.1:{pg_cluster.port}/no_such_database"
+    with pytest.raises(StoreError) as caught:
+        Store(url)
+    assert caught.value.key == "pgstore.unreachable"
+    assert "s3cret" not in str(caught.value)
+    assert "no_such_database" in error_text(caught.value, "zh")
