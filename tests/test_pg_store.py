@@ -8,16 +8,18 @@ store's contract tests run on both backends as well (tests/pg_contract.py).
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 import pytest
 
 from kpi_core import cli, ingest
 from kpi_core.i18n import error_text
-from kpi_core.store import Store, StoreError, WriteConflictError
+from kpi_core.store import Store, StoreError, WriteConflictError, copying
 from kpi_core.store import pg as pg_backend
 
 
@@ -126,3 +128,78 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password(pg_cluster)
     assert caught.value.key == "pgstore.unreachable"
     assert "s3cret" not in str(caught.value)
     assert "no_such_database" in error_text(caught.value, "zh")
+
+
+# --------------------------------------------------------------------------- copy and backup
+
+
+def _sorted(store: Store, table: str) -> pd.DataFrame:
+    frame = store.cursor().execute("SELECT * FROM " + table).df()
+    if table == "meta":
+        frame = frame[~frame["key"].isin(["schema_version", "sql_compat"])]
+    return frame.sort_values(list(frame.columns), ignore_index=True)
+
+
+def test_the_demo_copied_to_postgresql_and_back_is_the_same_in_every_table(pg_url, demo_db_template, tmp_path):
+    back = tmp_path / "back.duckdb"
+    assert _cli("copy", "--from", str(demo_db_template), "--to", pg_url)[0] == 0
+    code, said = _cli("copy", "--from", pg_url, "--to", str(back))
+    assert code == 0 and "27 tables" in said, said
+    with Store(demo_db_template, read_only=True) as duck, Store(pg_url) as pg, Store(back, read_only=True) as again:
+        tables = copying.tables(duck)
+        assert len(tables) == 27 and copying.tables(pg) == tables
+        # every table the same on PostgreSQL, values and types as read back
+        for table in tables:
+            pd.testing.assert_frame_equal(_sorted(pg, table), _sorted(duck, table), check_exact=True, obj=table)
+        # and back in DuckDB bit for bit; the sequences go on where they were
+        assert again.table_checksums() == duck.table_checksums()
+        assert (
+            copying.sequences(again)
+            == copying.sequences(duck)
+            == [
+                ("action_seq", 1),
+                ("batch_seq", 6),  # the demo's five loads: units, KPIs, assignments, targets, actuals
+                ("entry_seq", 1),
+                ("request_seq", 1),
+            ]
+        )
+
+
+def test_a_copy_into_a_database_that_holds_data_is_refused_and_changes_nothing(pg_url, demo_db_template):
+    with Store(pg_url) as target:
+        with target.transaction() as cur:
+            cur.execute("INSERT INTO settings VALUES ('x.mine', 'kept')")
+        before = target.data_version()
+    code, _ = _cli("copy", "--from", str(demo_db_template), "--to", pg_url)
+    assert code == 1
+    with Store(pg_url) as target:
+        assert target.cursor().execute("SELECT count(*) FROM units").fetchone()[0] == 0
+        assert target.data_version() == before
+
+
+def test_backup_copies_the_recent_writes_and_refuses_while_another_process_holds_the_file(tmp_path, small_dir):
+    db, out = tmp_path / "live.duckdb", tmp_path / "backup.duckdb"
+    with Store(db) as store:
+        ingest.load_folder(store, small_dir)  # committed, still in live.duckdb.wal (no checkpoint)
+    assert _cli("--db", str(db), "backup", str(out))[0] == 0
+    with Store(out, read_only=True) as copy:
+        assert copy.cursor().execute("SELECT count(*) FROM actuals").fetchone()[0] == 19  # SMALL_ACTUALS
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"ok"
+        err = io.StringIO()
+        with redirect_stderr(err):
+            code = cli.main(["--lang", "zh", "--db", str(db), "backup", str(tmp_path / "again.duckdb")])
+        assert code == 1
+        assert "live.duckdb.wal" in err.getvalue() and "pg_dump" in err.getvalue() and "停止仪表板" in err.getvalue()
+        assert not (tmp_path / "again.duckdb").exists()
+    finally:
+        holder.kill()

@@ -272,6 +272,28 @@ class BaseStore:
             cur.close()
             self._bump_version()
 
+    @contextmanager
+    def plain_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction without the scores' bookkeeping (a whole
+        database copied in: its stored scores and marks come with it)."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if self._pg is not None:
+                    self._wait_for_writers(cur)
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                try:
+                    cur.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - a failed COMMIT has already ended the transaction
+                    pass
+                raise
+            finally:
+                cur.close()
+            self._bump_version()
+
     def _wait_for_writers(self, cur) -> int:
         """PostgreSQL, first thing in a write transaction: wait for any other
         process's write to commit (one advisory lock for every writer), then

@@ -81,6 +81,13 @@ class Dialect:
         " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
     )
 
+    #: every sequence of the schema and the number it gives next
+    SEQUENCES_QUERY = (
+        "SELECT sequence_name, coalesce(last_value + increment_by, start_value) FROM duckdb_sequences()"
+        " WHERE database_name = current_database() AND schema_name = current_schema() AND NOT temporary"
+        " ORDER BY sequence_name"
+    )
+
     def checksum_query(self, table: str) -> str:
         """An order-independent checksum of one table (name from the catalogue)."""
         return "SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0) FROM " + table + " t"
@@ -182,6 +189,11 @@ class PostgresDialect(Dialect):
 
     def checksum_query(self, table: str) -> str:
         return "SELECT count(*), coalesce(sum(hashtext(t::text)::bigint), 0) FROM " + table + " t"
+
+    SEQUENCES_QUERY = (
+        "SELECT sequencename, coalesce(last_value + increment_by, start_value) FROM pg_sequences"
+        " WHERE schemaname = current_schema() ORDER BY sequencename"
+    )
 
 
 #: Version of :data:`PG_COMPAT`, kept in ``meta`` (key ``sql_compat``): a

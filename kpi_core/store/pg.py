@@ -155,7 +155,7 @@ def _column(values: list, oid: int, for_numpy: bool = False):
     if oid in _FLOATS:
         return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
     if oid in _TEXTS:
-        if for_numpy:
+        if for_numpy or all(v is None for v in values):  # DuckDB: no text at all is an object column
             return np.array(values, dtype=object)
         return pd.array(values, dtype="str")
     if oid in _DATES:
