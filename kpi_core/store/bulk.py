@@ -87,9 +87,9 @@ class BulkQueries:
 
 def _append(cur, kind: str, batch_id: int, file_name: str, sha256: str, uploaded_by: str, note: str | None) -> None:
     spec = FILE_SPECS[kind]
-    match = " AND ".join("s." + k + " = r." + k for k in spec.key)
+    keys = ", ".join(spec.key)
     clash = cur.execute(
-        "SELECT count(*) FROM append_rows r WHERE EXISTS (SELECT 1 FROM " + kind + " s WHERE " + match + ")"
+        "SELECT count(*) FROM append_rows WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + kind + ")"
     ).fetchall()[0][0]
     if clash:
         raise StoreError(f"{clash} {kind} keys are already stored; load them with write_batch")

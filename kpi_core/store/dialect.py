@@ -23,7 +23,7 @@ adding a mixin (docs/store.md says the same):
   ``starts_with``, ``split_part``, ``concat_ws``, ``string_agg``, ``unnest``,
   ``percentile_disc(q) WITHIN GROUP (ORDER BY x)``);
 * not portable, so never used: ``SEMI JOIN`` / ``ANTI JOIN`` (write
-  ``[NOT] EXISTS``), ``GROUP BY ALL`` / ``ORDER BY ALL``, ``SELECT * EXCLUDE``
+  ``(a, b) [NOT] IN (SELECT a, b FROM t)``: as fast on DuckDB; ``EXISTS`` is slower), ``GROUP BY ALL`` / ``ORDER BY ALL``, ``SELECT * EXCLUDE``
   / ``REPLACE``, a subquery in FROM without an alias, any other ``TRY_CAST``,
   ``quantile_*`` (write ``percentile_disc(q) WITHIN GROUP (ORDER BY x)``),
   struct and list literals (``{a: 1}``, ``[1, 2]``: bind a Python list as

@@ -59,8 +59,8 @@ class UploadQueries:
             self.cursor(),
             "check_keys",
             rows,
-            """SELECT k.pos FROM check_keys k WHERE EXISTS (SELECT 1 FROM assignments a
-               WHERE a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = k.year)""",
+            """SELECT k.pos FROM check_keys k
+               WHERE (k.unit_id, k.kpi_id, k.year) IN (SELECT unit_id, kpi_id, year FROM assignments)""",
         )
         missing = np.ones(len(keys), dtype=bool)
         missing[found["pos"].to_numpy("int64")] = False
@@ -81,8 +81,8 @@ class UploadQueries:
             self.cursor(),
             "target_keys",
             rows,
-            """SELECT k.pos FROM target_keys k WHERE EXISTS (SELECT 1 FROM targets t
-               WHERE t.unit_id = k.unit_id AND t.kpi_id = k.kpi_id AND t.period = k.period::DATE)""",
+            """SELECT k.pos FROM target_keys k
+               WHERE (k.unit_id, k.kpi_id, k.period::DATE) IN (SELECT unit_id, kpi_id, period FROM targets)""",
         )
         missing = np.ones(len(keys), dtype=bool)
         missing[found["pos"].to_numpy("int64")] = False
@@ -102,7 +102,7 @@ class UploadQueries:
             " (percentile_disc(0.5) WITHIN GROUP (ORDER BY t." + value + ")"
             " - percentile_disc(0.5) WITHIN GROUP (ORDER BY -t." + value + ")) / 2 AS median,"
             " count(*) AS count FROM " + kind + " t"
-            " WHERE EXISTS (SELECT 1 FROM stat_keys k WHERE k.unit_id = t.unit_id AND k.kpi_id = t.kpi_id)"
+            " WHERE (t.unit_id, t.kpi_id) IN (SELECT unit_id, kpi_id FROM stat_keys)"
             " AND t.period BETWEEN ?::DATE AND ?::DATE AND NOT isnan(t." + value + ")"
             " GROUP BY t.unit_id, t.kpi_id"
         )
