@@ -2,7 +2,7 @@
 
 A test listed here and using ``small_store``, ``demo_store`` or ``demo_db``
 runs twice, ``[duckdb]`` and ``[postgresql]``. Chosen for what they prove
-about the store, not for coverage: ingest, restatement and rollback, stored
+about the store, not for coverage: ingest, restatement and rollback, kill-during-commit, stored
 scores equal a rescore, alerts, design edits, the scoring examples and the
 golden scorecard. The PostgreSQL half is kept under ~2 minutes.
 """
@@ -67,6 +67,8 @@ CONTRACT: dict[str, set[str] | str] = {
         "test_a_managers_comment_is_kept_replaced_and_logged_and_earlier_months_stay",
         "test_an_action_is_overdue_until_done_and_every_change_is_kept",
     },
+    # a writer killed (SIGKILL) inside, after, or at any moment of its commit: all of the batch or none
+    "test_kill": "*",
     "test_closed_periods": {"test_rolling_back_a_rule_change_that_scores_a_closed_month_is_refused"},
 }
 
