@@ -434,6 +434,8 @@ class BaseStore:
                     cur.execute(statement)
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             if self._pg is not None:
+                for statement in dialect.PG_INDEXES:
+                    cur.execute(statement)
                 cur.execute("INSERT OR REPLACE INTO meta VALUES ('sql_compat', ?)", [dialect.PG_COMPAT_VERSION])
         if self._pg is not None:
             self._pg.forget_tables()

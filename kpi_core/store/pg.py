@@ -142,7 +142,7 @@ class PgBackend:
 
 def _column(values: list, oid: int, for_numpy: bool = False):
     """One result column as DuckDB gives it (``df()``, or ``fetchnumpy()``)."""
-    nulls = any(v is None for v in values)
+    nulls = None in values  # a C-level scan (values are ints, floats, text, dates: no == surprises)
     if oid in _INTS:
         kind = _INTS[oid]
         if not nulls:
@@ -153,9 +153,9 @@ def _column(values: list, oid: int, for_numpy: bool = False):
             )
         return pd.array(values, dtype=kind.capitalize())
     if oid in _FLOATS:
-        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+        return np.array(values, dtype="float64")  # None becomes NaN
     if oid in _TEXTS:
-        if for_numpy or all(v is None for v in values):  # DuckDB: no text at all is an object column
+        if for_numpy or values.count(None) == len(values):  # DuckDB: no text at all is an object column
             return np.array(values, dtype=object)
         return pd.array(values, dtype="str")
     if oid in _DATES:
