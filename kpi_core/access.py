@@ -66,6 +66,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "acknowledge_alerts": (ALL, NO, SCOPE, NO, NO),
     "assess_tasks": (ALL, NO, SCOPE, NO, NO),  # grading GS tasks
     "comment": (ALL, NO, SCOPE, NO, NO),
+    "see_pay": (ALL, NO, NO, NO, NO),  # pay data and bonuses (issue 17): admins (HR) only
 }
 ACTIONS: tuple[str, ...] = tuple(RULES)
 #: Actions that only read: allowed on every unit of the scope. Every other

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from kpi_core import access, design, ingest
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, PAY_KINDS
 from kpi_core.org import Org
 from kpi_core.store import BatchResult, Store
 from kpi_core.store.approvals import UPLOAD_KINDS, RequestError, jsonable
@@ -93,6 +93,8 @@ def upload_refusal(
         return None
     if validated.kind == "kpis":
         return None if access.permits(viewer, "edit_dictionary") else _refuse("edit_dictionary")
+    if validated.kind in PAY_KINDS:  # pay data (issue 17): admins only, whatever the scope
+        return None if access.permits(viewer, "see_pay") else _refuse("see_pay")
     if not access.permits(viewer, "upload"):
         return _refuse("upload")
     frame = validated.frame
@@ -124,6 +126,8 @@ def rollback_refusal(
         return None
     if not access.permits(viewer, "rollback"):
         return _refuse("rollback")
+    if not access.permits(viewer, "see_pay") and _batch_kind(store, batch_id) in PAY_KINDS:
+        return _refuse("see_pay")  # a pay batch (issue 17): admins only
     changes = store.batch_changes(batch_id)
     units = [u for u in changes["unit_id"].dropna().astype(str).unique()]
     if not units and not changes.empty:  # KPI rows carry no unit
@@ -138,6 +142,12 @@ def rollback_refusal(
         units=_named(outside),
         unit=outside[0],
     )
+
+
+def _batch_kind(store: Store, batch_id: int) -> str | None:
+    history = store.upload_history()
+    kind = history.loc[history["batch_id"] == batch_id, "kind"]
+    return None if kind.empty else str(kind.iloc[0])
 
 
 def may_lock(viewer: access.Viewer | None) -> bool:

@@ -89,6 +89,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _users_parser(sub, lang)
     _approvals_parser(sub, lang)
     _owners_parser(sub, lang)
+    _bonus_parser(sub, lang)  # issue 17, items 1-3
+    _outlook_parser(sub, lang)  # issue 16, item 5
+    _export_parser(sub, lang)  # issue 16, item 6
+    _suggest_parser(sub, lang)  # issue 17, item 4
     periods = sub.add_parser("periods", help=h("periods"), description=h("periods"))
     actions = periods.add_subparsers(dest="action", required=True, title=h("commands"), parser_class=_Sub)
     listed = actions.add_parser("list", help=h("periods_list"), description=h("periods_list"))
@@ -1177,6 +1181,307 @@ def cmd_backup(args: argparse.Namespace) -> int:
 OWN_STORES = {"copy": cmd_copy, "backup": cmd_backup}
 
 
+# --------------------------------------------------------------------------- outlook (issue 16, item 5)
+
+
+def _outlook_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``outlook --unit ID --period YYYY-MM [--kpi ID] [--format ...] [--as NAME]``."""
+
+    def h(key: str) -> str:
+        return t("cli.help." + key, lang)
+
+    about = t("outlook.help.command", lang)
+    cmd = sub.add_parser("outlook", help=about, description=about)
+    cmd.add_argument("--unit", help=h("unit"))
+    cmd.add_argument("--period", help=h("period_latest"))
+    cmd.add_argument("--kpi", metavar="ID", help=t("outlook.help.kpi", lang))
+    cmd.add_argument("--format", choices=FORMATS, default="table", help=h("format"))
+    cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    # also after the command (``outlook ... --lang zh``); without it the global --lang stands
+    cmd.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+
+
+def cmd_outlook(store: Store, args: argparse.Namespace) -> int:
+    """Each KPI beside the previous period, the same month last year and last
+    year's YTD, with the year-end forecasts (:mod:`kpi_core.outlook`)."""
+    from kpi_core import outlook
+
+    lang = args.lang
+    viewer = _viewer(store, args)
+    org = Org.from_frame(store.units())
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    unit = _unit_asked(org, args, scope)
+    if unit is None:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    period = args.period or store.latest_scored_period()
+    if period is None:
+        print(t("cli.no_data", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not ingest.valid_period(period):
+        print(t("cli.bad_period", lang, period=period), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = outlook.for_unit(store, org, unit, period, scope, kpi_id=args.kpi)
+    if not rows:
+        key, params = ("outlook.cli.no_kpi", {"kpi": args.kpi}) if args.kpi else ("cli.no_assignments", {})
+        print(t(key, lang, unit=unit, year=period[:4], **params), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        shape = {"unit_id": unit, "period": period, "note": t("outlook.cli.forecast_note", lang)}
+        print(json.dumps(shape | {"kpis": [c.record(lang) for c in rows]}, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(outlook.frame(rows, lang).to_csv(index=False), end="")
+    else:
+        print(t("outlook.cli.heading", lang, unit=org.name(unit, lang), period=period))
+        print(_outlook_table(rows, lang).to_string(index=False))
+        print("\n" + t("outlook.table_hint", lang))
+        print(t("outlook.cli.forecast_note", lang))
+        for line in _outlook_notes(rows, lang):
+            print(line)
+    return EXIT_OK
+
+
+def _outlook_table(rows: list, lang: str) -> pd.DataFrame:
+    def pct(change) -> str:  # noqa: ANN001 - an outlook.Change
+        if change.pct is None:
+            return "-"
+        mark = {True: " ▲", False: " ▼"}.get(change.better, "")
+        return f"{change.pct * 100:+.1f}%{mark}"
+
+    def num(value: float | None) -> str:
+        return "-" if value is None else f"{value:,.2f}"
+
+    def star(value: float | None) -> str:
+        return "-" if value is None else f"{value:,.2f}*"
+
+    columns = {
+        t("col.kpi", lang): [c.name_in(lang) for c in rows],
+        t("outlook.col.value", lang): [num(c.value) for c in rows],
+        t("outlook.col.previous_pct", lang): [pct(c.previous) for c in rows],
+        t("outlook.col.last_year_pct", lang): [pct(c.last_year) for c in rows],
+        t("outlook.col.ytd", lang): [num(c.ytd) for c in rows],
+        t("outlook.col.ytd_last_year", lang): [num(c.ytd_last_year.base) for c in rows],
+        t("outlook.col.ytd_pct", lang): [pct(c.ytd_last_year) for c in rows],
+        t("outlook.col.run_rate", lang): [star(c.run_rate.value) for c in rows],
+        t("outlook.col.seasonal", lang): [star(c.seasonal.value) for c in rows],
+        t("outlook.col.annual_target", lang): [num(c.annual_target) for c in rows],
+        t("outlook.col.projected", lang): [
+            _pct(c.run_rate.completion) + "*" if c.run_rate.completion is not None else "-" for c in rows
+        ],
+    }
+    return pd.DataFrame(columns)
+
+
+def _outlook_notes(rows: list, lang: str) -> list[str]:
+    """Why comparisons are missing: each reason once, with the KPIs it applies to."""
+    from kpi_core import outlook
+
+    found: dict[str, list[str]] = {}
+    for c in rows:
+        for key in (c.last_year.reason, c.ytd_last_year.reason, c.seasonal.reason):
+            if key and key != outlook.NOT_SUM:
+                names = found.setdefault(outlook.reason_text(c, key, lang), [])
+                if c.name_in(lang) not in names:
+                    names.append(c.name_in(lang))
+    return [f"- {text} ({', '.join(names)})" for text, names in found.items()]
+
+
+# --------------------------------------------------------------------------- bonus (issue 17, items 1-3)
+
+
+def _bonus_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``bonus --period YYYY-MM|YYYYQn [--unit ID] [--format ...] [--as NAME]``."""
+    about = t("pay.help.bonus", lang)
+    cmd = sub.add_parser("bonus", help=about, description=about)
+    cmd.add_argument("--period", required=True, metavar="YYYY-MM|YYYYQn", help=t("pay.help.period", lang))
+    cmd.add_argument("--unit", help=t("pay.help.unit", lang))
+    cmd.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+
+
+def cmd_bonus(store: Store, args: argparse.Namespace) -> int:
+    """Each person's bonus for a month or quarter (:mod:`kpi_core.pay`). Pay
+    is an admin's: ``--as`` a non-admin exits 3 before anything is read;
+    without ``--as`` the local operator reads it, as every other command."""
+    from kpi_core import pay
+
+    lang = args.lang
+    viewer = _viewer(store, args)
+    pay.check_may_see_pay(viewer)
+    try:
+        period = pay.parse_period(args.period)
+    except ValueError:
+        print(t("pay.cli.bad_period", lang, period=args.period), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    org = Org.from_frame(store.units())
+    unit = args.unit or org.company_id
+    if unit is None or unit not in org:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    table = pay.bonuses(store, viewer, period, unit, org)
+    if args.format == "json":
+        rows = [b.record(lang, org.name(b.unit_id, lang)) for b in table.rows]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(table.frame(org, lang).to_csv(index=False), end="")
+    else:
+        print(t("pay.cli.header", lang, unit=org.name(unit, lang), period=period.text, count=len(table.rows)))
+        print(_bonus_table(table, org, lang).to_string(index=False))
+        held = len(table.held)
+        print("\n" + t("pay.cli.totals", lang, budget=_fmt(table.budget), paid=_fmt(table.paid), held=held))
+    return EXIT_OK
+
+
+def _bonus_table(table, org: Org, lang: str) -> pd.DataFrame:  # noqa: ANN001 - a kpi_core.pay.BonusTable
+    def scheme(b) -> str:  # noqa: ANN001
+        return t(f"pay.scheme.{b.scheme}", lang) if b.scheme else "-"
+
+    return pd.DataFrame(
+        {
+            t("pay.col.unit_id", lang): [b.unit_id for b in table.rows],
+            t("pay.col.person", lang): [org.name(b.unit_id, lang) for b in table.rows],
+            t("pay.col.scheme", lang): [scheme(b) for b in table.rows],
+            t("pay.col.base", lang): [_fmt(b.base) if b.base is not None else "-" for b in table.rows],
+            t("pay.col.achievement", lang): [
+                _pct(b.achievement) if b.achievement is not None else "-" for b in table.rows
+            ],
+            t("pay.col.bonus", lang): [_fmt(b.bonus) if b.bonus is not None else "-" for b in table.rows],
+            t("pay.col.reason", lang): [
+                " ".join(x for x in (b.reason_text(lang), b.working(lang)) if x) for b in table.rows
+            ],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- export (issue 16, item 6)
+
+
+def _export_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``export --unit ID --period YYYY-MM --format pdf|pptx|xlsx --out FILE [--lang] [--mask-persons] [--as NAME]``."""
+    from kpi_core.pack import FORMATS as PACK_FORMATS
+
+    def h(key: str) -> str:
+        return t("pack.help." + key, lang)
+
+    cmd = sub.add_parser("export", help=h("export"), description=h("export"))
+    cmd.add_argument("--unit", help=h("unit"))
+    cmd.add_argument("--period", metavar="YYYY-MM", help=h("period"))
+    cmd.add_argument("--format", choices=PACK_FORMATS, required=True, help=h("format"))
+    cmd.add_argument("--out", type=Path, required=True, metavar="FILE", help=h("out"))
+    cmd.add_argument("--mask-persons", action="store_true", help=h("mask"))
+    cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    # also after the command (``export ... --lang zh``); without it the global --lang stands
+    cmd.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    """The review pack of a unit and month as a file (:mod:`kpi_core.pack`), in
+    the reader's scope with ``--as``. Exit 1 when the file cannot be made or
+    written (no Chromium for a PDF), 2 for a bad unit or month."""
+    from kpi_core import pack
+
+    # The command line is a front-end like the pages: it hands the pack to the
+    # renderer in kpi_ui (the one exception to "kpi_core never imports kpi_ui",
+    # declared in pyproject.toml); nothing else in kpi_core imports this module.
+    from kpi_ui import pack_render
+
+    lang = args.lang
+    viewer = _viewer(store, args)
+    org = Org.from_frame(store.units())
+    unit = _unit_asked(org, args, access.Scope.of(viewer, org) if viewer is not None else None)
+    if unit is None:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    period = args.period or store.latest_scored_period()
+    if period is None or not ingest.valid_period(period):
+        print(t("cli.bad_period", lang, period=period) if period else t("cli.no_data", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        made = pack.build(store, unit, period, lang=lang, viewer=viewer, mask_persons=args.mask_persons)
+        data = pack_render.render(made, args.format)
+    except pack.PackProblem as exc:
+        print(error_text(exc, lang), file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.key.startswith("cli.") else EXIT_FAILED
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(t("pack.cli.cannot_write", lang, path=args.out, reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_FAILED
+    print(t("pack.cli.written", lang, unit=made.unit_name, period=period, path=args.out, size=len(data)))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- suggest (issue 17, item 4)
+
+
+def _suggest_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``suggest --unit ID --kpi ID --year YYYY [--format table|json|csv] [--lang] [--as NAME]``."""
+
+    def h(key: str) -> str:
+        return t("suggest.help." + key, lang)
+
+    cmd = sub.add_parser("suggest", help=h("suggest"), description=h("suggest"))
+    cmd.add_argument("--unit", required=True, help=h("unit"))
+    cmd.add_argument("--kpi", required=True, help=h("kpi"))
+    cmd.add_argument("--year", required=True, type=int, metavar="YYYY", help=h("year"))
+    cmd.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    # also after the command (``suggest ... --lang zh``); without it the global --lang stands
+    cmd.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+
+
+def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
+    """Suggested monthly targets with a range and the reasoning
+    (:mod:`kpi_core.suggest`), read in the scope of ``--as`` (exit 3 outside
+    it). No history: no suggestion, its reason, exit 0. Unknown unit or KPI: exit 2."""
+    from kpi_core import suggest
+
+    lang = args.lang
+    viewer = _viewer(store, args)
+    org = Org.from_frame(store.units())
+    scope = access.Scope.of(viewer, org) if viewer is not None else None
+    try:
+        found = suggest.suggest(store, args.unit, args.kpi, args.year, scope=scope, org=org)
+    except suggest.SuggestError as exc:
+        print(error_text(exc, lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        print(json.dumps(found.as_dict(lang), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    months = found.months
+    if args.format == "csv":
+        if not found.ok:
+            print(found.reasoning(lang)[0], file=sys.stderr)
+        columns = ["period", "low", "point", "high", "last_year"]
+        print(months[columns].to_csv(index=False), end="")
+        return EXIT_OK
+    kpi = store.kpi(args.kpi) or {}
+    kpi_name = kpi.get("name_zh") if lang == "zh" and kpi.get("name_zh") else kpi.get("name", args.kpi)
+    print(t("suggest.cli.title", lang, unit=org.name(args.unit, lang), kpi=kpi_name, year=args.year))
+    if found.ok:
+        figures = found.year_figures
+        table = pd.DataFrame(
+            {
+                t("suggest.col.month", lang): [*months["period"], t("suggest.year_row", lang)],
+                t("suggest.col.low", lang): [*map(suggest.figure, months["low"]), suggest.figure(figures["low"])],
+                t("suggest.col.point", lang): [
+                    *map(suggest.figure, months["point"]),
+                    suggest.figure(figures["point"]),
+                ],
+                t("suggest.col.high", lang): [*map(suggest.figure, months["high"]), suggest.figure(figures["high"])],
+                t("suggest.col.last_year", lang): [
+                    *map(suggest.figure, months["last_year"]),
+                    suggest.figure(figures["last_year"]),
+                ],
+            }
+        )
+        print(table.to_string(index=False))
+        print()
+    for line in found.reasoning(lang):
+        print(f"- {line}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "init": cmd_init,
     "load": cmd_load,
@@ -1189,4 +1494,8 @@ COMMANDS = {
     "baseline": cmd_baseline,
     "requests": cmd_requests,
     "owners": cmd_owners,
+    "outlook": cmd_outlook,
+    "bonus": cmd_bonus,
+    "export": cmd_export,
+    "suggest": cmd_suggest,
 }

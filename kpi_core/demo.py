@@ -9,8 +9,9 @@ smart warehouse equipment (AGV carts, automated shelving). The unit tree:
 * 56 persons ``P_<department>_<nn>`` (e.g. ``P_SALES_E_01``), leaves under the
   lowest department (the regions for Sales).
 
-22 KPIs over the four perspectives, assigned for 2024, 2025 and 2026 (2026
-re-weights the company and the sales reps); monthly targets and actuals for
+23 KPIs over the four perspectives, assigned for 2024, 2025 and 2026 (2026
+re-weights the company and the sales reps, and makes room in Customer Service,
+R&D and HR for two goal-setting tasks each, ``TASKS``); monthly targets and actuals for
 the 24 months 2024-11 .. 2026-10, and the rest of 2026's targets (November
 and December: set at the start of the year, nothing reported yet). Targets grow year over year and follow a
 mild seasonality (the Chinese New Year dip in February); actuals follow the
@@ -19,7 +20,10 @@ green, sometimes amber, never red. Revenue adds up: a region's target and
 actual are the sums of its reps', Sales' the sum of its regions', the
 company's equal Sales'. The same holds for the counted KPIs (``LEADS``,
 ``KB_CONTRIB``, ``IMPROVEMENT_PROPOSALS``): a department's figure is the sum
-of its staff's.
+of its staff's. Gross margin is calculated (``GP / REV * 100``): gross
+profit is tracked beside revenue with weight 0 (role ``info``), and the
+margin's year to date is total profit over total revenue. NPS is surveyed
+once a quarter: figures in March, June, September and December only.
 
 Planted stories (no other red, no other gap):
 
@@ -31,8 +35,10 @@ Planted stories (no other red, no other gap):
    22.2 hours for Jul-Oct): 2026-07 21.7 (1.018, green), 2026-08 25.9
    (0.839, red, 17.9 points down on July), 2026-09 27.3 (0.742, red),
    2026-10 30.6 (0.622, red): red three months in a row.
-   CS's total (sum of weight x credited completion) goes 103.2 (2026-06),
-   102.4 (07), 93.4 (08), 88.1 (09), 80.2 (10).
+   Its complaint-handling redesign (task ``CS_T1``) slips with them: met in
+   June, partly in September, not met in October.
+   CS's total (sum of weight x credited completion, tasks included) goes
+   101.9 (2026-06), 101.1 (07), 92.2 (08), 85.4 (09), 75.1 (10).
    Its six people slide with it: in each story month a person's CSAT and
    complaint-time completion is the department's plus an offset of their own
    (-3 to +3 points on CSAT, -5 to +4 on complaint time, averaging 0), so in
@@ -48,7 +54,7 @@ Planted stories (no other red, no other gap):
 4. Over budget. ``MKT`` / ``EXPENSE_EXEC`` (band 90-100% of budget, 2 points
    per percentage point outside): 172.70 spent against 160.65 in 2026-09
    (107.5%, red), 169.10 against 155.14 in 2026-10 (109.0%, red); 94-97%
-   every month before. The band penalty takes MKT's total from 102.2
+   every month before. The band penalty takes MKT's total from 102.5
    (2026-07) to 87.6 (09) and 83.9 (10).
 
 Everywhere else a KPI's completion stays within 98-109% (a band KPI's
@@ -173,6 +179,7 @@ class _Kpi:
     gen: _Gen
     rules: Mapping[str, float | str] = field(default_factory=dict)
     frequency: str = "month"
+    formula: str = ""
 
 
 KPIS: tuple[_Kpi, ...] = (
@@ -198,13 +205,24 @@ KPIS: tuple[_Kpi, ...] = (
     ),
     _Kpi(
         "GROSS_MARGIN", "Gross margin", "毛利率", "financial", "higher", "%", "avg",
-        "Gross profit as a share of revenue.",
+        "Gross profit as a share of revenue, calculated: GP / REV x 100 (a quarter or year to date divides "
+        "the summed gross profit by the summed revenue).",
         "毛利占营业收入的比例。",
-        "(Revenue - cost of goods sold) / revenue x 100; cost at standard plus the variances booked "
-        "in the month; a sales unit covers the orders it owns.",
+        "Calculated from its components: GP / REV x 100, each summed over the months of the view first; "
+        "cost at standard plus the variances booked in the month; a sales unit covers the orders it owns.",
         "ERP cost ledger", "FIN", "lagging",
         _Gen(1, targets=(30.0, 31.0, 32.0)),
         {"tiers": "0.9:0.7;1.0:0.9", "cap": 1.1, "blend": 0.5},
+        formula="GP / REV * 100",
+    ),
+    _Kpi(
+        "GP", "Gross profit", "毛利额", "financial", "higher", "10k CNY", "sum",
+        "Revenue minus the cost of goods sold; the numerator of gross margin.",
+        "营业收入减销售成本;毛利率的分子。",
+        "Revenue (as REV) minus cost of goods sold at standard plus the variances booked in the month; "
+        "tracked beside revenue (weight 0) so gross margin is total profit over total revenue in every view.",
+        "ERP cost ledger", "FIN", "lagging",
+        _Gen(2),
     ),
     _Kpi(
         "COLLECTION_DAYS", "Collection days (DSO)", "应收账款周转天数", "financial", "lower", "days", "avg",
@@ -251,7 +269,8 @@ KPIS: tuple[_Kpi, ...] = (
         "Share of promoters minus share of detractors among surveyed customers.",
         "推荐者占比减去贬损者占比。",
         "Relationship survey of active customers on a 0-10 scale: % scoring 9-10 minus % scoring 0-6; "
-        "surveyed each quarter, each month carries the rolling three-month result.",
+        "surveyed once a quarter (results in March, June, September and December); the months between "
+        "carry the last survey.",
         "Survey platform", "MKT", "lagging",
         _Gen(1, targets=(40.0, 42.0, 45.0)),
         {"floor": 0.6},
@@ -406,15 +425,15 @@ CARDS: dict[str, Card] = {
     "HQ": (
         ("REV", 35, "core"), ("GROSS_MARGIN", 25, "core"), ("NPS", 15, "core"),
         ("REV_GROWTH", 10, "aux"), ("COLLECTION_DAYS", 5, "aux"),
-        ("KEY_STAFF_RETENTION", 5, "aux"), ("NPD_CYCLE", 5, "aux"),
+        ("KEY_STAFF_RETENTION", 5, "aux"), ("NPD_CYCLE", 5, "aux"), ("GP", 0, "info"),
     ),
     "SALES": (
         ("REV", 45, "core"), ("GROSS_MARGIN", 20, "core"), ("COLLECTION_DAYS", 15, "core"),
-        ("KEY_ACCOUNT_COV", 10, "aux"), ("QUOTE_RESP", 5, "aux"), ("REPEAT_RATE", 5, "aux"),
+        ("KEY_ACCOUNT_COV", 10, "aux"), ("QUOTE_RESP", 5, "aux"), ("REPEAT_RATE", 5, "aux"), ("GP", 0, "info"),
     ),
     "REGION": (
         ("REV", 45, "core"), ("GROSS_MARGIN", 15, "core"), ("COLLECTION_DAYS", 15, "core"),
-        ("KEY_ACCOUNT_COV", 10, "aux"), ("QUOTE_RESP", 10, "aux"), ("REPEAT_RATE", 5, "aux"),
+        ("KEY_ACCOUNT_COV", 10, "aux"), ("QUOTE_RESP", 10, "aux"), ("REPEAT_RATE", 5, "aux"), ("GP", 0, "info"),
     ),
     "REP": (
         ("REV", 50, "core"), ("COLLECTION_DAYS", 25, "core"),
@@ -479,12 +498,27 @@ CARDS: dict[str, Card] = {
     ),
 }  # fmt: skip
 
-#: 2026 re-weighting: the company puts more weight on customers, reps on cash.
+#: 2026 re-weighting: the company puts more weight on customers, reps on cash;
+#: Customer Service, R&D and HR make room for their goal-setting tasks
+#: (``TASKS``: two of 5 points each, taken from the auxiliary KPIs, so the
+#: core KPIs keep 75 and KPIs and tasks add up to 100).
 CARDS_2026: dict[str, Card] = {
     "HQ": (
         ("REV", 30, "core"), ("GROSS_MARGIN", 25, "core"), ("NPS", 20, "core"),
         ("REV_GROWTH", 10, "aux"), ("COLLECTION_DAYS", 5, "aux"),
-        ("KEY_STAFF_RETENTION", 5, "aux"), ("NPD_CYCLE", 5, "aux"),
+        ("KEY_STAFF_RETENTION", 5, "aux"), ("NPD_CYCLE", 5, "aux"), ("GP", 0, "info"),
+    ),
+    "CS": (
+        ("CSAT", 40, "core"), ("COMPLAINT_TIME", 35, "core"),
+        ("REPEAT_RATE", 5, "aux"), ("KB_CONTRIB", 5, "aux"), ("TRAINING_RATE", 5, "aux"),
+    ),
+    "RD": (
+        ("NPD_CYCLE", 45, "core"), ("DEFECT_RATE", 30, "core"),
+        ("KB_CONTRIB", 5, "aux"), ("KEY_STAFF_RETENTION", 5, "aux"), ("TRAINING_RATE", 5, "aux"),
+    ),
+    "HR": (
+        ("KEY_STAFF_RETENTION", 40, "core"), ("TRAINING_RATE", 35, "core"),
+        ("EXPENSE_EXEC", 5, "aux"), ("KB_CONTRIB", 5, "aux"), ("IMPROVEMENT_PROPOSALS", 5, "aux"),
     ),
     "REP": (
         ("REV", 45, "core"), ("COLLECTION_DAYS", 30, "core"),
@@ -540,6 +574,70 @@ for _person, (_csat, _time) in CS_PEOPLE_OFFSETS.items():
 #: (unit, period) whose actuals were never uploaded.
 MISSING_UPLOAD: tuple[str, str] = ("P_SALES_N_03", "2026-10")
 
+# --------------------------------------------------------------------------- goal-setting tasks
+
+#: 2026's goal-setting tasks (GS, 目标任务): the work of Customer Service, R&D
+#: and HR that no KPI measures well, one row per task (the ``tasks`` file).
+#: (task_id, unit_id, name, name_zh, perspective, weight, mode, objective, acceptance, deadline, cap)
+TASKS: tuple[tuple[str, str, str, str, str, int, str, str, str, str, float | None], ...] = (
+    ("CS_T1", "CS", "Complaint handling process redesign", "投诉处理流程再造", "process", 5, "expected",
+     "Every complaint has a named owner within 2 hours and an escalation path by severity.",
+     "New process live in all six service centres by 30 Sep 2026; escalation rules published; "
+     "ticket system routes by severity.",
+     "2026-09-30", None),
+    ("CS_T2", "CS", "Service knowledge base rebuild", "服务知识库重建", "learning", 5, "graded",
+     "Rewrite the 200 most used troubleshooting articles for the current AGV range.",
+     "200 articles rewritten, peer-reviewed and linked from the ticket form.",
+     "2026-12-31", None),
+    ("RD_T1", "RD", "AGV navigation platform v3", "第三代 AGV 导航平台", "process", 5, "graded",
+     "Release the v3 navigation platform (lidar + vision fusion) for mass production.",
+     "Passes the 500-hour field test at two customer sites; released to production by 15 Dec 2026.",
+     "2026-12-15", None),
+    ("RD_T2", "RD", "Patents and technical papers", "专利与技术论文", "learning", 5, "events",
+     "Protect and publish the navigation work: +1 point per filed patent or accepted paper, "
+     "-1 per planned filing missed.",
+     "Each quarter's filings and papers recorded by the IP office.",
+     "2026-12-31", 1.2),
+    ("HR_T1", "HR", "Performance management system rollout", "绩效管理体系上线", "learning", 5, "expected",
+     "Run every department's monthly scorecard review in the new system.",
+     "All eight departments reviewing in the system, with KPI owners named, by 31 Jul 2026.",
+     "2026-07-31", None),
+    ("HR_T2", "HR", "Campus recruiting programme", "校园招聘计划", "learning", 5, "graded",
+     "Hire 30 graduates for R&D and production for the September intake.",
+     "30 offers accepted; 90% still employed after three months.",
+     "2026-11-30", None),
+)  # fmt: skip
+
+#: The managers' assessments of the tasks: (task_id, period, result, comment).
+#: Customer Service's redesign slips with its figures (story 1): on track in
+#: the spring, half done in September, missed in October.
+TASK_ASSESSMENTS: tuple[tuple[str, str, str, str], ...] = (
+    ("CS_T1", "2026-01", "met", "Project chartered; an owner named in each service centre."),
+    ("CS_T1", "2026-03", "met", "Current process mapped; pilot centre (Suzhou) chosen."),
+    ("CS_T1", "2026-06", "met", "Pilot live in Suzhou: owner named within 2 hours for 96% of complaints."),
+    ("CS_T1", "2026-09", "partly", "Roll-out stopped at 3 of 6 centres: the ticket-system change is late."),
+    ("CS_T1", "2026-10", "not", "Deadline missed; the other 3 centres still route by hand."),
+    ("CS_T2", "2026-01", "good", "The 200 most used articles listed; writers assigned."),
+    ("CS_T2", "2026-06", "good", "120 of 200 articles rewritten."),
+    ("CS_T2", "2026-09", "excellent", "All 200 articles rewritten, reviewed and linked from the ticket form."),
+    ("RD_T1", "2026-01", "good", "Architecture review passed; lidar supplier chosen."),
+    ("RD_T1", "2026-03", "good", "Sensor fusion prototype running on the test track."),
+    ("RD_T1", "2026-06", "excellent", "Field test started at two customer sites ahead of plan."),
+    ("RD_T1", "2026-09", "good", "Field test at 380 of 500 hours; two weeks behind, release still planned for December."),
+    ("RD_T2", "2026-01", "+1", "One patent filed (obstacle classification)."),
+    ("RD_T2", "2026-03", "+1;+1", "One patent filed, one paper accepted."),
+    ("RD_T2", "2026-06", "+2;+1", "Two patents filed, one paper accepted."),
+    ("RD_T2", "2026-09", "+1;-2", "One patent filed; two planned filings slipped to Q4."),
+    ("RD_T2", "2026-10", "+3;-1", "Three filings caught up; one paper withdrawn."),
+    ("HR_T1", "2026-01", "met", "System configured; HR and Finance piloting."),
+    ("HR_T1", "2026-04", "partly", "Four of eight departments reviewing in the system."),
+    ("HR_T1", "2026-07", "met", "All eight departments live; KPI owners named."),
+    ("HR_T1", "2026-10", "met", "Third month of reviews in the system for every department."),
+    ("HR_T2", "2026-01", "good", "Campus plan approved; 12 universities booked."),
+    ("HR_T2", "2026-06", "pass", "22 offers accepted of 30 planned."),
+    ("HR_T2", "2026-09", "good", "28 graduates started in September."),
+)  # fmt: skip
+
 # --------------------------------------------------------------------------- units
 
 
@@ -592,7 +690,11 @@ KPI_TEXTS_ZH: Mapping[str, tuple[str, str]] = {
         "ERP 销售台账",
     ),
     "GROSS_MARGIN": (
-        "(营业收入 - 销售成本)/ 营业收入 x 100;成本按标准成本加当月入账差异;销售单元统计其负责的订单。",
+        "按组成指标计算:毛利额 / 营业收入 x 100,季度与年累计先分别汇总毛利额与收入再相除;成本按标准成本加当月入账差异;销售单元统计其负责的订单。",
+        "ERP 成本台账",
+    ),
+    "GP": (
+        "营业收入减销售成本(标准成本加当月入账差异);作为信息指标(权重 0)与收入并列跟踪,使毛利率在各视图中均为总毛利除以总收入。",
         "ERP 成本台账",
     ),
     "COLLECTION_DAYS": (
@@ -613,7 +715,7 @@ KPI_TEXTS_ZH: Mapping[str, tuple[str, str]] = {
         "服务台满意度调查模块",
     ),
     "NPS": (
-        "对活跃客户的关系调查,0-10 分制:9-10 分占比减 0-6 分占比;每季度调查一次,各月取滚动三个月结果。",
+        "对活跃客户的关系调查,0-10 分制:9-10 分占比减 0-6 分占比;每季度调查一次(3、6、9、12 月出结果),其间各月沿用最近一次调查结果。",
         "调查平台",
     ),
     "REPEAT_RATE": (
@@ -681,11 +783,28 @@ def _kpis_frame() -> pd.DataFrame:
     for k in KPIS:
         row: dict[str, object] = {c: getattr(k, c) for c in columns if hasattr(k, c)}
         row.update({c: np.nan for c in ("floor", "cap", "band_low", "band_high", "band_penalty")})
-        row.update({"green_at": np.nan, "amber_at": np.nan, "blend": np.nan, "tiers": ""})
+        row.update({"green_at": np.nan, "amber_at": np.nan, "blend": np.nan, "tiers": "", "formula": k.formula})
         row.update(k.rules)
         row["caliber_zh"], row["data_source_zh"] = KPI_TEXTS_ZH[k.kpi_id]
         rows.append(row)
     return pd.DataFrame(rows, columns=list(columns))
+
+
+def _tasks_frame() -> pd.DataFrame:
+    columns = ("task_id", "unit_id", "name", "name_zh", "perspective", "weight", "mode", "objective",
+               "acceptance", "deadline", "cap")  # fmt: skip
+    rows = [{"year": 2026, **dict(zip(columns, t, strict=True))} for t in TASKS]
+    for row in rows:
+        row["cap"] = np.nan if row["cap"] is None else row["cap"]
+    return pd.DataFrame(rows, columns=list(FILE_SPECS["tasks"].columns))
+
+
+def _task_assessments_frame() -> pd.DataFrame:
+    rows = [
+        {"task_id": task, "year": 2026, "period": period, "result": result, "comment": comment}
+        for task, period, result, comment in TASK_ASSESSMENTS
+    ]
+    return pd.DataFrame(rows, columns=list(FILE_SPECS["task_assessments"].columns))
 
 
 def _assignments_frame(units: list[_Unit]) -> pd.DataFrame:
@@ -780,6 +899,8 @@ def _all_series(rng: np.random.Generator, units: list[_Unit], assignments: pd.Da
     for unit in reversed(units):
         children = [c.unit_id for c in units if c.parent_id == unit.unit_id]
         for kpi_id in kpis_of[unit.unit_id]:
+            if kpi_id in COMPONENTS:
+                continue  # derived below from the figures it is a component of: no random draw
             kpi = KPI_BY_ID[kpi_id]
             parts = [out[(c, kpi_id)] for c in children if (c, kpi_id) in out]
             if kpi.accumulation == "sum" and kpi.direction == "higher" and parts:
@@ -788,6 +909,43 @@ def _all_series(rng: np.random.Generator, units: list[_Unit], assignments: pd.Da
                 periods = [p for p in PERIODS if (unit.unit_id, kpi_id, int(p[:4])) in assigned]
                 out[(unit.unit_id, kpi_id)] = _leaf_series(rng, unit, kpi, periods, levels[unit.unit_id])
     return out
+
+
+#: Components derived from the KPI they feed: gross profit = the unit's gross
+#: margin x its revenue, so ``GROSS_MARGIN`` (calculated: GP / REV x 100) shows
+#: each month the margin the demo drew for it (to within 0.0001 points).
+COMPONENTS: dict[str, str] = {"GP": "GROSS_MARGIN"}
+
+
+def _derive_components(series: SeriesMap) -> None:
+    """Gross profit from gross margin and revenue (in place); the calculated
+    gross margin then has targets only (its actual is its formula's)."""
+    for (unit_id, kpi_id), margin in list(series.items()):
+        if kpi_id != "GROSS_MARGIN":
+            continue
+        revenue = series[(unit_id, "REV")]
+        profit: Series = {}
+        for period, (target, actual) in margin.items():
+            rev_target, rev_actual = revenue[period]
+            profit[period] = (
+                _round(target * rev_target / 100, 2),
+                None if actual is None or rev_actual is None else _round(actual * rev_actual / 100, 2),
+            )
+            margin[period] = (target, None)
+        series[(unit_id, "GP")] = profit
+
+
+#: Months a KPI of each reporting frequency is due (the last of its period).
+DUE_MONTHS: dict[str, tuple[int, ...]] = {"quarter": (3, 6, 9, 12), "half": (6, 12), "year": (12,)}
+
+
+def _keep_due_months(series: SeriesMap) -> None:
+    """A quarterly KPI (NPS) has figures for its survey months only (in place)."""
+    for (_, kpi_id), values in series.items():
+        due = DUE_MONTHS.get(KPI_BY_ID[kpi_id].frequency)
+        if due is not None:
+            for period in [p for p in values if int(p[5:7]) not in due]:
+                del values[period]
 
 
 def _plant_stories(series: SeriesMap) -> None:
@@ -823,6 +981,8 @@ def build_demo() -> dict[str, pd.DataFrame]:
     assignments = _assignments_frame(units)
     series = _all_series(rng, units, assignments)
     _plant_stories(series)
+    _derive_components(series)
+    _keep_due_months(series)
     targets, actuals = _figures_frames(series, units)
     return {
         "units": _units_frame(units),
@@ -830,6 +990,8 @@ def build_demo() -> dict[str, pd.DataFrame]:
         "assignments": assignments,
         "targets": targets,
         "actuals": actuals,
+        "tasks": _tasks_frame(),
+        "task_assessments": _task_assessments_frame(),
     }
 
 
@@ -860,7 +1022,8 @@ def format_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_demo_csvs(folder: Path = DEMO_DIR) -> dict[str, Path]:
-    """Write the five demo CSV files into ``folder``; returns their paths by kind."""
+    """Write the demo's CSV files into ``folder`` (the five of a company, then
+    the goal-setting tasks and their assessments); returns their paths by kind."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for kind, frame in build_demo().items():

@@ -174,9 +174,10 @@ def _impact_of_year(
         return pd.DataFrame()
     assigned = assigned[assigned["unit_id"].isin(units)]
     monthly = store.monthly_values(units, f"{year}-01", max(months))
+    tasks = store.task_facts(year, units)  # scored beside the KPIs, under either rule
     # the engine on the stored facts, and on the same facts under the new rule
-    old = _month_totals(assigned, old_kpis, monthly, year, months)
-    new = _month_totals(assigned, new_kpis, monthly, year, months)
+    old = _month_totals(assigned, old_kpis, monthly, year, months, tasks)
+    new = _month_totals(assigned, new_kpis, monthly, year, months, tasks)
     both = old.merge(new, on=["unit_id", "period"], how="outer", suffixes=("_old", "_new"))
     return pd.DataFrame(
         {
@@ -190,10 +191,18 @@ def _impact_of_year(
 
 
 def _month_totals(
-    assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, year: int, months: list[str]
+    assigned: pd.DataFrame,
+    kpis: pd.DataFrame,
+    monthly: pd.DataFrame,
+    year: int,
+    months: list[str],
+    tasks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Month-view unit totals (``unit_id, period, total``) of ``months``."""
-    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",))
+    """Month-view unit totals (``unit_id, period, total``) of ``months``
+    (``tasks``: the year's goal-setting tasks and assessments, which count in
+    the total beside the KPIs)."""
+    task_rows, marks = tasks if tasks is not None else (None, None)
+    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks)
     units = engine.as_text(engine.unit_frame(scored)[["unit_id", "period", "total"]].copy())
     return units[units["period"].isin(set(months))]
 
@@ -226,8 +235,9 @@ def design_impact(store: Store, unit_id: str, year: int, after: pd.DataFrame) ->
     targets = targets.assign(unit_id=unit_id, target=pd.to_numeric(targets["target"], errors="coerce"))
     actuals = monthly.loc[monthly["actual"].notna(), ["unit_id", "kpi_id", "period", "actual"]]
     overlaid = targets.dropna(subset=["target"]).merge(actuals, on=["unit_id", "kpi_id", "period"], how="outer")
-    old = _month_totals(stored, kpis, monthly, year, months).set_index("period")["total"]
-    new = _month_totals(edited, kpis, overlaid, year, months).set_index("period")["total"]
+    tasks = store.task_facts(year, [unit_id])  # the unit's tasks count in both totals
+    old = _month_totals(stored, kpis, monthly, year, months, tasks).set_index("period")["total"]
+    new = _month_totals(edited, kpis, overlaid, year, months, tasks).set_index("period")["total"]
     out = pd.DataFrame({"period": months})
     out["old_total"] = out["period"].map(old).astype(float)
     out["new_total"] = out["period"].map(new).astype(float)
@@ -343,9 +353,31 @@ def failing_kpis(store: Store) -> set[str]:
     return set(answers.loc[~answers["passed"].astype(bool), "kpi_id"])
 
 
-def design_checks(card: pd.DataFrame, level: str, failing: set[str] = frozenset()) -> list[DesignWarning]:
+def design_checks(
+    card: pd.DataFrame, level: str, failing: set[str] = frozenset(), tasks: pd.DataFrame | None = None
+) -> list[DesignWarning]:
     """:func:`kpi_core.weights.design_warnings` plus one ``validity_failed``
-    warning per KPI on the card that failed the validity test."""
+    warning per KPI on the card that failed the validity test. ``tasks`` (the
+    unit's goal-setting tasks of the year: ``task_id, weight, perspective``)
+    share the 100 and count as items (issue 14): neither core nor auxiliary.
+
+    >>> card = pd.DataFrame({"kpi_id": ["a", "b", "c"], "weight": [60, 15, 15], "role": ["core", "core", "aux"]})
+    >>> [w.code for w in design_checks(card, "person")]
+    ['weights_sum']
+    >>> tasks = pd.DataFrame({"task_id": ["T1"], "weight": [10], "perspective": ["process"]})
+    >>> [w.code for w in design_checks(card, "person", tasks=tasks)]
+    []
+    """
+    if tasks is not None and len(tasks):
+        rows = pd.DataFrame(
+            {
+                "kpi_id": tasks["task_id"],
+                "weight": pd.to_numeric(tasks["weight"], errors="coerce").fillna(0.0),
+                "role": "task",
+                "perspective": tasks["perspective"],
+            }
+        )
+        card = pd.concat([card, rows[[c for c in rows.columns if c in card.columns or c == "perspective"]]])
     out = weights.design_warnings(card, level)
     for kpi_id in card["kpi_id"]:
         if kpi_id in failing:

@@ -699,13 +699,13 @@ def score(g: Grid, views: tuple[str, ...] = VIEWS) -> Scored:
 
 
 #: A value uploaded for a month that is not due (an NPS figure for August,
-#: when NPS is surveyed each quarter) is accepted with a warning at upload;
-#: it then counts as a reading of that month: the month view shows it, and
-#: the quarter and year to date count it. False: such values are kept but
-#: never scored (the quarter and YTD views read the due months only, and the
-#: month view always carries the last due month). See README "Reporting
-#: frequency".
-OFF_CYCLE_READINGS = True
+#: when NPS is surveyed each quarter) is accepted with a warning at upload
+#: and kept, but never scored (issue 14: "quarter and YTD views use the due
+#: months only"; the month view always carries the last due month). True
+#: would count each such value as the reading of its month: the month view
+#: showing it, the quarter and year to date counting it. See README
+#: "Reporting frequency".
+OFF_CYCLE_READINGS = False
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ from kpi_core.model import (
     FREQUENCIES,
     HEADER_ALIASES,
     LOAD_ORDER,
+    PAY_KINDS,
+    PAY_SCHEMES,
     PERSPECTIVES,
     ROLES,
     TASK_KINDS,
@@ -1259,6 +1261,10 @@ def _percent_rule(ctx: _Context, column: str) -> Callable[[int, float], tuple[fl
         return lambda i, v: (v, "")
     if column in _SHARE_COLUMNS:
         return lambda i, v: (v / 100, "")
+    if column in _PAY_PERCENT_COLUMNS:  # pay (issue 17): shares of pay are percents (30% -> 30)
+        return lambda i, v: (v, "")
+    if column == "rate":  # a commission rate is a share (0.5% -> 0.005)
+        return lambda i, v: (v / 100, "")
     if column not in ("target", "actual"):
         return lambda i, v: (None, "a percentage is not accepted in this column")
     units = _kpi_units(ctx)
@@ -1853,7 +1859,7 @@ def _values_of_method(ctx: _Context) -> list[Problem]:
         first = f.index.get_loc(rows.index[0])
         reason = (
             f"{kpi} {_OFF_CYCLE[frequency[kpi]]}: {len(rows)} values of this file are for other months; "
-            "they are accepted and each counts as the reading of its month"
+            "they are kept but not scored: the month view carries the last due month"
         )
         out += ctx.problems_at(np.array([first]), "period", [reason], severity="warning")
     return out
@@ -1975,6 +1981,105 @@ def _assessment_values(ctx: _Context) -> list[Problem]:
     return out
 
 
+# --------------------------------------------------------------------------- pay (issue 17)
+
+_PAY_PERCENT_COLUMNS = ("fixed_pct", "bonus_pct", "longterm_pct")
+#: The basis of a bonus that is the person's total score rather than one KPI.
+PAY_BASIS_TOTAL = "total"
+
+
+def _pay_values(ctx: _Context) -> list[Problem]:
+    """A pay row: a person, an annual total above 0, a mix of percents adding
+    up to 100, and what its scheme needs (target: a basis, total or a KPI;
+    commission: a KPI and a rate; cap and floor for target only, with the
+    cap not below the floor)."""
+    out = _whole_years(ctx)
+    f = ctx.frame
+    units = ctx.store.units() if ctx.store is not None else pd.DataFrame(columns=["unit_id", "kind"])
+    kinds = dict(zip(units["unit_id"], units["kind"], strict=True))
+    known = f["unit_id"].isin(list(kinds))
+    out += ctx.problems(
+        known & (f["unit_id"].map(kinds) != "person"), "unit_id", "pay data is for persons, not departments"
+    )
+    out += ctx.problems(f["annual_total"] <= 0, "annual_total", "the annual total is an amount above 0")
+    for column in _PAY_PERCENT_COLUMNS:
+        out += ctx.problems((f[column] < 0) | (f[column] > 100), column, "a share of pay is a percent from 0 to 100")
+    parts = f[list(_PAY_PERCENT_COLUMNS)]
+    total = parts.sum(axis=1, min_count=len(_PAY_PERCENT_COLUMNS))
+    for i in np.flatnonzero((total.notna() & ((total - 100).abs() > WEIGHT_TOLERANCE)).to_numpy(bool)):
+        shown = " + ".join(f"{v:g}" for v in parts.iloc[i])
+        out.append(
+            Problem(
+                ctx.file_name,
+                int(f["_row"].iat[i]),
+                " + ".join(_PAY_PERCENT_COLUMNS),
+                shown,
+                f"fixed_pct, bonus_pct and longterm_pct add up to {total.iat[i]:g}, not 100",
+            )
+        )
+    scheme, basis = f["scheme"], f["basis"]
+    target, commission = scheme == "target", scheme == "commission"
+    out += ctx.problems(
+        target & basis.isna(), "basis", "a target bonus needs a basis: total (the person's score) or a KPI id"
+    )
+    out += ctx.problems(
+        commission & (basis.isna() | (basis == PAY_BASIS_TOTAL)),
+        "basis",
+        "a commission needs a KPI id as its basis (the KPI whose actual it is paid on)",
+    )
+    kpi_ids = _known_ids(ctx, "kpis")
+    out += ctx.problems(
+        basis.notna() & (basis != PAY_BASIS_TOTAL) & ~basis.isin(list(kpi_ids)),
+        "basis",
+        "unknown KPI: the basis is total or a KPI id of the dictionary",
+    )
+    out += ctx.problems(commission & f["rate"].isna(), "rate", "a commission needs a rate")
+    out += ctx.problems(f["rate"] < 0, "rate", "the rate cannot be negative")
+    out += ctx.problems(
+        scheme.notna() & ~commission & f["rate"].notna(), "rate", "a rate applies to the commission scheme only"
+    )
+    for column in ("cap", "floor"):
+        out += ctx.problems(
+            scheme.notna() & ~target & f[column].notna(), column, "cap and floor apply to the target scheme only"
+        )
+    out += ctx.problems(f["floor"] < 0, "floor", "the floor cannot be negative")
+    out += ctx.problems(
+        target & (f["cap"].fillna(DEFAULT_PAY_CAP) < f["floor"].fillna(DEFAULT_PAY_FLOOR)),
+        "cap",
+        "the cap must not be below the floor",
+    )
+    return out + _pay_basis_assigned(ctx)
+
+
+DEFAULT_PAY_CAP = 1.5
+"""Achievement a target bonus is limited to when the row gives no cap (150%)."""
+DEFAULT_PAY_FLOOR = 0.0
+"""Achievement a target bonus starts from when the row gives no floor."""
+
+
+def _pay_basis_assigned(ctx: _Context) -> list[Problem]:
+    """Warning: a bonus on a KPI that is not on the person's scorecard of
+    that year (no bonus can be worked out on it until it is assigned)."""
+    if ctx.store is None or ctx.frame.empty:
+        return []
+    f = ctx.frame
+    on_kpi = f["basis"].notna() & (f["basis"] != PAY_BASIS_TOTAL) & f["year"].notna() & f["unit_id"].notna()
+    if not on_kpi.any():
+        return []
+    assigned = ctx.store.assignments()
+    marks = set(zip(assigned["unit_id"], assigned["kpi_id"], assigned["year"].astype("int64"), strict=True))
+    kpi_ids = _known_ids(ctx, "kpis")
+    positions, reasons = [], []
+    for i in np.flatnonzero(on_kpi.to_numpy(bool)):
+        unit, kpi, year = f["unit_id"].iat[i], f["basis"].iat[i], int(f["year"].iat[i])
+        if kpi in kpi_ids and (unit, kpi, year) not in marks:
+            positions.append(i)
+            reasons.append(
+                f"{kpi} is not on this person's {year} scorecard: no bonus can be worked out on it until it is assigned"
+            )
+    return ctx.problems_at(np.array(positions, dtype="int64"), "basis", reasons, severity="warning")
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -2004,6 +2109,7 @@ _CHECKS: dict[str, list[Check]] = {
         _task_weight_sums,
     ],
     "task_assessments": [_assessment_values],
+    "pay": [_exists("unit_id", "units"), _enum("scheme", PAY_SCHEMES), _pay_values],
 }
 
 
@@ -2076,13 +2182,14 @@ def load_path(store: Store, kind: str, path: Path, **kwargs: object) -> LoadRepo
 
 
 def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[LoadReport]:
-    """Load ``units.csv``, ``kpis.csv`` ... from a folder, in dependency order.
+    """Load ``units.csv``, ``kpis.csv`` ... from a folder, in dependency order
+    (then the goal-setting tasks and, when present, ``pay.csv``).
 
     Each file is its own batch; loading stops at the first file with errors
     (later files refer to it), and the report of that file is the last one.
     """
     reports = []
-    for kind in (*LOAD_ORDER, *TASK_KINDS):
+    for kind in (*LOAD_ORDER, *TASK_KINDS, *PAY_KINDS):
         path = Path(folder) / f"{kind}.csv"
         if not path.exists():
             continue
@@ -2093,13 +2200,21 @@ def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[Lo
     return reports
 
 
-def ensure_demo(store: Store) -> list[LoadReport]:
-    """Fill an empty database with the demo company; leave any other alone."""
+def ensure_demo(store: Store, *, review: bool = True) -> list[LoadReport]:
+    """Fill an empty database with the demo company; leave any other alone.
+    ``review``: also write the demo's commentary, actions and minutes
+    (:mod:`kpi_core.demo_review`); the tests of the review itself start
+    without them."""
 
     if not store.is_empty():
         return []
     reports = load_folder(store, DEMO_DIR, uploaded_by="demo")
     if all(r.validated.ok for r in reports):
+        from kpi_core import demo_review  # the review reads scorecards: imported only here
+
         store.set_demo(True, by="demo")
-        access.ensure_demo_accounts(store, Org.from_frame(store.units()))
+        org = Org.from_frame(store.units())
+        access.ensure_demo_accounts(store, org)
+        if review:
+            demo_review.seed(store, org)  # October's commentary, actions and September's minutes (issue 16)
     return reports

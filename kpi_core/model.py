@@ -199,7 +199,34 @@ FILE_SPECS: dict[str, FileSpec] = {
         numeric=("year",),
         required_values=("task_id", "year", "period", "result"),
     ),
+    # pay data (issue 17): a person's annual pay, its mix and bonus scheme, per year
+    "pay": FileSpec(
+        kind="pay",
+        required=(
+            "unit_id",
+            "year",
+            "annual_total",
+            "fixed_pct",
+            "bonus_pct",
+            "longterm_pct",
+            "scheme",
+            "basis",
+        ),
+        # absent means empty: a file of target-scheme persons needs no rate
+        optional=("rate", "cap", "floor"),
+        key=("unit_id", "year"),
+        numeric=("year", "annual_total", "fixed_pct", "bonus_pct", "longterm_pct", "rate", "cap", "floor"),
+        required_values=("unit_id", "year", "annual_total", "fixed_pct", "bonus_pct", "longterm_pct", "scheme"),
+    ),
 }
+
+#: How a person's bonus is earned (issue 17, the ``pay`` file's ``scheme``):
+#: ``target`` bonus base x achievement, ``commission`` rate x an actual,
+#: ``none`` no bonus.
+PAY_SCHEMES: tuple[str, ...] = ("target", "commission", "none")
+#: The kind of file holding pay data: loaded after the others when present,
+#: and only by accounts that may see pay (``see_pay``).
+PAY_KINDS: tuple[str, ...] = ("pay",)
 
 #: Order in which a complete company is loaded: each kind refers to the ones before.
 LOAD_ORDER: tuple[str, ...] = ("units", "kpis", "assignments", "targets", "actuals")
@@ -253,6 +280,13 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "deadline": ("完成期限", "截止日期"),
     "result": ("评价结果",),
     "comment": ("评语", "说明"),
+    "annual_total": ("年度总收入", "年薪总额"),
+    "fixed_pct": ("固定薪酬占比", "固定占比"),
+    "bonus_pct": ("绩效奖金占比", "奖金占比"),
+    "longterm_pct": ("中长期激励占比", "长期激励占比"),
+    "scheme": ("激励方式", "兑现方式"),
+    "basis": ("奖金依据", "计算依据"),
+    "rate": ("提成比例", "提点"),
 }
 HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
 """Chinese header name -> the column it stands for."""

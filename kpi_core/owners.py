@@ -177,16 +177,17 @@ def owed_months(today: date) -> list[str]:
     return [shift_month(last, -i) for i in range(LOOKBACK_MONTHS, -1, -1)]
 
 
-def is_due(frequency: object, period: str, has_target: bool) -> bool:
+def is_due(frequency: object, period: str) -> bool:
     """Whether a KPI's figure is expected for ``period``: monthly KPIs always;
-    quarterly, half-yearly and yearly ones at the end of their period or when
-    the month has a target (the missing-data alert's rule).
+    quarterly, half-yearly and yearly ones in the last month of their period
+    only (the missing-data alert's rule: a target set for a month between
+    does not make a figure due).
 
-    >>> is_due("month", "2026-02", False), is_due("quarter", "2026-02", False), is_due("quarter", "2026-03", False)
-    (True, False, True)
+    >>> is_due("month", "2026-02"), is_due("quarter", "2026-02"), is_due("quarter", "2026-03"), is_due("year", "2026-06")
+    (True, False, True, False)
     """
     closing = _CLOSING_MONTHS.get(str(frequency) if isinstance(frequency, str) else "month")
-    return closing is None or int(period[5:7]) in closing or has_target
+    return closing is None or int(period[5:7]) in closing
 
 
 # --------------------------------------------------------------------------- owners
@@ -281,10 +282,7 @@ def owed(
     if found.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OWED_COLUMNS})
     found = found[~found["closed"].astype(bool)]
-    keep = [
-        is_due(f, p, t is not None)
-        for f, p, t in zip(found["frequency"], found["period"], found["target"], strict=True)
-    ]
+    keep = [is_due(f, p) for f, p in zip(found["frequency"], found["period"], strict=True)]
     found = found[pd.Series(keep, index=found.index, dtype=bool)].copy()
     dues = {p: due_date(p, config.due_working_day) for p in found["period"].unique()}
     found["due"] = found["period"].map(dues)

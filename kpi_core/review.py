@@ -43,7 +43,7 @@ MAX_TITLE = 200
 #: Control and bidirectional-override characters dropped from typed text
 #: (line breaks and tabs are kept).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-SOURCES: tuple[str, ...] = ("kpi", "alert")
+SOURCES: tuple[str, ...] = ("kpi", "alert", "agenda")  # issue 16: an agenda item of a meeting
 
 __all__ = ["ACTION_STATUSES", "OPEN_STATUSES", "ReviewProblem"]
 

@@ -53,7 +53,7 @@ def preview(store: Store, validated: Validated) -> Preview:
         columns=["unit_id", "period", "before", "after", "delta", "status_before", "status_after"]
     )
     empty_status = pd.DataFrame(columns=["unit_id", "kpi_id", "period", "status_before", "status_after"])
-    if changed.empty or kind == "units":
+    if changed.empty or kind in ("units", "pay"):  # pay (issue 17) moves no score
         return Preview(counts, rows, empty_totals, empty_status)
     totals, statuses = _effect(store, kind, changed)
     return Preview(
@@ -141,9 +141,12 @@ def _effect(store: Store, kind: str, changed: pd.DataFrame) -> tuple[pd.DataFram
     assigned = store.assignments(None, units)
     after = _overlay(kind, changed, monthly, assigned, kpis)
     totals, statuses = [], []
+    # the units' goal-setting tasks score beside their KPIs, before and after alike
+    tasks = {year: store.task_facts(year, units) for year in {int(p[:4]) for p in periods}}
     for period in periods:
-        before_scored = _score(assigned, kpis, monthly, period)
-        after_scored = _score(after["assigned"], after["kpis"], after["monthly"], period)
+        facts = tasks[int(period[:4])]
+        before_scored = _score(assigned, kpis, monthly, period, facts)
+        after_scored = _score(after["assigned"], after["kpis"], after["monthly"], period, facts)
         totals.append(_total_changes(before_scored, after_scored, period))
         statuses.append(_status_changes(before_scored, after_scored, period))
     return pd.concat(totals, ignore_index=True), pd.concat(statuses, ignore_index=True)
@@ -192,10 +195,19 @@ def _overlay(
     return out
 
 
-def _score(assigned: pd.DataFrame, kpis: pd.DataFrame, monthly: pd.DataFrame, period: str) -> tuple:
-    """Month-view cells and unit figures of ``period``."""
+def _score(
+    assigned: pd.DataFrame,
+    kpis: pd.DataFrame,
+    monthly: pd.DataFrame,
+    period: str,
+    tasks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> tuple:
+    """Month-view cells and unit figures of ``period`` (``tasks``: the year's
+    tasks and their assessments, scored beside the KPIs)."""
     year = int(period[:4])
-    return engine.at(engine.score_monthly(assigned, kpis, monthly, year, ("month",)), period, "month")
+    task_rows, marks = tasks if tasks is not None else (None, None)
+    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks)
+    return engine.at(scored, period, "month")
 
 
 def _total_changes(before: tuple, after: tuple, period: str) -> pd.DataFrame:

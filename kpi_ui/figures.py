@@ -387,3 +387,212 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+# --------------------------------------------------------------------------- bonuses (issue 17)
+
+#: Bin widths (shares of achievement) the achievement histogram picks from:
+#: the narrowest that draws at most :data:`MAX_ACHIEVEMENT_BINS` bars.
+ACHIEVEMENT_BIN_WIDTHS: tuple[float, ...] = (0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.5)
+MAX_ACHIEVEMENT_BINS = 12
+
+
+def achievement_bin(values: list[float]) -> tuple[float, float, float]:
+    """(start, end, width) of the bins for achievements ``values`` (shares):
+    the narrowest width of :data:`ACHIEVEMENT_BIN_WIDTHS` with at most
+    :data:`MAX_ACHIEVEMENT_BINS` bins, edges on multiples of the width.
+
+    >>> achievement_bin([0.985, 1.032, 1.089])
+    (0.98, 1.09, 0.01)
+    >>> achievement_bin([0.6, 1.5])
+    (0.6, 1.6, 0.1)
+    """
+    low, high = min(values), max(values)
+    for width in ACHIEVEMENT_BIN_WIDTHS:
+        start = math.floor(round(low / width, 9)) * width
+        end = (math.floor(round(high / width, 9)) + 1) * width
+        if round((end - start) / width) <= MAX_ACHIEVEMENT_BINS:
+            return round(start, 4), round(end, 4), width
+    width = ACHIEVEMENT_BIN_WIDTHS[-1]
+    return math.floor(low / width) * width, (math.floor(high / width) + 1) * width, width
+
+
+def achievement_histogram(achievements: list[float], lang: str, *, big: bool = False) -> go.Figure:
+    """How many persons reached each band of achievement (as measured, before
+    floor and cap), the count written on each bar, a dashed line at 100%
+    (always on the axis, so the bars read against the target)."""
+    start, end, width = achievement_bin([*achievements, 1.0])
+    percent = [a * 100 for a in achievements]
+    fig = go.Figure(
+        go.Histogram(
+            x=percent,
+            xbins={"start": start * 100, "end": end * 100, "size": width * 100},
+            texttemplate="%{y}",
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": "#0072B2", "line": {"color": INK, "width": 0.5}},
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=100, line={"color": INK, "width": 1.5, "dash": "dash"})
+    fig.update_xaxes(
+        title=plot_text(t("pay.fig.x", lang)), ticksuffix="%", range=[start * 100, end * 100], showgrid=False
+    )
+    fig.update_yaxes(
+        title=plot_text(t("pay.fig.y", lang)), dtick=1 if len(achievements) <= 12 else None, rangemode="tozero"
+    )
+    fig.update_layout(bargap=0.08)
+    title = t("pay.fig.title", lang, count=len(achievements))
+    return _layout(fig, title=title, height=380 if big else 320, big=big)
+
+
+def cumulative_forecast(path: pd.DataFrame, unit: str, lang: str, *, big: bool = False) -> go.Figure:
+    """A KPI that adds up over the year (issue 16, item 5): the year to date
+    month by month against the running target and last year's year to date,
+    and the year-end forecasts from the current month, dotted and named
+    forecasts. ``path`` is :func:`kpi_core.outlook.cumulative`'s frame."""
+    x = _months(path["period"])
+    fig = go.Figure()
+    series = (
+        ("target", "outlook.chart_target", {"color": INK, "dash": "dash", "width": 2}, "lines"),
+        ("last_year", "outlook.chart_last_year", {"color": "#999999", "width": 2}, "lines"),
+        ("seasonal", "outlook.seasonal", {"color": "#CC79A7", "dash": "dot", "width": 3}, "lines"),
+        ("run_rate", "outlook.chart_forecast", {"color": "#0072B2", "dash": "dot", "width": 3}, "lines"),
+    )
+    for column, key, line, mode in series:
+        if path[column].notna().any():
+            name = t(key, lang) if column != "seasonal" else f"{t('outlook.forecast_tag', lang)} · {t(key, lang)}"
+            fig.add_trace(go.Scatter(x=x, y=path[column], mode=mode, name=plot_text(name), line=line))
+    ytd = path["ytd"]
+    last = ytd.last_valid_index()
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=ytd,
+            mode="lines+markers+text",
+            name=plot_text(t("outlook.chart_actual", lang)),
+            line={"color": "#0072B2", "width": 3},
+            marker={"size": 9 if big else 7, "color": "#0072B2"},
+            text=[_short(v) if i == last else "" for i, v in ytd.items()],
+            textposition="top left",
+            cliponaxis=False,
+        )
+    )
+    end = path["run_rate"].iloc[-1]
+    if not pd.isna(end):
+        fig.add_annotation(
+            x=x.iloc[-1],
+            y=end,
+            text=plot_text(f"{t('outlook.forecast_tag', lang)} ≈ {_short(end)}"),
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"color": "#0072B2"},
+        )
+    # twelve months of one year: the month number is enough (the year is in the title)
+    fig.update_xaxes(type="date", dtick="M1", tickformat="%m", showgrid=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", title=plot_text(unit) if unit else None, rangemode="tozero")
+    title = f"{t('outlook.chart_title', lang)} · {path['period'].iloc[0][:4]}"
+    fig = _layout(fig, title=title, height=400 if big else 360, big=big)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.3}, margin={"b": 90})
+    return fig
+
+
+# --------------------------------------------------------------------------- target suggestions (issue 17, item 4)
+
+
+def suggestion_band(
+    history: pd.DataFrame,
+    suggested: pd.DataFrame,
+    this_year: pd.DataFrame,
+    kpi_name: str,
+    year: int,
+    lang: str,
+    *,
+    unit: str = "",
+    big: bool = False,
+) -> go.Figure:
+    """The history a suggestion read (``history``: period, actual), the
+    suggested range of ``year`` as a band with the suggested target
+    (``suggested``: period, low, point, high), and the year's stored targets
+    and actuals so far (``this_year``: period, target, actual), which the
+    suggestion did not use. Each suggested point carries its figure."""
+    fig = go.Figure()
+    h = history.sort_values("period")
+    if not h.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=_months(h["period"]),
+                y=h["actual"],
+                mode="lines+markers",
+                name=plot_text(t("suggest.series.actual", lang)),
+                line={"color": "#0072B2", "width": 2.5},
+                marker={"size": 7 if big else 6, "color": "#0072B2"},
+            )
+        )
+    y = this_year.sort_values("period")
+    if y["target"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                x=_months(y["period"]),
+                y=y["target"],
+                mode="lines",
+                name=plot_text(t("suggest.series.target", lang)),
+                line={"color": MUTED, "dash": "dash", "width": 2},
+            )
+        )
+    done = y[y["actual"].notna()]
+    if not done.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=_months(done["period"]),
+                y=done["actual"],
+                mode="markers",
+                name=plot_text(t("suggest.series.this_year", lang, year=year)),
+                marker={
+                    "size": 9 if big else 8,
+                    "color": "white",
+                    "symbol": "circle",
+                    "line": {"color": INK, "width": 2},
+                },
+            )
+        )
+    # the suggestion last, so its figures sit on top of the other marks
+    s = suggested.sort_values("period")
+    x = _months(s["period"])
+    fig.add_trace(go.Scatter(x=x, y=s["low"], mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=s["high"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_rgba("#009E73", 0.22),
+            name=plot_text(t("suggest.series.range", lang)),
+            customdata=s["low"],
+            hovertemplate="%{x|%Y-%m}: %{customdata:,.4g} – %{y:,.4g}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=s["point"],
+            mode="lines+markers+text",
+            name=plot_text(t("suggest.series.point", lang)),
+            line={"color": "#009E73", "width": 3},
+            marker={"size": 9 if big else 7, "color": "#009E73", "symbol": "diamond"},
+            text=[_short(v) for v in s["point"]],
+            textposition="top center",
+            cliponaxis=False,
+        )
+    )
+    _month_axis(fig)
+    first = min([*h["period"], *s["period"]])
+    span = (year - int(first[:4])) * 12 + 12 - int(first[5:7]) + 1  # months on the axis
+    fig.update_xaxes(dtick="M1" if span <= 14 else "M2" if span <= 30 else "M3")
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", title=plot_text(unit) if unit else None)
+    title = t("suggest.chart_title", lang, kpi=kpi_name, year=year)
+    fig = _layout(fig, title=title, height=460 if big else 420, big=big)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25}, margin={"b": 100})
+    return fig

@@ -264,7 +264,7 @@ def kpi_frame(
             t("col.status", lang): [_status_text(r, lang) for _, r in kpis.iterrows()],
             t("col.trend", lang): [trends.get(k, []) for k in kpis["kpi_id"]],
             t("col.target_actual", lang): [
-                task_result(r, lang)
+                task_result(r, lang, comment=False)  # the comment is listed under the table
                 if r.get("role") == TASK_ROLE
                 else _actual_target(r["actual"], r["target"], r["unit"], lang)
                 for _, r in kpis.iterrows()
@@ -277,16 +277,31 @@ def kpi_frame(
     return out
 
 
-def task_result(row: pd.Series, lang: str) -> str:
+def task_result(row: pd.Series, lang: str, *, comment: bool = True) -> str:
     """A task's latest assessment as a panel shows it: "good: On plan"
-    (an events list as written), or "not assessed yet"."""
+    (an events list as written), or "not assessed yet"; ``comment=False``:
+    the result word only (a grid cell, where a sentence would be cut)."""
     result = row.get("result")
     if not isinstance(result, str):
         return t("task.none", lang)
     key = f"task.result.{result.strip().lower()}"
     word = t(key, lang) if has(key) else result
-    comment = row.get("comment")
-    return f"{word}: {comment}" if isinstance(comment, str) and comment else word
+    text = row.get("comment")
+    return f"{word}: {text}" if comment and isinstance(text, str) and text else word
+
+
+def task_notes(kpis: pd.DataFrame, lang: str) -> list[str]:
+    """Each task's latest result and its manager's comment, whole, as the
+    line under a panel's table reads: "◆ Complaint handling process redesign
+    (2026-10): not met: Deadline missed ..." (markdown-escaped)."""
+    out = []
+    for _, r in kpis.iterrows():
+        if r.get("role") != TASK_ROLE or not isinstance(r.get("result"), str):
+            continue
+        month = r.get("assessed")
+        when = f" ({month})" if isinstance(month, str) and month else ""
+        out.append(f"◆ {plain(name_of(r, lang))}{when}: {plain(task_result(r, lang))}")
+    return out
 
 
 def _has_alerts(kpis: pd.DataFrame, markers: dict | None) -> bool:
@@ -359,6 +374,8 @@ def perspective_panels(card: Scorecard, view: vs.ViewState, markers: dict | None
             )
             with st.container(key=f"sc_wide_{p}"):
                 _kpi_table(kpis, trends, view, p, markers, failing_ids, widths)
+                for note in task_notes(kpis, lang):  # a task's comment, whole (issue 14)
+                    st.caption(note)
             with st.container(key=f"sc_narrow_{p}"):  # shown on phones instead (CSS)
                 st.markdown(kpi_table_html(kpis, trends, view, markers, failing_ids), unsafe_allow_html=True)
 

@@ -51,11 +51,17 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/6_scorecard_design.py", "page.design", ":material/tune:"),
     PageDef("pages/7_requests.py", "page.requests", ":material/approval:"),
     PageDef("pages/8_my_updates.py", "page.my_updates", ":material/edit_note:"),
+    PageDef("pages/9_review.py", "page.review", ":material/groups:"),  # issue 16: the business review
+    PageDef("pages/10_bonus.py", "page.bonus", ":material/payments:"),  # issue 17
 )
 
 #: Pages listed in the navigation only to accounts that may do this action
 #: (each page checks again when it runs: a URL typed by hand gets "not permitted").
-PAGE_ACTION = {"pages/4_upload.py": "upload", "pages/6_scorecard_design.py": "edit_design"}
+PAGE_ACTION = {
+    "pages/4_upload.py": "upload",
+    "pages/6_scorecard_design.py": "edit_design",
+    "pages/10_bonus.py": "see_pay",  # issue 17: pay is an admin's
+}
 
 
 def resolve_current() -> ViewState:

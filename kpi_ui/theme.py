@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 
-import streamlit as st
-
 from kpi_core.i18n import has, t
 from kpi_ui.text import html_text
 
@@ -189,6 +187,8 @@ def _css(text: str) -> str:
 
 
 def inject(meeting: bool) -> None:
+    import streamlit as st  # here, not at the top: the charts (and the CLI's export) read this module's colours
+
     st.html(_css(_BASE_CSS) + (_MEETING_CSS if meeting else ""))
 
 
@@ -203,6 +203,8 @@ def uploader_words(lang: str, button: str, limits: str) -> None:
 
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    import streamlit as st
 
     st.html(
         "<style>"

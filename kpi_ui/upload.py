@@ -18,7 +18,7 @@ import streamlit as st
 
 from kpi_core import access, approvals, ingest
 from kpi_core.i18n import error_text, reason, t
-from kpi_core.model import FILE_SPECS, HEADER_ALIASES_ZH
+from kpi_core.model import FILE_SPECS, HEADER_ALIASES_ZH, PAY_KINDS
 from kpi_core.store import Store, StoreError
 from kpi_core.upload_preview import Preview
 from kpi_ui import data, session
@@ -429,6 +429,8 @@ def _in_scope(store: Store, batches: pd.DataFrame) -> pd.DataFrame:
     """The batches an account may see listed: those that wrote a unit of its
     scope, and the dictionary's (KPI rows, the company's). A batch of units
     outside it is not listed at all: its file name may name a person."""
+    if not batches.empty and not session.allowed("see_pay"):  # pay batches (issue 17): admins only
+        batches = batches[~batches["kind"].isin(PAY_KINDS)].reset_index(drop=True)
     scope = session.scope()
     if scope.units is None or batches.empty:
         return batches

@@ -12,6 +12,7 @@ from kpi_ui import alerts as alert_ui
 from kpi_ui import asof, data, scorecard_view, shell
 from kpi_ui import review as review_ui
 from kpi_ui import state as vs
+from kpi_ui.pack_download import pack_download
 
 shell.ensure_navigation()
 
@@ -45,3 +46,4 @@ else:
 scorecard_view.children_section(card, view, org, child_counts=alerts["children"] if alerts else None)
 if then is None:  # issue 16: the unit's action items
     review_ui.actions_section(view, org)
+    pack_download(view)  # issue 16, item 6: the review pack as PDF, PowerPoint or Excel

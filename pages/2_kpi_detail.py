@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi_core.i18n import t
 from kpi_core.model import TASK_ROLE
-from kpi_ui import asof, data, kpi_detail_view, shell, task_view
+from kpi_ui import asof, data, kpi_detail_view, outlook_view, shell, task_view
 from kpi_ui import review as review_ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -43,6 +43,7 @@ kpi_detail_view.header(row, view, org)
 months = [p for p in source.periods() if p <= view.period][-13:]
 history = source.history(view.unit, months)
 kpi_detail_view.over_time(history[history["kpi_id"] == kpi_id], kpi, view)
+outlook_view.panel(view, kpi_id, org, then)  # issue 16, item 5: comparisons and outlook
 left, right = st.columns([2, 3])
 with left:
     kpi_detail_view.dictionary_entry(kpi, view.lang, org)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi_core import approvals, ingest
 from kpi_core.i18n import t
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, PAY_KINDS
 from kpi_core.upload_preview import preview
 from kpi_ui import data, session, shell, theme, upload
 from kpi_ui.state import current
@@ -28,10 +28,12 @@ st.caption(t("upload.intro", lang))
 upload.show_done()
 
 left, right = st.columns([2, 1])
+# pay data (issue 17) is offered only to accounts that may see pay
+kinds = [k for k in FILE_SPECS if k not in PAY_KINDS or session.allowed("see_pay")]
 kind = left.selectbox(
     t("upload.kind", lang),
-    list(FILE_SPECS),
-    index=list(FILE_SPECS).index("actuals"),
+    kinds,
+    index=kinds.index("actuals"),
     format_func=lambda k: t(f"filekind.{k}", lang),
     key="upload_kind",
 )

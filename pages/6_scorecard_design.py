@@ -12,7 +12,7 @@ from kpi_core import access, approvals, design
 from kpi_core.i18n import t
 from kpi_core.model import ROLES
 from kpi_core.store import StoreError
-from kpi_ui import data, session, shell
+from kpi_ui import data, session, shell, suggest_view
 from kpi_ui import design as ui
 from kpi_ui import state as vs
 from kpi_ui.text import plain
@@ -72,6 +72,7 @@ edited = st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
+    placeholder="–",  # a month without a target (a quarterly KPI between due months): a dash in either language
     key=f"design_editor_{unit}_{year}_{version}",
 )
 edited = edited.dropna(subset=["kpi_id"]).reset_index(drop=True)
@@ -80,7 +81,19 @@ st.caption(
     + " "
     + " · ".join(ui.flagged(f"{plain(k)} = {plain(names.get(k, k))}", k, failing) for k in edited["kpi_id"])
 )
-st.metric(t("design.weight_sum", lang), f"{pd.to_numeric(edited['weight'], errors='coerce').sum():.1f}%")
+# the unit's goal-setting tasks of the year share the 100 (edited in the tasks file, not here)
+tasks = store.tasks(year, [unit])
+if len(tasks):
+    st.caption(
+        t("design.tasks_on_card", lang)
+        + " "
+        + " · ".join(
+            f"{plain(r.task_id)} = {plain(r.name_zh if lang == 'zh' and r.name_zh else r.name)} ({r.weight:g}%)"
+            for r in tasks.itertuples()
+        )
+    )
+weight_sum = pd.to_numeric(edited["weight"], errors="coerce").sum() + pd.to_numeric(tasks["weight"]).sum()
+st.metric(t("design.weight_sum", lang), f"{weight_sum:.1f}%")
 
 # ----------------------------------------------------------------- checks
 st.subheader(t("design.checks", lang))
@@ -88,7 +101,7 @@ card = edited[["kpi_id", "weight", "role"]].assign(
     weight=lambda f: pd.to_numeric(f["weight"], errors="coerce").fillna(0.0),
     perspective=lambda f: f["kpi_id"].map(kpis.set_index("kpi_id")["perspective"]),
 )
-ui.show_warnings(design.design_checks(card, level, failing), lang, names)
+ui.show_warnings(design.design_checks(card, level, failing, tasks=tasks), lang, names)
 
 # ----------------------------------------------------------------- save
 problems = design.validate_design(unit, year, edited, store)
@@ -165,6 +178,9 @@ if st.button(
         st.session_state["design_editor_version"] = version + 1
         st.session_state["design_clear_form"] = True
         st.rerun()
+
+# ----------------------------------------------------------------- suggested targets (issue 17)
+suggest_view.panel(unit, year, list(before["kpi_id"]), unsaved=bool(changes), lang=lang)
 
 # ----------------------------------------------------------------- weight methods
 st.subheader(t("design.methods", lang))

@@ -104,6 +104,16 @@ SMALL["targets"] = _values("targets", SMALL_TARGETS)
 SMALL["actuals"] = _values("actuals", SMALL_ACTUALS)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With pytest-xdist (``-n 2 --dist loadgroup``, pyproject.toml), the
+    browser tests all run on one worker, one after the other: each starts a
+    Streamlit server and a Chromium, and two of them at once on a 2-core
+    machine would time out; the other worker takes everything else."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Tests never touch data/scorecard.duckdb: the default path is a temp file."""
@@ -154,7 +164,8 @@ def _load_small(store: Store, folder: Path) -> None:
 
 
 def _load_demo(store: Store) -> None:
-    reports = ingest.ensure_demo(store)
+    # as demo_db_template: without the demo's own review (commentary, actions, minutes)
+    reports = ingest.ensure_demo(store, review=False)
     bad = [str(p) for r in reports for p in r.validated.errors]
     assert not bad, bad
 
@@ -200,10 +211,14 @@ def small_store(_small_db_template: Path, tmp_path: Path, store_backend: str, re
 
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company loaded once per test session (copied for each test)."""
+    """The demo company loaded once per test session (copied for each test),
+    without the commentary, actions and minutes the demo writes for its
+    business review: the tests of the review start from none (and the alert
+    counts they check have no "red, no action" alert); tests/test_demo_review.py
+    checks the demo's own review."""
     path = tmp_path_factory.mktemp("demo_template") / "demo.duckdb"
     with Store(path) as store:
-        reports = ingest.ensure_demo(store)
+        reports = ingest.ensure_demo(store, review=False)
         bad = [str(p) for r in reports for p in r.validated.errors]
         assert not bad, bad
         store.cursor().execute("CHECKPOINT")

@@ -99,3 +99,18 @@ def test_the_command_line_scores_as_of_a_moment(timeline, capsys):
     code = cli(["--db", str(path), "score", "--period", "2026-03", "--as-of", "yesterday"])
     _, err = capsys.readouterr()
     assert code == 2 and "yesterday" in err
+
+
+def test_a_tasks_assessment_as_it_stood(demo_store):
+    """Goal-setting tasks are rebuilt too: Customer Service's October total is
+    75.07 with its process redesign (CS_T1, weight 5) assessed "not"; restated
+    "met", it earns 5 more points (80.07), and the store as of the moment
+    before gives back 75.07 and the "not"."""
+    before = _moment()
+    text = "task_id,year,period,result,comment\nCS_T1,2026,2026-10,met,caught up\n"
+    assert ingest.load(demo_store, "task_assessments", text.encode(), "fix.csv", uploaded_by="t").validated.ok
+    assert scorecard.build(demo_store, "CS", "2026-10", "month").total == pytest.approx(80.070111, abs=1e-6)
+    then = demo_store.as_of(before)
+    assert scorecard.build(then, "CS", "2026-10", "month").total == pytest.approx(75.070111, abs=1e-6)
+    marks = then.task_assessments(2026, ["CS_T1"]).set_index("period")["result"]
+    assert marks["2026-10"] == "not" and len(then.tasks(2026)) == 6

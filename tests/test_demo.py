@@ -12,13 +12,19 @@ import pandas as pd
 import pytest
 
 from kpi_core import demo
-from kpi_core.model import FILE_SPECS, LOAD_ORDER, PERSPECTIVES
+from kpi_core.model import FILE_SPECS, LOAD_ORDER, PERSPECTIVES, TASK_KINDS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
 KEY = ["unit_id", "kpi_id", "period"]
 
 #: (unit, KPI, period) cells the stories make unhealthy on purpose.
 STORY_CELLS = set(demo.STORY_COMPLETION)
+#: Every file the demo writes: a company's five, then the goal-setting tasks.
+KINDS = (*LOAD_ORDER, *TASK_KINDS)
+#: NPS is surveyed once a quarter: its figures exist for these months only.
+SURVEY_MONTHS = ("03", "06", "09", "12")
+#: Credited share of a task's weight per result (issue 14): graded and expected.
+TASK_SHARE = {"excellent": 1.0, "good": 0.8, "pass": 0.6, "fail": 0.0, "met": 1.0, "partly": 0.5, "not": 0.0}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +37,12 @@ def figures(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Targets with actuals, KPI rules, completion and status per month."""
     kpis = frames["kpis"]
     reported = frames["targets"][frames["targets"]["period"].isin(demo.PERIODS)]
-    m = reported.merge(frames["actuals"], on=KEY, how="left").merge(kpis, on="kpi_id")
+    actuals = frames["actuals"]
+    # gross margin is calculated: GP / REV x 100 of the same unit and month
+    wide = actuals[actuals["kpi_id"].isin(["GP", "REV"])].pivot_table("actual", ["unit_id", "period"], "kpi_id")
+    margin = (wide["GP"] / wide["REV"] * 100).dropna().rename("actual").reset_index()
+    actuals = pd.concat([actuals, margin.assign(kpi_id="GROSS_MARGIN")], ignore_index=True)
+    m = reported.merge(actuals, on=KEY, how="left").merge(kpis, on="kpi_id")
     ratio = m["actual"] / m["target"]
     m["completion"] = np.where(m["direction"] == "lower", 2 - ratio, ratio)
     m["year"] = m["period"].str[:4].astype(int)
@@ -73,11 +84,31 @@ def _cell(figures: pd.DataFrame, unit: str, kpi: str, period: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def _total(figures: pd.DataFrame, weights: pd.DataFrame, unit: str, period: str) -> float:
+def _task_points(frames: dict[str, pd.DataFrame], unit: str, period: str) -> float:
+    """Points of the unit's tasks in a month: each task's latest assessment of
+    the year up to the month; graded and expected earn a share of the weight,
+    events the weight plus their points, within 0 and cap x weight."""
+    tasks = frames["tasks"][(frames["tasks"]["unit_id"] == unit) & (frames["tasks"]["year"] == int(period[:4]))]
+    marks = frames["task_assessments"]
+    points = 0.0
+    for task in tasks.itertuples():
+        done = marks[(marks["task_id"] == task.task_id) & (marks["period"] <= period)].sort_values("period")
+        assert len(done), f"{task.task_id} has no assessment by {period}"
+        result = done["result"].iloc[-1]
+        if task.mode == "events":
+            cap = 1.2 if np.isnan(task.cap) else task.cap
+            points += min(max(task.weight + sum(float(e) for e in result.split(";")), 0.0), cap * task.weight)
+        else:
+            points += task.weight * TASK_SHARE[result]
+    return points
+
+
+def _total(frames: dict[str, pd.DataFrame], figures: pd.DataFrame, unit: str, period: str) -> float:
     rows = figures[(figures["unit_id"] == unit) & (figures["period"] == period)]
-    rows = rows.merge(weights, on=["unit_id", "kpi_id", "year"])
+    rows = rows.merge(frames["assignments"], on=["unit_id", "kpi_id", "year"])
     assert (rows["direction"] != "band").all()
-    return float(sum(r["weight"] * _credited(r) for _, r in rows.iterrows()))
+    kpis = float(sum(r["weight"] * _credited(r) for _, r in rows.iterrows() if r["role"] != "info"))
+    return kpis + _task_points(frames, unit, period)
 
 
 # --------------------------------------------------------------------------- files
@@ -85,16 +116,16 @@ def _total(figures: pd.DataFrame, weights: pd.DataFrame, unit: str, period: str)
 
 def test_build_is_deterministic(frames: dict[str, pd.DataFrame]) -> None:
     again = demo.build_demo()
-    for kind in LOAD_ORDER:
+    for kind in KINDS:
         pd.testing.assert_frame_equal(frames[kind], again[kind])
 
 
-@pytest.mark.parametrize("kind", LOAD_ORDER)
+@pytest.mark.parametrize("kind", KINDS)
 def test_columns_match_the_contract(frames: dict[str, pd.DataFrame], kind: str) -> None:
     assert tuple(frames[kind].columns) == FILE_SPECS[kind].columns
 
 
-@pytest.mark.parametrize("kind", LOAD_ORDER)
+@pytest.mark.parametrize("kind", KINDS)
 def test_committed_csvs_equal_the_build(frames: dict[str, pd.DataFrame], kind: str) -> None:
     committed = _read(demo.DEMO_DIR / f"{kind}.csv")
     built = demo.format_for_csv(frames[kind])
@@ -102,7 +133,7 @@ def test_committed_csvs_equal_the_build(frames: dict[str, pd.DataFrame], kind: s
     assert committed.values.tolist() == built.values.tolist()
 
 
-@pytest.mark.parametrize("kind", LOAD_ORDER)
+@pytest.mark.parametrize("kind", KINDS)
 def test_numbers_are_tidy(frames: dict[str, pd.DataFrame], kind: str) -> None:
     text = demo.format_for_csv(frames[kind])
     for column in FILE_SPECS[kind].numeric:
@@ -111,9 +142,9 @@ def test_numbers_are_tidy(frames: dict[str, pd.DataFrame], kind: str) -> None:
         assert not cells.str.endswith(".0").any(), column
 
 
-def test_writer_writes_the_five_files(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> None:
+def test_writer_writes_the_seven_files(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> None:
     paths = demo.write_demo_csvs(tmp_path)
-    assert sorted(paths) == sorted(LOAD_ORDER)
+    assert sorted(paths) == sorted(KINDS)
     for kind, path in paths.items():
         assert path == tmp_path / f"{kind}.csv"
         assert _read(path).values.tolist() == demo.format_for_csv(frames[kind]).values.tolist()
@@ -143,10 +174,13 @@ def test_the_rest_of_the_year_has_targets_and_no_actuals(frames: dict[str, pd.Da
     # a company sets the year's targets at its start: November and December 2026 are set, not reported
     targets, actuals = frames["targets"], frames["actuals"]
     assigned_2026 = frames["assignments"].query("year == 2026")[["unit_id", "kpi_id"]]
-    for period in ("2026-11", "2026-12"):
+    # 297 scored assignments and 5 gross-profit components; NPS (6 units) is due in December only
+    assert len(assigned_2026) == 302
+    for period, count in (("2026-11", 296), ("2026-12", 302)):
         got = targets[targets["period"] == period][["unit_id", "kpi_id"]]
-        assert len(got) == len(assigned_2026) == 297
-        assert set(map(tuple, got.values)) == set(map(tuple, assigned_2026.values))
+        due = assigned_2026[(assigned_2026["kpi_id"] != "NPS") | (period == "2026-12")]
+        assert len(got) == len(due) == count
+        assert set(map(tuple, got.values)) == set(map(tuple, due.values))
     assert actuals["period"].max() == "2026-10"
     # December's company revenue target is the sum of Sales' (the tree still adds up)
     dec = targets[(targets["period"] == "2026-12") & (targets["kpi_id"] == "REV")].set_index("unit_id")["target"]
@@ -202,8 +236,15 @@ def test_weights_follow_the_design_rules(frames: dict[str, pd.DataFrame], year: 
     kinds = frames["units"].set_index("unit_id")["kind"]
     rows = frames["assignments"][frames["assignments"]["year"] == year]
     assert set(rows["unit_id"]) == set(kinds.index)
+    # components tracked with weight 0 (gross profit) are no item of the design
+    info = rows[rows["role"] == "info"]
+    assert set(info["kpi_id"]) == {"GP"} and (info["weight"] == 0).all()
+    rows = rows[rows["role"] != "info"]
+    # goal-setting tasks share the 100 and count as items (issue 14)
+    tasks = frames["tasks"][frames["tasks"]["year"] == year]
+    items = pd.concat([rows, tasks.assign(role="task")[["unit_id", "weight", "role"]]], ignore_index=True)
     sizes = {"company": (5, 7), "department": (5, 7), "person": (3, 5)}
-    for unit_id, card in rows.groupby("unit_id"):
+    for unit_id, card in items.groupby("unit_id"):
         low, high = sizes[kinds[unit_id]]
         core = card[card["role"] == "core"]
         assert low <= len(card) <= high, unit_id
@@ -212,6 +253,7 @@ def test_weights_follow_the_design_rules(frames: dict[str, pd.DataFrame], year: 
         assert card["weight"].nunique() > 1, unit_id
         assert 1 <= len(core) <= 3 and core["weight"].sum() >= 75, unit_id
         assert 2 <= len(card) - len(core) <= 5, unit_id
+    assert sorted(tasks["unit_id"].unique()) == ([] if year < 2026 else ["CS", "HR", "RD"])
 
 
 def test_company_covers_every_perspective(frames: dict[str, pd.DataFrame]) -> None:
@@ -243,6 +285,10 @@ def test_kpi_dictionary_uses_every_option(frames: dict[str, pd.DataFrame]) -> No
         assert kpis[column].notna().any(), column
     assert (kpis["tiers"] != "").any()
     assert set(kpis["kpi_id"]) == set(frames["assignments"]["kpi_id"])
+    # one calculated KPI (gross margin, a ratio of sums) and one quarterly KPI (NPS)
+    calculated = kpis[kpis["formula"] != ""]
+    assert calculated[["kpi_id", "formula"]].values.tolist() == [["GROSS_MARGIN", "GP / REV * 100"]]
+    assert kpis.loc[kpis["frequency"] != "month", ["kpi_id", "frequency"]].values.tolist() == [["NPS", "quarter"]]
 
 
 def test_kpi_texts_are_filled(frames: dict[str, pd.DataFrame]) -> None:
@@ -269,7 +315,7 @@ def test_every_assigned_month_has_one_target(frames: dict[str, pd.DataFrame]) ->
         (r.unit_id, r.kpi_id, p)
         for r in frames["assignments"].itertuples()
         for p in demo.PERIODS + demo.TARGET_ONLY_PERIODS
-        if int(p[:4]) == r.year
+        if int(p[:4]) == r.year and (r.kpi_id != "NPS" or p[5:] in SURVEY_MONTHS)
     }
     targets = frames["targets"]
     assert not targets.duplicated(KEY).any()
@@ -280,6 +326,9 @@ def test_every_assigned_month_has_one_target(frames: dict[str, pd.DataFrame]) ->
 def test_actuals_are_complete_but_for_the_missed_upload(frames: dict[str, pd.DataFrame]) -> None:
     t, a = frames["targets"], frames["actuals"]
     t = t[t["period"].isin(demo.PERIODS)]  # November and December are not due yet
+    # gross margin is calculated from its components, never uploaded
+    assert not a["kpi_id"].eq("GROSS_MARGIN").any()
+    t = t[t["kpi_id"] != "GROSS_MARGIN"]
     missing = t.merge(a, on=KEY, how="left")
     missing = missing[missing["actual"].isna()]
     assert set(zip(missing["unit_id"], missing["period"], strict=True)) == {("P_SALES_N_03", "2026-10")}
@@ -334,7 +383,7 @@ def test_revenue_grows_and_dips_at_new_year(figures: pd.DataFrame) -> None:
 
 
 def test_all_is_well_outside_the_stories(figures: pd.DataFrame) -> None:
-    rows = figures[figures["actual"].notna()]
+    rows = figures[figures["actual"].notna() & (figures["kpi_id"] != "GP")]  # gross profit is not scored
     rows = rows[[k not in STORY_CELLS for k in zip(rows["unit_id"], rows["kpi_id"], rows["period"], strict=True)]]
     status = rows.apply(_status, axis=1)
     assert not (status == "red").any()
@@ -345,7 +394,7 @@ def test_all_is_well_outside_the_stories(figures: pd.DataFrame) -> None:
 
 
 def test_healthy_noise_is_steady(figures: pd.DataFrame) -> None:
-    rows = figures[figures["actual"].notna()].sort_values("period")
+    rows = figures[figures["actual"].notna() & (figures["kpi_id"] != "GP")].sort_values("period")
     jumps = rows.assign(jump=rows.groupby(["unit_id", "kpi_id"])["completion"].diff().abs())
     keys = zip(jumps["unit_id"], jumps["kpi_id"], jumps["period"], strict=True)
     healthy = jumps[[k not in STORY_CELLS for k in keys]]
@@ -378,11 +427,12 @@ def test_complaint_time_drops_sharply_in_august(figures: pd.DataFrame) -> None:
 
 
 def test_customer_service_total_falls_below_85(figures: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> None:
-    weights = frames["assignments"]
-    totals = {p: _total(figures, weights, "CS", p) for p in demo.PERIODS}
+    totals = {p: _total(frames, figures, "CS", p) for p in demo.PERIODS}
     assert all(totals[p] >= 97 for p in demo.PERIODS if p < "2026-08")
     assert totals["2026-08"] > totals["2026-09"] > totals["2026-10"]
     assert totals["2026-10"] < 82
+    # its process redesign slips with it: 5 of 5 points in July, 2.5 in September, 0 in October
+    assert [_task_points(frames, "CS", p) for p in ("2026-07", "2026-09", "2026-10")] == [9.0, 7.5, 5.0]
 
 
 def test_production_on_time_delivery_drops_for_one_month(figures: pd.DataFrame) -> None:

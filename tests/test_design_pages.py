@@ -238,3 +238,17 @@ def test_dictionary_edits_frequency_and_formula(app, demo_store):
     _no_exception(at)
     assert any(s.value == "Saved." for s in at.success)
     assert demo_store.kpi("NPS")["frequency"] == "half"
+
+
+def test_design_page_counts_the_units_tasks_in_the_100(app):
+    """Customer Service's 2026 card: KPIs of 40 + 35 + 5 + 5 + 5 = 90 and two
+    tasks of 5 (CS_T1, CS_T2): 100, no "weights add up" warning, the tasks
+    listed with their weights."""
+    at = app(DESIGN, unit="CS", period="2026-10")
+    assert not at.exception
+    assert [m.value for m in at.metric if "100" in str(m.value)] == ["100.0%"]
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
+    assert "CS_T1 = Complaint handling process redesign (5%)" in captions
+    assert "CS_T2 = Service knowledge base rebuild (5%)" in captions
+    shown = " ".join(str(w.value) for w in (*at.warning, *at.info, *at.error))
+    assert "add up to" not in shown

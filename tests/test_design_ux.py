@@ -322,15 +322,15 @@ def test_a_version_1_file_is_migrated_in_place(tmp_path):
            VALUES ('REV', 'Revenue', 'financial', 'higher', 'sum', 'net of VAT', 'ERP')"""
     )
     con.close()
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 10
     with Store(path) as store:
-        assert store.schema_version() == 8
+        assert store.schema_version() == 10
         assert store.scores_version() is None and not store.has_moves()
         row = store.kpi("REV")
         assert (row["name"], row["caliber"], row["data_source"]) == ("Revenue", "net of VAT", "ERP")
         assert row["caliber_zh"] is None and row["data_source_zh"] is None and row["formula"] is None
     with Store(path) as again:  # reopening migrates nothing more
-        assert again.schema_version() == 8
+        assert again.schema_version() == 10
         for table in ("change_requests", "tasks", "task_assessments"):
             assert again.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
         assert again.kpis()["kpi_id"].tolist() == ["REV"]

@@ -71,4 +71,16 @@ def test_the_golden_month_tells_the_planted_stories():
     # elsewhere nothing is red
     red = set(kpis[kpis["status"] == "red"].index)
     cs_people = {(p, k) for p in people for k in ("CSAT", "COMPLAINT_TIME")}
-    assert red == {("CS", "CSAT"), ("CS", "COMPLAINT_TIME"), ("PROD", "OTD"), ("MKT", "EXPENSE_EXEC")} | cs_people
+    # ... but Customer Service's complaint-process redesign, a goal-setting task missed in October
+    assert kpis.at[("CS", "CS_T1"), "role"] == "task" and kpis.at[("CS", "CS_T1"), "points"] == 0
+    stories = {("CS", "CSAT"), ("CS", "COMPLAINT_TIME"), ("CS", "CS_T1"), ("PROD", "OTD"), ("MKT", "EXPENSE_EXEC")}
+    assert red == stories | cs_people
+    # gross margin is total gross profit over total revenue: the company's October, 720.92 / 2274.18 x 100
+    assert kpis.at[("HQ", "GROSS_MARGIN"), "actual"] == pytest.approx(31.700217, abs=1e-6)
+    ytd = pd.read_csv(GOLDEN / "scorecard_2026-10_ytd_kpis.csv").set_index(["unit_id", "kpi_id"])
+    # ... and its year to date 7522.55 / 22912.60 x 100, not the average of the monthly margins (32.81)
+    assert ytd.at[("HQ", "GROSS_MARGIN"), "actual"] == pytest.approx(32.831499, abs=1e-6)
+    # the README's worked example: CS in October, 33.22 + 21.76 + 5.13 + 5 + 4.97 + 0 (CS_T1) + 5 (CS_T2)
+    assert totals.at["CS", "total"] == pytest.approx(
+        40 * 76.4 / 92 + 35 * (2 - 30.6 / 22.2) + 5 * 35.9 / 35 + 5 + 5 * 91.4 / 92 + 5
+    )

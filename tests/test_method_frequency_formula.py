@@ -295,10 +295,10 @@ def test_score_json_marks_the_carried_kpi(db, capsys):
 
 def test_a_value_for_a_month_that_is_not_due_is_accepted_with_a_warning(store):
     """An NPS figure for August (not a quarter end) is accepted with one
-    warning, in English and Chinese. It counts as August's reading: the month
-    view shows it (44 against 45), and September's year to date averages
-    four readings: actuals (42 + 38 + 44 + 47) / 4 = 42.75 over targets
-    (40 + 40 + 45 + 45) / 4 = 42.5."""
+    warning, in English and Chinese, and kept without being scored: August's
+    month view still carries June (38 against 40, as of 2026-06), and
+    September's year to date averages the three due months only: actuals
+    (42 + 38 + 47) / 3 = 42.333 over targets (40 + 40 + 45) / 3 = 41.667."""
     text = _csv("actuals", [("HQ", "NPS", "2026-08", 44), ("HQ", "CSAT", "2026-08", 90)])
     report = ingest.load(store, "actuals", text.encode(), "late.csv", uploaded_by="test", today=TODAY)
     assert report.validated.ok
@@ -307,11 +307,12 @@ def test_a_value_for_a_month_that_is_not_due_is_accepted_with_a_warning(store):
     found = warnings[0]
     assert (found.row, found.column) == (2, "period")
     assert found.reason.startswith("NPS is reported each quarter (due in March, June, September and December)")
+    assert found.reason.endswith("they are kept but not scored: the month view carries the last due month")
     assert reason(found.reason, "zh").startswith("NPS 按季度报告(3、6、9、12 月到期)")
     august = cell(store, "HQ", "NPS", "2026-08", "month")
-    assert (august["target"], august["actual"]) == (45.0, 44.0) and pd.isna(august["as_of"])
+    assert (august["target"], august["actual"], august["as_of"]) == (40.0, 38.0, "2026-06")
     ytd = cell(store, "HQ", "NPS", "2026-09", "ytd")
-    assert (ytd["actual"], ytd["target"]) == (pytest.approx(42.75), pytest.approx(42.5))
+    assert (ytd["actual"], ytd["target"]) == (pytest.approx(42.333333), pytest.approx(41.666667))
 
 
 # --------------------------------------------------------------------------- refused at load

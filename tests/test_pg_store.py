@@ -144,25 +144,21 @@ def test_the_demo_copied_to_postgresql_and_back_is_the_same_in_every_table(pg_ur
     back = tmp_path / "back.duckdb"
     assert _cli("copy", "--from", str(demo_db_template), "--to", pg_url)[0] == 0
     code, said = _cli("copy", "--from", pg_url, "--to", str(back))
-    assert code == 0 and "27 tables" in said, said
+    assert code == 0, said
     with Store(demo_db_template, read_only=True) as duck, Store(pg_url) as pg, Store(back, read_only=True) as again:
         tables = copying.tables(duck)
-        assert len(tables) == 27 and copying.tables(pg) == tables
+        assert f"Copied {len(tables)} tables" in said
+        assert {"actuals", "history", "batches", "change_log", "settings", "users", "kpi_scores"} <= set(tables)
+        assert copying.tables(pg) == tables
         # every table the same on PostgreSQL, values and types as read back
         for table in tables:
             pd.testing.assert_frame_equal(_sorted(pg, table), _sorted(duck, table), check_exact=True, obj=table)
         # and back in DuckDB bit for bit; the sequences go on where they were
         assert again.table_checksums() == duck.table_checksums()
-        assert (
-            copying.sequences(again)
-            == copying.sequences(duck)
-            == [
-                ("action_seq", 1),
-                ("batch_seq", 6),  # the demo's five loads: units, KPIs, assignments, targets, actuals
-                ("entry_seq", 1),
-                ("request_seq", 1),
-            ]
-        )
+        batches = len(duck.batches())
+        assert batches > 0
+        assert copying.sequences(again) == copying.sequences(duck)
+        assert dict(copying.sequences(again))["batch_seq"] == batches + 1  # the next batch after the demo's loads
 
 
 def test_a_copy_into_a_database_that_holds_data_is_refused_and_changes_nothing(pg_url, demo_db_template):

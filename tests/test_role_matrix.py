@@ -176,6 +176,8 @@ PAGES = {
     "design": "pages/6_scorecard_design.py",
     "requests": "pages/7_requests.py",
     "my_updates": "pages/8_my_updates.py",
+    "review": "pages/9_review.py",
+    "bonus": "pages/10_bonus.py",
 }
 #: page -> accounts that get "not permitted" on it (on Sales North, 2026-10)
 REFUSED = {
@@ -189,6 +191,8 @@ REFUSED = {
     "design": {"ceo", "sales_director", "sales_rep_1", "board"},
     "requests": set(),
     "my_updates": set(),
+    "review": set(),  # agenda and minutes within the scope; only admins and managers chair
+    "bonus": {"ceo", "analyst", "sales_director", "sales_rep_1", "board"},  # pay: admins (HR) only
 }
 #: persons each account may see named (Sales North's six, on its pages)
 NORTH = {"Wu Hao", "Zhou Ting", "Xu Gang", "Zhao Min", "Sun Li", "Ma Chao"}

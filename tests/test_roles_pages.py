@@ -94,7 +94,7 @@ def test_the_sales_director_sees_the_company_total_with_sales_as_its_only_unit(a
     at = app(view_as="sales_director", unit="HQ", period=PERIOD)
     assert not at.exception and not at.error
     text = _everything(at)
-    assert "101.5" in text  # the company's October total, as the admin sees it
+    assert "101.6" in text  # the company's October total, as the admin sees it
     assert "Sales" in text and "Finance" not in text and "Marketing" not in text
 
 

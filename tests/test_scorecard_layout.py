@@ -251,7 +251,9 @@ def test_kpi_tables_lead_with_the_figures_and_drop_an_empty_alert_column(app):
 
 def test_the_alert_column_comes_last_when_a_kpi_has_an_alert(app):
     cs = app(unit="CS")
-    customer, learning = (d.value for d in cs.dataframe if "KPI" in d.value.columns)
+    # customer, internal process (its goal-setting task only) and learning
+    customer, process, learning = (d.value for d in cs.dataframe if "KPI" in d.value.columns)
+    assert list(process["KPI"]) == ["◆ Task · Complaint handling process redesign"]
     assert list(customer.columns)[-1] == "Alert"
     assert "Alert" not in learning.columns  # none of its KPIs has an alert: no empty column
     assert list(customer.columns)[:5] == ["KPI", "Completion", "Points", "Status", "12-month trend"]

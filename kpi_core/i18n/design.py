@@ -48,6 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "design.assignments": ("KPIs, weights and monthly targets", "指标、权重与月度目标"),
     "design.kpi_help": ("The KPI's id from the dictionary", "指标字典中的指标编码"),
     "design.named": ("KPIs:", "指标:"),
+    "design.tasks_on_card": (
+        "Goal-setting tasks on this scorecard (their weights count in the 100; edit them in the tasks file):",
+        "本计分卡上的目标任务(其权重计入 100;请在目标任务文件中修改):",
+    ),
     "design.weight_sum": ("Sum of weights", "权重合计"),
     "design.applied": (
         "Weights from a method are in the table: check them, then save with a reason.",

@@ -50,18 +50,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "reason.off_cycle_quarter": (
         "{kpi} is reported each quarter (due in March, June, September and December): {count} values of this "
-        "file are for other months; they are accepted and each counts as the reading of its month",
-        "{kpi} 按季度报告(3、6、9、12 月到期):本文件有 {count} 个数值属于非到期月份;已接受,各计为所在月份的数据",
+        "file are for other months; they are kept but not scored: the month view carries the last due month",
+        "{kpi} 按季度报告(3、6、9、12 月到期):本文件有 {count} 个数值属于非到期月份;已保存但不计分:月度视图沿用最近一个到期月的数据",
     ),
     "reason.off_cycle_half": (
         "{kpi} is reported each half-year (due in June and December): {count} values of this "
-        "file are for other months; they are accepted and each counts as the reading of its month",
-        "{kpi} 按半年报告(6、12 月到期):本文件有 {count} 个数值属于非到期月份;已接受,各计为所在月份的数据",
+        "file are for other months; they are kept but not scored: the month view carries the last due month",
+        "{kpi} 按半年报告(6、12 月到期):本文件有 {count} 个数值属于非到期月份;已保存但不计分:月度视图沿用最近一个到期月的数据",
     ),
     "reason.off_cycle_year": (
         "{kpi} is reported once a year (due in December): {count} values of this "
-        "file are for other months; they are accepted and each counts as the reading of its month",
-        "{kpi} 按年度报告(12 月到期):本文件有 {count} 个数值属于非到期月份;已接受,各计为所在月份的数据",
+        "file are for other months; they are kept but not scored: the month view carries the last due month",
+        "{kpi} 按年度报告(12 月到期):本文件有 {count} 个数值属于非到期月份;已保存但不计分:月度视图沿用最近一个到期月的数据",
     ),
     # words
     "role.info": ("info (not scored)", "仅供参考(不计分)"),

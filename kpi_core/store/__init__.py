@@ -23,7 +23,9 @@ from kpi_core.store.base import (
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
+from kpi_core.store.meetings import MeetingQueries
 from kpi_core.store.owners import OwnerQueries
+from kpi_core.store.pay import PayQueries
 from kpi_core.store.periods import PeriodClosedError, PeriodQueries
 from kpi_core.store.reads import ReadQueries
 from kpi_core.store.review import ReviewQueries
@@ -50,6 +52,8 @@ class Store(
     OwnerQueries,
     TaskQueries,
     ReviewQueries,
+    MeetingQueries,
+    PayQueries,
     BaseStore,
 ):
     """One open scorecard database (see :mod:`kpi_core.store.base`)."""

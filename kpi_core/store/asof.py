@@ -29,9 +29,24 @@ from kpi_core.model import FILE_SPECS
 from kpi_core.store.writes import VALUE_KINDS
 
 #: Set-up kinds: their key columns, and how a change-log entry names the row.
-_SET_UP = {"units": ("unit_id",), "kpis": ("kpi_id",), "assignments": ("unit_id", "kpi_id", "year")}
+_SET_UP = {
+    "units": ("unit_id",),
+    "kpis": ("kpi_id",),
+    "assignments": ("unit_id", "kpi_id", "year"),
+    # goal-setting tasks and their assessments (issue 14): written only as batches
+    "tasks": ("task_id", "year"),
+    "task_assessments": ("task_id", "year", "period"),
+}
 _LOG_ENTITY = {"kpis": "kpi", "assignments": "assignment"}
-_NUMERIC = {"kpis": set(FILE_SPECS["kpis"].numeric), "assignments": {"weight"}, "units": {"sort_order"}}
+_NUMERIC = {
+    "kpis": set(FILE_SPECS["kpis"].numeric),
+    "assignments": {"weight"},
+    "units": {"sort_order"},
+    "tasks": {"weight", "cap"},
+    "task_assessments": set(),
+}
+#: Kinds whose rows carry an integer ``year``.
+_YEARLY = ("assignments", "tasks", "task_assessments")
 
 
 class AsOfQueries:
@@ -42,7 +57,7 @@ class AsOfQueries:
         frames = self.snapshot(moment)
         copy = type(self)(":memory:")
         with copy.transaction() as cur:
-            for kind in ("units", "kpis", "assignments", "targets", "actuals"):
+            for kind in ("units", "kpis", "assignments", "targets", "actuals", "tasks", "task_assessments"):
                 frame = frames[kind]
                 if frame.empty:
                     continue
@@ -54,7 +69,8 @@ class AsOfQueries:
         return copy
 
     def snapshot(self, moment: datetime) -> dict[str, pd.DataFrame]:
-        """Units, KPIs, assignments, targets and actuals as they stood at ``moment``."""
+        """Units, KPIs, assignments, targets, actuals, tasks and task
+        assessments as they stood at ``moment``."""
         out = {kind: self._set_up_at(kind, moment) for kind in _SET_UP}
         for kind in VALUE_KINDS:
             out[kind] = self._values_at(kind, moment)
@@ -124,7 +140,7 @@ class AsOfQueries:
         frame = pd.DataFrame(rows, columns=columns)
         for column in _NUMERIC[kind] & set(columns):
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
-        if kind == "assignments" and len(frame):
+        if kind in _YEARLY and len(frame):
             frame["year"] = frame["year"].astype("int64")
         return frame
 
@@ -148,6 +164,10 @@ def _key(kind: str, row_key: str) -> tuple:
     parts = str(row_key).split("|")
     if kind == "assignments":
         return parts[0], parts[1], int(parts[2])
+    if kind == "tasks":
+        return parts[0], int(float(parts[1]))
+    if kind == "task_assessments":
+        return parts[0], int(float(parts[1])), parts[2]
     return (parts[0],)
 
 
@@ -171,5 +191,11 @@ def _undo_edit(kind: str, state: dict, key: tuple, field: str, old: object) -> N
 def _exists(kind: str, row: dict) -> bool:
     """A row rebuilt without its required value did not exist at that moment
     (it was created by a later edit whose every field was undone)."""
-    required = {"units": "name", "kpis": "name", "assignments": "weight"}[kind]
+    required = {
+        "units": "name",
+        "kpis": "name",
+        "assignments": "weight",
+        "tasks": "name",
+        "task_assessments": "result",
+    }[kind]
     return row.get(required) is not None

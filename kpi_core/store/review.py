@@ -152,9 +152,10 @@ class ReviewQueries:
             self.cursor()
             .execute(
                 """SELECT kpi_id FROM assignments WHERE unit_id = ? AND year = ?
+                   UNION SELECT task_id FROM tasks WHERE unit_id = ? AND year = ?
                    UNION SELECT kpi_id FROM kpi_scores WHERE unit_id = ? AND period = ?::DATE
                    ORDER BY 1""",
-                [unit_id, int(period[:4]), unit_id, month_date(period)],
+                [unit_id, int(period[:4]), unit_id, int(period[:4]), unit_id, month_date(period)],
             )
             .fetchall()
         )

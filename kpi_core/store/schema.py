@@ -365,6 +365,80 @@ V8 = [
     )""",
 ]
 
+# Issue 16 (items 3, 4): the business-review meeting. A meeting of a unit
+# about a month is ``planned`` (its agenda saved and edited by the chair)
+# until it is finished, then ``held`` (its minutes). ``meeting_items`` are its
+# agenda items in ``position`` order (``item_no`` names an item for good:
+# positions change when the chair reorders), with the figures shown when it
+# was proposed (JSON text), whether the chair dropped or added it, and its
+# decision. ``meeting_actions`` links the actions created or updated from an
+# item. Every change is also logged in ``change_log`` (entity ``meeting``).
+V9 = [
+    """CREATE SEQUENCE meeting_seq START 1""",
+    """CREATE TABLE meetings (
+        meeting_id INTEGER PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        period DATE NOT NULL,
+        status VARCHAR NOT NULL,
+        held_on DATE,
+        chair VARCHAR,
+        attendees VARCHAR,
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE meeting_items (
+        meeting_id INTEGER NOT NULL,
+        item_no INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        subject VARCHAR,
+        unit_id VARCHAR,
+        title VARCHAR,
+        figures VARCHAR,
+        dropped BOOLEAN NOT NULL DEFAULT false,
+        added_by_chair BOOLEAN NOT NULL DEFAULT false,
+        decision VARCHAR,
+        decided_by VARCHAR,
+        decided_at TIMESTAMP,
+        PRIMARY KEY (meeting_id, item_no)
+    )""",
+    """CREATE TABLE meeting_actions (
+        meeting_id INTEGER NOT NULL,
+        item_no INTEGER NOT NULL,
+        action_id INTEGER NOT NULL,
+        how VARCHAR NOT NULL,
+        linked_by VARCHAR NOT NULL,
+        linked_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (meeting_id, item_no, action_id, how)
+    )""",
+]
+
+# Issue 17 (items 1-3): pay data. One row per person and year: the annual
+# total, its mix (fixed, performance bonus, long-term: percents adding up to
+# 100) and how the bonus is earned (``scheme`` target / commission / none, on
+# ``basis`` "total" or a KPI id, with ``rate``, ``cap`` and ``floor``).
+# Written as upload batches like every other kind; read only by
+# kpi_core.pay, which checks the reader may see pay (``see_pay``) first.
+V10 = [
+    """CREATE TABLE pay (
+        unit_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        annual_total DOUBLE NOT NULL,
+        fixed_pct DOUBLE NOT NULL,
+        bonus_pct DOUBLE NOT NULL,
+        longterm_pct DOUBLE NOT NULL,
+        scheme VARCHAR NOT NULL,
+        basis VARCHAR,
+        rate DOUBLE,
+        cap DOUBLE,
+        floor DOUBLE,
+        batch_id INTEGER,
+        PRIMARY KEY (unit_id, year)
+    )""",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6, 7: V7, 8: V8, 9: V9, 10: V10}
 SCHEMA_VERSION = max(MIGRATIONS)
