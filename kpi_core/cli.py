@@ -59,7 +59,6 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True, title=h("commands"), parser_class=_Sub)
     _Sub.make = staticmethod(translated)
-    _add_move_commands(sub, h)
     init = sub.add_parser("init", help=h("init"), description=h("init"))
     init.add_argument("--demo", action="store_true", help=h("demo"))
     init.add_argument("--admin", metavar="NAME", help=t("access.help.admin", lang))
@@ -107,6 +106,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     reopen.add_argument("--by", help=h("reopened_by"))
     reopen.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     reopen.add_argument("--reason", required=True, help=h("reopen_reason"))
+    _add_move_commands(sub, h)
     return parser
 
 
