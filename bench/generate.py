@@ -170,7 +170,8 @@ def build(store: Store, size: Size, log=print) -> dict[str, int]:
         counts["targets"] += len(t)
         counts["actuals"] += len(a)
         log(f"  {year}: {len(t):,} targets, {len(a):,} actuals")
-    store.cursor().execute("CHECKPOINT")
+    if store.backend == "duckdb":
+        store.cursor().execute("CHECKPOINT")
     return counts
 
 

@@ -7,6 +7,7 @@ bench/sql_peer.py). The goals are ratios to those (see ``GOALS``).
     python bench/run.py                          # full size: 10,000 persons, 36 months
     python bench/run.py --persons 2000 --months 12 --runs 3   # a quick run
     python bench/run.py --db /tmp/big.duckdb     # keep (or reuse) the generated file
+    python bench/run.py --db postgresql://kpi@localhost/bench   # the same steps on PostgreSQL
 
 Each step runs in its own child process (``--step``), so its peak memory is
 that process's peak resident size (``VmHWM``, the ``ru_maxrss`` of this
@@ -48,6 +49,7 @@ from bench import generate, sql_peer  # noqa: E402
 from kpi_core import alerts, ingest, scorecard, scores  # noqa: E402
 from kpi_core.org import Org  # noqa: E402
 from kpi_core.store import Store  # noqa: E402
+from kpi_core.store.dialect import is_postgres  # noqa: E402
 
 UPLOAD_ROWS = 100_000
 #: A validated upload slower than this is measured once, not repeated (and
@@ -271,17 +273,32 @@ def _measure_upload(store: Store, runs: int, size: generate.Size, loaded: list[i
             break
         if i:
             ingest_times.append(elapsed)
-    cur = store.cursor()
     for i, path in enumerate(paths):
         t0 = time.perf_counter()
-        # benchmark-only scratch table: DuckDB's own loader, no validation
-        cur.execute("CREATE OR REPLACE TABLE bench_plain_csv AS SELECT * FROM read_csv(?)", [str(path)])
+        _plain_load(store, path)
         elapsed = time.perf_counter() - t0
         if i:
             plain_times.append(elapsed)
-    cur.execute("DROP TABLE bench_plain_csv")
     rows = files[0].count(b"\n") - 1
     return {"upload": ingest_times, "read_csv": plain_times, "upload_rows": rows, "upload_note": note}
+
+
+def _plain_load(store: Store, path: Path) -> None:
+    """The database's own CSV loader, no validation (the upload's yardstick):
+    DuckDB's ``read_csv``; PostgreSQL's ``COPY ... FROM STDIN`` into text columns."""
+    if store.backend == "duckdb":
+        cur = store.cursor()
+        # benchmark-only scratch table
+        cur.execute("CREATE OR REPLACE TABLE bench_plain_csv AS SELECT * FROM read_csv(?)", [str(path)])
+        cur.execute("DROP TABLE bench_plain_csv")
+        return
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    columns = ", ".join(f'"{c.strip()}" text' for c in header)
+    with store._pg.pool.connection() as conn:
+        conn.execute("CREATE TEMPORARY TABLE bench_plain_csv (" + columns + ")")
+        with conn.cursor() as cur, cur.copy("COPY bench_plain_csv FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            copy.write(path.read_bytes())
+        conn.execute("DROP TABLE bench_plain_csv")
 
 
 def _too_slow(signum: int, frame: object) -> None:
@@ -460,16 +477,34 @@ def machine() -> dict:
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
+        "psycopg": _version("psycopg"),
         "pandas": pd.__version__,
         "platform": platform.platform(),
     }
+
+
+def _version(package: str) -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version(package)
+    except Exception:  # noqa: BLE001 - not installed
+        return None
+
+
+def _fresh(db: str) -> bool:
+    """Whether the data must be generated: a missing file, or an empty PostgreSQL database."""
+    if not is_postgres(db):
+        return not Path(db).exists()
+    with Store(db) as store:
+        return store.is_empty()
 
 
 def parent(args: argparse.Namespace) -> None:
     size = generate.Size(args.persons, args.departments, args.kpis, args.per_unit, args.months)
     if args.db is None:
         args.db = str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.duckdb")
-    fresh = not Path(args.db).exists()
+    fresh = _fresh(args.db)
     started = time.perf_counter()
     if fresh:
         print(f"generating {size} into {args.db}")
@@ -485,6 +520,10 @@ def parent(args: argparse.Namespace) -> None:
         scores.ensure(store, lambda done, year: print(f"  storing scores: {year} ({done:.0%})", flush=True))
     print(f"stored scores current in {time.perf_counter() - started:.1f} s")
     results: dict = {"machine": machine(), "size": size.__dict__, "rows": counts, "generate_s": generated}
+    results["backend"] = "postgresql" if is_postgres(args.db) else "duckdb"
+    if is_postgres(args.db):
+        with Store(args.db) as store:
+            results["machine"]["postgresql"] = store.cursor().execute("SHOW server_version").fetchone()[0]
     steps = [s for s in STEPS if not args.only or s in args.only]
     for step in steps:
         t0 = time.perf_counter()
@@ -514,7 +553,7 @@ def parent(args: argparse.Namespace) -> None:
             f"sql_peer vs the product ({check['period']}): {check['compared']} of {check['rows']} rows compared "
             f"(KPIs without tiers, band or blend), largest points difference {check['max_points_diff']:.2g}"
         )
-    out = ROOT / "bench" / "results.json"
+    out = ROOT / "bench" / ("results-postgresql.json" if is_postgres(args.db) else "results.json")
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nwritten {out}")
 
@@ -527,7 +566,10 @@ def main() -> None:
     p.add_argument("--per-unit", type=int, default=12)
     p.add_argument("--months", type=int, default=36)
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--db", help="database file: generated when missing, reused when present")
+    p.add_argument(
+        "--db",
+        help="database file or postgresql:// URL: generated when missing (or empty), reused when present",
+    )
     p.add_argument(
         "--only", nargs="*", choices=STEPS, help="run only these steps (limit always runs; sql_peer with company)"
     )

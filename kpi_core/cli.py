@@ -30,7 +30,7 @@ from kpi_core import access, alerts, approvals, ingest, owners, scorecard, score
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
-from kpi_core.store import ENV_VAR, Store, StoreError
+from kpi_core.store import ENV_VAR, Store, StoreError, StoreLockedError, copying, db_target
 from kpi_core.store.approvals import STATUSES, UPLOAD_KINDS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_PERMITTED = 0, 1, 2, 3
@@ -55,7 +55,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         return made
 
     parser = translated(prog="python -m kpi_core", description=h("description"))
-    parser.add_argument("--db", type=Path, help=h("db", env=ENV_VAR))
+    parser.add_argument("--db", type=db_target, help=h("db", env=ENV_VAR))
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True, title=h("commands"), parser_class=_Sub)
     _Sub.make = staticmethod(translated)
@@ -106,6 +106,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     reopen.add_argument("--by", help=h("reopened_by"))
     reopen.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
     reopen.add_argument("--reason", required=True, help=h("reopen_reason"))
+    _add_move_commands(sub, h)
     return parser
 
 
@@ -170,6 +171,8 @@ def _language(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_language(argv)).parse_args(argv)
+    if args.command in OWN_STORES:  # they open their databases themselves
+        return OWN_STORES[args.command](args)
     try:
         with Store(args.db) as store:
             _scores_current(store, args.lang)
@@ -1107,6 +1110,75 @@ def _request_record(r: dict, lang: str, units: dict, names: dict) -> dict:
         "decided_at": "" if decided is None or pd.isna(decided) else f"{decided:%Y-%m-%d %H:%M}",
         "note": r["decision_note"] if isinstance(r["decision_note"], str) else "",
     }
+
+
+# --------------------------------------------------------------------------- copy, backup (issue 15)
+
+
+def _add_move_commands(sub, h) -> None:  # noqa: ANN001 - argparse's objects
+    copy = sub.add_parser("copy", help=h("copy"), description=h("copy"))
+    copy.add_argument("--from", dest="source", required=True, metavar="SOURCE", help=h("copy_from"))
+    copy.add_argument("--to", dest="target", required=True, metavar="TARGET", help=h("copy_to"))
+    backup = sub.add_parser("backup", help=h("backup"), description=h("backup"))
+    backup.add_argument("file", type=Path, help=h("backup_file"))
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    """Copy a whole database into an empty one (DuckDB <-> PostgreSQL)."""
+    lang = args.lang
+    try:
+        with Store(db_target(args.source), read_only=True) as source, Store(db_target(args.target)) as target:
+            counts = copying.copy_database(source, target)
+            for table, rows in counts.items():
+                print(t("pgstore.copied_table", lang, table=table, rows=rows))
+            print(
+                t(
+                    "pgstore.copied",
+                    lang,
+                    tables=len(counts),
+                    rows=sum(counts.values()),
+                    source=source.label,
+                    target=target.label,
+                )
+            )
+    except StoreError as exc:
+        print(error_text(exc, lang), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the DuckDB database (--db) at a new file."""
+    lang = args.lang
+    target = db_target(args.db)
+    try:
+        with Store(target, read_only=True) as store:
+            copying.backup_duckdb(store, args.file)
+            counts = {
+                table: store.cursor().execute("SELECT count(*) FROM " + table).fetchone()[0]
+                for table in copying.tables(store)
+            }
+            print(
+                t(
+                    "pgstore.backed_up",
+                    lang,
+                    source=store.label,
+                    file=args.file,
+                    tables=len(counts),
+                    rows=sum(counts.values()),
+                )
+            )
+    except StoreLockedError:
+        print(t("pgstore.backup_locked", lang, file=Path(str(target)).name), file=sys.stderr)
+        return EXIT_FAILED
+    except StoreError as exc:
+        print(error_text(exc, lang), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+#: commands that open their databases themselves (not the one --db names)
+OWN_STORES = {"copy": cmd_copy, "backup": cmd_backup}
 
 
 # --------------------------------------------------------------------------- outlook (issue 16, item 5)

@@ -12,10 +12,14 @@ made current before the first page reads them (:func:`prepare_scores`). Query
 results are cached
 with ``st.cache_data`` keyed on plain values, including the database path so
 tests with different databases never share results. :func:`clear_caches` runs
-after every write (an upload, an edit) so pages show the new figures at once.
+after every write (an upload, an edit) so pages show the new figures at once,
+and :func:`follow_writes` at the start of every run clears them when another
+process wrote to the same (PostgreSQL) database since.
 """
 
 from __future__ import annotations
+
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -60,6 +64,25 @@ def store() -> Store:
     """The process's store for the configured database (filled with the demo
     company on first run)."""
     return _open(db_path())
+
+
+_seen_versions: dict[str, int] = {}
+_seen_lock = threading.Lock()
+
+
+def follow_writes() -> None:
+    """First thing in every run: when the database's data version moved since
+    this process last looked (another dashboard process or the CLI wrote to
+    the same PostgreSQL database), forget the cached results, so this run
+    shows the new figures. One cheap read per run; on a DuckDB file only this
+    process writes, and its own writes clear the caches already."""
+    path = db_path()
+    version = store().data_version()
+    with _seen_lock:
+        last = _seen_versions.get(path)
+        _seen_versions[path] = version
+    if last is not None and last != version:
+        clear_caches()
 
 
 def clear_caches() -> None:

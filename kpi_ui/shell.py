@@ -348,6 +348,7 @@ def show_failure(exc: Exception) -> None:
 
 def _main() -> None:
     try:
+        data.follow_writes()  # another process's write shows on this run (issue 15)
         session.identify(data.store())
         state = resolve_current()
     except StoreError as exc:  # e.g. the CLI holds the file: say so, no traceback, no server path

@@ -15,6 +15,8 @@ import pytest
 from kpi_core import ingest
 from kpi_core.store import ENV_VAR, Store
 from tests.browser_support import browser, live_app, page  # noqa: F401  (fixtures for the browser tests)
+from tests.pg_contract import is_contract
+from tests.pg_support import pg_cluster, pg_url  # noqa: F401  (fixtures for the PostgreSQL tests)
 
 TODAY = date(2026, 11, 21)
 
@@ -117,7 +119,55 @@ def _isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Tests never touch data/scorecard.duckdb: the default path is a temp file."""
     path = tmp_path / "test.duckdb"
     monkeypatch.setenv(ENV_VAR, str(path))
+    monkeypatch.delenv("KPI_DB", raising=False)  # it would win over $KPI_DB_PATH
     return path
+
+
+# ---------------------------------------------------------------- both backends
+
+
+@pytest.fixture
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """``duckdb``, or ``postgresql`` for the store contract tests' second run
+    (tests/pg_contract.py lists them; the store fixtures below follow it)."""
+    return getattr(request, "param", "duckdb")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_backend" in metafunc.fixturenames and is_contract(metafunc.module.__name__, metafunc.function.__name__):
+        metafunc.parametrize("store_backend", ["duckdb", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def _pg_templates() -> dict[str, str]:
+    return {}
+
+
+def _pg_copy(request: pytest.FixtureRequest, which: str, fill) -> str:
+    """A fresh PostgreSQL database holding ``which`` (loaded once per session by ``fill(store)``)."""
+    cluster = request.getfixturevalue("pg_cluster")
+    templates = request.getfixturevalue("_pg_templates")
+    if which not in templates:
+        url = cluster.create(name=f"tmpl_{which}_{os.getpid()}")
+        with Store(url) as store:
+            fill(store)
+        templates[which] = url.rsplit("/", 1)[1]
+    url = cluster.create(template=templates[which])
+    request.addfinalizer(lambda: cluster.drop(url))
+    return url
+
+
+def _load_small(store: Store, folder: Path) -> None:
+    reports = ingest.load_folder(store, folder)
+    bad = [str(p) for r in reports for p in r.validated.errors]
+    assert not bad, bad
+
+
+def _load_demo(store: Store) -> None:
+    # as demo_db_template: without the demo's own review (commentary, actions, minutes)
+    reports = ingest.ensure_demo(store, review=False)
+    bad = [str(p) for r in reports for p in r.validated.errors]
+    assert not bad, bad
 
 
 @pytest.fixture
@@ -145,10 +195,13 @@ def _small_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def small_store(_small_db_template: Path, tmp_path: Path) -> Store:
-    path = tmp_path / "small.duckdb"
-    shutil.copyfile(_small_db_template, path)
-    store = Store(path)
+def small_store(_small_db_template: Path, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest) -> Store:
+    if store_backend == "postgresql":
+        store = Store(_pg_copy(request, "small", lambda s: _load_small(s, _small_db_template.parent)))
+    else:
+        path = tmp_path / "small.duckdb"
+        shutil.copyfile(_small_db_template, path)
+        store = Store(path)
     yield store
     store.close()
 
@@ -173,9 +226,20 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_db(demo_db_template: Path, _isolated_db: Path) -> Path:
+def demo_db(
+    demo_db_template: Path,
+    _isolated_db: Path,
+    store_backend: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path | str:
     """A private copy of the demo database at the path the app and CLI use
-    by default in this test ($KPI_DB_PATH)."""
+    by default in this test ($KPI_DB_PATH); for a contract test's PostgreSQL
+    run, the URL of a private PostgreSQL copy (in $KPI_DB_PATH too)."""
+    if store_backend == "postgresql":
+        url = _pg_copy(request, "demo", _load_demo)
+        monkeypatch.setenv(ENV_VAR, url)
+        return url
     shutil.copyfile(demo_db_template, _isolated_db)
     return _isolated_db
 

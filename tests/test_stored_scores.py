@@ -48,12 +48,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small company with its scores stored, copied for every example."""
     path = tmp_path_factory.mktemp("stored") / "small.duckdb"
     with Store(path) as store:
-        for kind in ("units", "kpis", "assignments", "targets", "actuals"):
-            report = ingest.load(store, kind, SMALL[kind].encode(), f"{kind}.csv", uploaded_by="test")
-            assert report.validated.ok, report.validated.errors
-        scores.ensure(store)
+        _fill_template(store)
         store.cursor().execute("CHECKPOINT")
     return path
+
+
+def _fill_template(store: Store) -> None:
+    for kind in ("units", "kpis", "assignments", "targets", "actuals"):
+        report = ingest.load(store, kind, SMALL[kind].encode(), f"{kind}.csv", uploaded_by="test")
+        assert report.validated.ok, report.validated.errors
+    scores.ensure(store)
 
 
 def assert_current(store: Store) -> None:
@@ -166,7 +170,15 @@ def test_stored_scores_equal_a_rescore_from_scratch_after_every_write(template, 
 
 
 @pytest.fixture
-def store(template: Path, tmp_path: Path) -> Store:
+def store(template: Path, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest) -> Store:
+    if store_backend == "postgresql":  # the same company on PostgreSQL (tests/pg_contract.py)
+        from tests.conftest import _pg_copy
+
+        opened = Store(_pg_copy(request, "stored", _fill_template))
+        assert scores.ensure(opened)
+        yield opened
+        opened.close()
+        return
     path = tmp_path / "small.duckdb"
     shutil.copyfile(template, path)
     opened = Store(path)

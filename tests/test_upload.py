@@ -213,7 +213,9 @@ def test_restatement_changes_that_months_score_and_rollback_restores_it(small_st
 def test_rollback_removes_added_rows_and_restores_replaced_ones_exactly(small_store):
     def values():
         return (
-            small_store.cursor().execute("SELECT unit_id, kpi_id, period, actual FROM actuals ORDER BY ALL").fetchall()
+            small_store.cursor()
+            .execute("SELECT unit_id, kpi_id, period, actual FROM actuals ORDER BY unit_id, kpi_id, period")
+            .fetchall()
         )
 
     before = values()

@@ -9,8 +9,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.help.options": ("options", "选项"),
     "cli.help.help": ("show this help message and exit", "显示本帮助并退出"),
     "cli.help.db": (
-        "database file (default: ${env} or data/scorecard.duckdb)",
-        "数据库文件(默认:${env} 或 data/scorecard.duckdb)",
+        "database: a DuckDB file or a postgresql:// URL (default: $KPI_DB, ${env} or data/scorecard.duckdb)",
+        "数据库:DuckDB 文件或 postgresql:// 地址(默认:$KPI_DB、${env} 或 data/scorecard.duckdb)",
     ),
     "cli.help.lang": ("language of labels and messages", "标签与消息的语言"),
     "cli.help.init": ("create the database", "创建数据库"),

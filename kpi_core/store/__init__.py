@@ -12,11 +12,14 @@ from kpi_core.store.asof import AsOfQueries
 from kpi_core.store.base import (
     DEFAULT_DB,
     ENV_VAR,
+    URL_ENV_VAR,
     BaseStore,
     StoreError,
     StoreLockedError,
     WriteConflictError,
+    db_target,
     default_path,
+    default_target,
 )
 from kpi_core.store.bulk import BulkQueries
 from kpi_core.store.design import DesignQueries
@@ -63,6 +66,7 @@ class Store(
 __all__ = [
     "DEFAULT_DB",
     "ENV_VAR",
+    "URL_ENV_VAR",
     "SCHEMA_VERSION",
     "VALUE_KINDS",
     "BatchResult",
@@ -72,7 +76,9 @@ __all__ = [
     "RollbackError",
     "StoreLockedError",
     "WriteConflictError",
+    "db_target",
     "default_path",
+    "default_target",
     "month_date",
     "summarise_changes",
 ]

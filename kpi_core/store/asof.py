@@ -93,13 +93,14 @@ class AsOfQueries:
                  FROM change_log WHERE entity = ? AND changed_at > ?),
                first AS (
                  SELECT unit_id, kpi_id, period, old FROM (
-                   SELECT *, row_number() OVER (PARTITION BY unit_id, kpi_id, period ORDER BY ts, seq) AS n FROM ev)
+                   SELECT *, row_number() OVER (PARTITION BY unit_id, kpi_id, period ORDER BY ts, seq) AS n FROM ev) e
                  WHERE n = 1)
              SELECT t.unit_id, t.kpi_id, t.period, t."""
             + value
             + " FROM "
             + kind
-            + """ t ANTI JOIN first f USING (unit_id, kpi_id, period)
+            + """ t WHERE NOT EXISTS (SELECT 1 FROM first f
+                               WHERE f.unit_id = t.unit_id AND f.kpi_id = t.kpi_id AND f.period = t.period)
              UNION ALL
              SELECT unit_id, kpi_id, period, old FROM first WHERE old IS NOT NULL"""
         )

@@ -1,9 +1,19 @@
-"""Opening the database file, migrating it, and running transactions.
+"""Opening the database, migrating it, and running transactions.
+
+Two backends, one store. A file path opens a DuckDB file; a
+``postgresql://`` URL opens a PostgreSQL database through a connection pool
+(:mod:`kpi_core.store.pg`, whose cursor behaves like DuckDB's). The mixins'
+SQL reaches either through :mod:`kpi_core.store.dialect`, where every
+difference lives.
 
 DuckDB lets one process open a file read-write; a second process (the CLI
 while the dashboard runs) gets a lock error, which we turn into
 :class:`StoreLockedError` with a message a person can act on. A connection is
-not thread-safe, so every query takes its own cursor.
+not thread-safe, so every query takes its own cursor. On PostgreSQL every
+write transaction first takes one advisory lock: writers of every process run
+one after another, and one that waits longer than
+:data:`kpi_core.store.pg.WRITE_WAIT_S` gives up with "try again" (nothing
+stored).
 """
 
 from __future__ import annotations
@@ -18,6 +28,8 @@ from typing import TypeVar
 
 import duckdb
 
+from kpi_core.store import dialect
+from kpi_core.store.dialect import duckdb_dialect, is_postgres
 from kpi_core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -28,6 +40,8 @@ RETRY_PAUSE_S = 0.1
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "scorecard.duckdb"
 ENV_VAR = "KPI_DB_PATH"
+#: Also accepted, and preferred when both are set: a file path or a ``postgresql://`` URL.
+URL_ENV_VAR = "KPI_DB"
 
 
 class StoreError(RuntimeError):
@@ -66,8 +80,8 @@ _CONFLICT_MARKERS = (
 
 
 def is_write_conflict(exc: BaseException) -> bool:
-    """Whether ``exc`` is DuckDB refusing a write because another transaction
-    wrote the same rows (as opposed to a bug or a bad value).
+    """Whether ``exc`` is the database refusing a write because another
+    transaction wrote the same rows (as opposed to a bug or a bad value).
 
     >>> is_write_conflict(duckdb.TransactionException("Conflict on tuple deletion!"))
     True
@@ -75,14 +89,53 @@ def is_write_conflict(exc: BaseException) -> bool:
     False
     """
     if not isinstance(exc, duckdb.Error):
-        return False
+        return _pg_says(exc, "is_conflict")
     text = str(exc).lower()
     return any(marker in text for marker in _CONFLICT_MARKERS)
 
 
-def default_path() -> Path:
-    """The database path: ``$KPI_DB_PATH`` or ``data/scorecard.duckdb``."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_DB)
+def _pg_says(exc: BaseException, test: str) -> bool:
+    """A PostgreSQL error classified by :mod:`.pg` (never imported for DuckDB only)."""
+    if type(exc).__module__.split(".")[0] != "psycopg":
+        return False
+    from kpi_core.store import pg
+
+    return getattr(pg, test)(exc)
+
+
+def _is_duplicate_key(exc: BaseException) -> bool:
+    if isinstance(exc, duckdb.ConstraintException):
+        return "duplicate key" in str(exc).lower()
+    return _pg_says(exc, "is_duplicate_key")
+
+
+def _is_missing_table(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.CatalogException) or _pg_says(exc, "is_missing")
+
+
+_LOCAL_VERSIONS: dict[str, int] = {}
+_VERSION_LOCK = threading.Lock()
+
+
+def default_target() -> str | Path:
+    """The database: ``$KPI_DB`` or ``$KPI_DB_PATH`` (a file path or a
+    ``postgresql://`` URL), else ``data/scorecard.duckdb``."""
+    value = os.environ.get(URL_ENV_VAR) or os.environ.get(ENV_VAR)
+    if value and is_postgres(value):
+        return value.strip()
+    return Path(value or DEFAULT_DB)
+
+
+def default_path() -> str | Path:
+    """The database (kept under its old name): see :func:`default_target`."""
+    return default_target()
+
+
+def db_target(value: str | Path | None) -> str | Path:
+    """A ``--db`` value as the store takes it: a URL as text, else a path."""
+    if value is None:
+        return default_target()
+    return str(value).strip() if is_postgres(str(value)) else Path(value)
 
 
 class BaseStore:
@@ -95,13 +148,21 @@ class BaseStore:
     write_hooks: list[Callable[[BaseStore, duckdb.DuckDBPyConnection], None]] = []
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.path = Path(path) if path is not None else default_path()
+        target = db_target(path)
         self.read_only = read_only
         # One writer at a time in this process (every dashboard session is a
         # thread sharing this store): a second write waits for the first to
         # commit and then reads what it wrote, instead of racing it.
         self._write_lock = threading.RLock()
         self._scores_ready = False
+        self._pg = None
+        self.dialect = duckdb_dialect()
+        if isinstance(target, str):
+            self._open_postgres(target)
+            return
+        self.path = target
+        #: how messages name the database (a file name; a URL without password)
+        self.label = self.path.name
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -122,7 +183,35 @@ class BaseStore:
         if not read_only:
             self._migrate()
 
+    def _open_postgres(self, url: str) -> None:
+        from kpi_core.store import pg
+
+        self.path = dialect.redact(url)
+        self.label = self.path.split("@")[-1]
+        try:
+            self._pg = pg.PgBackend(url, read_only=self.read_only, max_size=pg.pool_size())
+        except Exception as exc:  # psycopg's reason is kept in the chain (the log)
+            if type(exc).__module__.split(".")[0] not in ("psycopg", "psycopg_pool"):
+                raise
+            raise StoreError(
+                f"Cannot connect to the PostgreSQL database {self.label}: {pg.reason(exc)}",
+                key="pgstore.unreachable",
+                db=self.label,
+                reason=pg.reason(exc),
+            ) from exc
+        self.dialect = self._pg.dialect
+        if not self.read_only:
+            self._migrate()
+
+    @property
+    def backend(self) -> str:
+        """``"duckdb"`` or ``"postgresql"``."""
+        return self.dialect.name
+
     def close(self) -> None:
+        if self._pg is not None:
+            self._pg.close()
+            return
         self._con.close()
 
     def __enter__(self) -> BaseStore:
@@ -132,6 +221,8 @@ class BaseStore:
         self.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._pg is not None:
+            return self._pg.cursor()
         return self._con.cursor()
 
     @contextmanager
@@ -153,17 +244,25 @@ class BaseStore:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
+                if self._pg is not None:
+                    seen = self._wait_for_writers(cur)
                 yield cur
                 self._before_commit(cur, seen)
                 cur.execute("COMMIT")
             except BaseException as exc:
                 try:
                     cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass  # a failed COMMIT has already ended the transaction
+                except Exception:  # noqa: BLE001 - a failed COMMIT has already ended the transaction
+                    pass
                 cur.close()
+                if self._pg is not None and _pg_says(exc, "is_lock_timeout"):
+                    raise WriteConflictError(
+                        "another write is still running on the database; nothing of this one was stored; "
+                        "try again in a moment",
+                        key="pgstore.busy",
+                    ) from exc
                 # a key another writer inserted since this one began is a race, not a bug
-                raced = isinstance(exc, duckdb.ConstraintException) and "duplicate key" in str(exc).lower()
+                raced = _is_duplicate_key(exc)
                 if is_write_conflict(exc) or (raced and self._last_batch_id() != seen):
                     raise WriteConflictError(
                         "another write changed the same rows at the same moment; nothing of this one was stored",
@@ -171,6 +270,72 @@ class BaseStore:
                     ) from exc
                 raise
             cur.close()
+            self._bump_version()
+
+    @contextmanager
+    def plain_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction without the scores' bookkeeping (a whole
+        database copied in: its stored scores and marks come with it)."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if self._pg is not None:
+                    self._wait_for_writers(cur)
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                try:
+                    cur.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - a failed COMMIT has already ended the transaction
+                    pass
+                raise
+            finally:
+                cur.close()
+            self._bump_version()
+
+    def _wait_for_writers(self, cur) -> int:
+        """PostgreSQL, first thing in a write transaction: wait for any other
+        process's write to commit (one advisory lock for every writer), then
+        return the newest batch, read after it did."""
+        from kpi_core.store import pg
+
+        cur.execute("SELECT set_config('lock_timeout', ?, true)", [f"{pg.WRITE_WAIT_S}s"])
+        cur.execute("SELECT pg_advisory_xact_lock(?)", [pg.WRITE_LOCK_KEY])
+        return self._last_batch_id()
+
+    # ------------------------------------------------------------------ data version
+
+    def data_version(self) -> int:
+        """A number that grows whenever any process commits a write: a cached
+        result read at an older number may be stale.
+
+        PostgreSQL: the sequence ``data_version_seq``, advanced right after
+        every commit (after, not before: a reader that saw the new number
+        before the commit could cache the old rows under it). A sequence is
+        no table, so an upload that changes nothing changes no table. A
+        process that dies between its commit and the advance leaves the
+        others' caches stale until the next write. DuckDB: the file has one
+        writer process, this one, which counts its own commits."""
+        if self._pg is None:
+            return _LOCAL_VERSIONS.get(self._version_key(), 0)
+        return int(
+            self.cursor()
+            .execute("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM data_version_seq")
+            .fetchone()[0]
+        )
+
+    def _version_key(self) -> str:
+        # every store of one file in this process shares the count; an in-memory one is its own
+        return f"memory#{id(self)}" if str(self.path) == ":memory:" else str(Path(self.path).resolve())
+
+    def _bump_version(self) -> None:
+        if self._pg is not None:
+            self.cursor().execute("SELECT nextval('data_version_seq')")
+            return
+        key = self._version_key()
+        with _VERSION_LOCK:
+            _LOCAL_VERSIONS[key] = _LOCAL_VERSIONS.get(key, 0) + 1
 
     def retrying_once(self, attempt: Callable[[], T]) -> T:
         """Run a write, and run it once more when it lost a race to another writer.
@@ -218,7 +383,8 @@ class BaseStore:
         # false only until the schema has them (a new or older file's first transaction)
         if not self._scores_ready:
             found = cur.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_moves'"
+                "SELECT count(*) FROM information_schema.tables"
+                " WHERE table_name = 'score_moves' AND table_schema = current_schema()"
             ).fetchone()[0]
             self._scores_ready = bool(found)
         return self._scores_ready
@@ -227,14 +393,18 @@ class BaseStore:
         """The newest batch committed (0 before the first; also while the schema is being created)."""
         try:
             return int(self.cursor().execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchone()[0])
-        except duckdb.CatalogException:
-            return 0
+        except Exception as exc:
+            if _is_missing_table(exc):
+                return 0
+            raise
 
     # ------------------------------------------------------------------ schema
 
     def schema_version(self) -> int:
         cur = self.cursor()
-        has_meta = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        has_meta = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
+        ).fetchone()[0]
         if not has_meta:
             return 0
         row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -244,32 +414,56 @@ class BaseStore:
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path.name} has schema version {current}; this program knows up to "
+                f"{self.label} has schema version {current}; this program knows up to "
                 f"{SCHEMA_VERSION}. Upgrade the program instead of overwriting the file.",
                 key="store.newer_schema",
-                file=self.path.name,
+                file=self.label,
                 current=current,
                 known=SCHEMA_VERSION,
             )
-        if current == SCHEMA_VERSION:
+        if current == SCHEMA_VERSION and not self._needs_compat():
             return
         with self.transaction() as cur:
+            if self._pg is not None:
+                # under the writers' lock: another process may be migrating the same database
+                current = self._schema_version_in(cur)
+                for statement in dialect.PG_COMPAT:
+                    cur.execute(statement)
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
                     cur.execute(statement)
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            if self._pg is not None:
+                for statement in dialect.PG_INDEXES:
+                    cur.execute(statement)
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('sql_compat', ?)", [dialect.PG_COMPAT_VERSION])
+        if self._pg is not None:
+            self._pg.forget_tables()
+
+    def _needs_compat(self) -> bool:
+        """PostgreSQL: whether the DuckDB functions the SQL uses (:data:`dialect.PG_COMPAT`) are missing or old."""
+        if self._pg is None:
+            return False
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'sql_compat'").fetchone()
+        return row is None or row[0] != dialect.PG_COMPAT_VERSION
+
+    def _schema_version_in(self, cur) -> int:
+        row = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
+        ).fetchone()
+        if not row[0]:
+            return 0
+        found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(found[0]) if found else 0
 
     def table_checksums(self) -> dict[str, str]:
         """An order-independent checksum of every table, to prove a failed
         write changed nothing."""
         cur = self.cursor()
-        tables = [
-            r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()
-        ]
+        tables = [r[0] for r in cur.execute(self.dialect.TABLES_QUERY).fetchall()]
         out = {}
         for table in tables:
             # table names come from the catalogue, not from a user
-            query = "SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0) FROM " + table + " t"
-            count, digest = cur.execute(query).fetchone()
+            count, digest = cur.execute(self.dialect.checksum_query(table)).fetchone()
             out[table] = f"{count}:{digest}"
         return out

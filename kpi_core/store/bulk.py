@@ -49,7 +49,7 @@ class BulkQueries:
             .execute(
                 """SELECT unit_id, sum(actual) AS actual, sum(target) AS target FROM (
                      SELECT unit_id, actual, NULL::DOUBLE AS target FROM actuals
-                     UNION ALL SELECT unit_id, NULL::DOUBLE, target FROM targets)
+                     UNION ALL SELECT unit_id, NULL::DOUBLE, target FROM targets) v
                    GROUP BY unit_id"""
             )
             .df()
@@ -88,7 +88,9 @@ class BulkQueries:
 def _append(cur, kind: str, batch_id: int, file_name: str, sha256: str, uploaded_by: str, note: str | None) -> None:
     spec = FILE_SPECS[kind]
     keys = ", ".join(spec.key)
-    clash = cur.execute("SELECT count(*) FROM append_rows SEMI JOIN " + kind + " USING (" + keys + ")").fetchall()[0][0]
+    clash = cur.execute(
+        "SELECT count(*) FROM append_rows WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + kind + ")"
+    ).fetchall()[0][0]
     if clash:
         raise StoreError(f"{clash} {kind} keys are already stored; load them with write_batch")
     n = cur.execute("SELECT count(*) FROM append_rows").fetchall()[0][0]
@@ -118,8 +120,8 @@ def _append(cur, kind: str, batch_id: int, file_name: str, sha256: str, uploaded
             """INSERT INTO history (batch_id, kind, row_key, unit_id, kpi_id, new_row)
                SELECT ?, ?, """
             + _ROW_KEY[kind]
-            + """, unit_id, kpi_id, to_json({unit_id: unit_id, kpi_id: kpi_id, year: year,
-                   weight: weight, role: role})::VARCHAR FROM append_rows""",
+            + """, unit_id, kpi_id, json_object('unit_id', unit_id, 'kpi_id', kpi_id, 'year', year,
+                   'weight', weight, 'role', role)::VARCHAR FROM append_rows""",
             [batch_id, kind],
         )
     stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchall()[0][0]

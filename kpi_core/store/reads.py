@@ -50,7 +50,7 @@ class ReadQueries:
         # distinct dates first, then format the few left (formatting 4M rows is slow)
         rows = (
             self.cursor()
-            .execute("SELECT strftime(period, '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) ORDER BY 1")
+            .execute("SELECT strftime(period, '%Y-%m') FROM (SELECT DISTINCT period FROM actuals) p ORDER BY 1")
             .fetchall()
         )
         return [r[0] for r in rows]

@@ -31,6 +31,11 @@ HORIZON_KEY = "scores_horizon"
 
 KPI_SCORE_COLUMNS = SCORE_COLUMNS
 
+#: ``unit_scores``' columns in table order, the month as "YYYY-MM".
+_UNIT_SCORE_SELECT = """unit_id, strftime(period, '%Y-%m') AS period, view, total, weight, scored_weight, coverage,
+    status, grade, green, amber, red, missing, kpi_count, w_financial, p_financial, w_customer, p_customer,
+    w_process, p_process, w_learning, p_learning"""
+
 _MOVES_FROM_HISTORY = """
     INSERT INTO score_moves
     SELECT DISTINCT unit_id, kpi_id, year(period), month(period) FROM history
@@ -39,13 +44,13 @@ _MOVES_FROM_HISTORY = """
     SELECT DISTINCT unit_id, kpi_id, CAST(split_part(row_key, '|', 3) AS INTEGER), 1 FROM history
      WHERE batch_id > ? AND kind = 'assignments'
     UNION ALL
-    SELECT DISTINCT NULL, row_key, NULL, 1 FROM history WHERE batch_id > ? AND kind = 'kpis'
+    SELECT DISTINCT NULL::VARCHAR, row_key, NULL::INTEGER, 1 FROM history WHERE batch_id > ? AND kind = 'kpis'
     UNION ALL
     SELECT DISTINCT json_extract_string(r, '$.unit_id'), split_part(row_key, '|', 1),
            CAST(split_part(row_key, '|', 2) AS INTEGER), 1
       FROM (SELECT row_key, new_row AS r FROM history WHERE batch_id > ? AND kind = 'tasks'
             UNION ALL
-            SELECT row_key, old_row FROM history WHERE batch_id > ? AND kind = 'tasks')
+            SELECT row_key, old_row FROM history WHERE batch_id > ? AND kind = 'tasks') t
      WHERE r IS NOT NULL
     UNION ALL
     SELECT DISTINCT t.unit_id, t.task_id, t.year, CAST(split_part(split_part(h.row_key, '|', 3), '-', 2) AS INTEGER)
@@ -115,8 +120,8 @@ class ScoreQueries:
                  SELECT a.unit_id, a.kpi_id, a.year, m.from_month FROM score_moves m JOIN assignments a
                    ON a.kpi_id = m.kpi_id AND (m.unit_id IS NULL OR a.unit_id = m.unit_id)
                   AND (m.year IS NULL OR a.year = m.year)
-                  WHERE m.unit_id IS NULL OR m.year IS NULL)
-               GROUP BY ALL ORDER BY year, unit_id, kpi_id"""
+                  WHERE m.unit_id IS NULL OR m.year IS NULL) p
+               GROUP BY unit_id, kpi_id, year ORDER BY year, unit_id, kpi_id"""
         ).df()
 
     def has_moves(self, cur=None) -> bool:
@@ -198,7 +203,7 @@ class ScoreQueries:
         ``kpis``, and the id lists the categoricals use (``unit_ids``: the
         units asked for, or every unit; ``kpi_ids``: every KPI)."""
         cur = cur or self.cursor()
-        kpis = cur.execute("SELECT * EXCLUDE (batch_id) FROM kpis ORDER BY kpi_id").df()
+        kpis = cur.execute("SELECT * FROM kpis ORDER BY kpi_id").df().drop(columns="batch_id")
         kpi_ids = kpis["kpi_id"].tolist()
         if unit_ids is None:
             units = [r[0] for r in cur.execute("SELECT unit_id FROM units ORDER BY unit_id").fetchall()]
@@ -362,7 +367,7 @@ class ScoreQueries:
         bounds = [min(unit_ids), max(unit_ids)] if unit_ids else ["", ""]
         return _frame(
             self.cursor().execute(
-                "SELECT * REPLACE (strftime(period, '%Y-%m') AS period) FROM unit_scores"
+                "SELECT " + _UNIT_SCORE_SELECT + " FROM unit_scores"
                 " WHERE period = ?::DATE AND view = ? AND unit_id BETWEEN ? AND ? AND " + _unit_filter(unit_ids),
                 [month_date(period), view, *bounds, *_unit_params(unit_ids)],
             )

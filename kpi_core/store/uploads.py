@@ -59,8 +59,8 @@ class UploadQueries:
             self.cursor(),
             "check_keys",
             rows,
-            """SELECT k.pos FROM check_keys k SEMI JOIN assignments a
-               ON a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = k.year""",
+            """SELECT k.pos FROM check_keys k
+               WHERE (k.unit_id, k.kpi_id, k.year) IN (SELECT unit_id, kpi_id, year FROM assignments)""",
         )
         missing = np.ones(len(keys), dtype=bool)
         missing[found["pos"].to_numpy("int64")] = False
@@ -81,8 +81,8 @@ class UploadQueries:
             self.cursor(),
             "target_keys",
             rows,
-            """SELECT k.pos FROM target_keys k SEMI JOIN targets t
-               ON t.unit_id = k.unit_id AND t.kpi_id = k.kpi_id AND t.period = k.period::DATE""",
+            """SELECT k.pos FROM target_keys k
+               WHERE (k.unit_id, k.kpi_id, k.period::DATE) IN (SELECT unit_id, kpi_id, period FROM targets)""",
         )
         missing = np.ones(len(keys), dtype=bool)
         missing[found["pos"].to_numpy("int64")] = False
@@ -99,9 +99,11 @@ class UploadQueries:
         pairs = keys[["unit_id", "kpi_id"]].dropna().drop_duplicates()
         sql = (
             "SELECT t.unit_id, t.kpi_id, min(t." + value + ") AS min, max(t." + value + ") AS max,"
-            " (quantile_disc(t." + value + ", 0.5) - quantile_disc(-t." + value + ", 0.5)) / 2 AS median,"
-            " count(*) AS count FROM " + kind + " t SEMI JOIN stat_keys k USING (unit_id, kpi_id)"
-            " WHERE t.period BETWEEN ?::DATE AND ?::DATE AND NOT isnan(t." + value + ")"
+            " (percentile_disc(0.5) WITHIN GROUP (ORDER BY t." + value + ")"
+            " - percentile_disc(0.5) WITHIN GROUP (ORDER BY -t." + value + ")) / 2 AS median,"
+            " count(*) AS count FROM " + kind + " t"
+            " WHERE (t.unit_id, t.kpi_id) IN (SELECT unit_id, kpi_id FROM stat_keys)"
+            " AND t.period BETWEEN ?::DATE AND ?::DATE AND NOT isnan(t." + value + ")"
             " GROUP BY t.unit_id, t.kpi_id"
         )
         return _query_with(self.cursor(), "stat_keys", pairs, sql, [month_date(start), month_date(end)])
@@ -125,7 +127,9 @@ class UploadQueries:
         """Which units each batch wrote (batch_id, unit_id; a KPI row has none)."""
         return (
             self.cursor()
-            .execute("SELECT DISTINCT batch_id, unit_id FROM history WHERE unit_id IS NOT NULL ORDER BY ALL")
+            .execute(
+                "SELECT DISTINCT batch_id, unit_id FROM history WHERE unit_id IS NOT NULL ORDER BY batch_id, unit_id"
+            )
             .df()
         )
 

@@ -149,7 +149,7 @@ def _check_assigned(cur, changes: pd.DataFrame) -> None:
     cur.register("assigned_keys", keys)
     missing = cur.execute(
         """SELECT k.unit_id, k.kpi_id, year(k.period) AS year FROM assigned_keys k
-           ANTI JOIN assignments a ON a.unit_id = k.unit_id AND a.kpi_id = k.kpi_id AND a.year = year(k.period)
+           WHERE (k.unit_id, k.kpi_id, year(k.period)) NOT IN (SELECT unit_id, kpi_id, year FROM assignments)
            LIMIT 1"""
     ).fetchone()
     # not in a finally: after a failed statement it would fail too and hide the error
@@ -220,8 +220,11 @@ def _diff(cur, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     cur.register("incoming_rows", incoming)
     try:
         keys = list(spec.key)
+        # a row-value IN: a semi-join on both backends (DuckDB runs EXISTS 2-3x slower)
+        names = ", ".join(keys)
         stored = cur.execute(
-            "SELECT s.* FROM " + kind + " s SEMI JOIN incoming_rows i USING (" + ", ".join(keys) + ")"
+            "SELECT s.* FROM " + kind + " s WHERE (" + ", ".join("s." + k for k in keys) + ")"
+            " IN (SELECT " + names + " FROM incoming_rows)"
         ).df()
     finally:
         cur.unregister("incoming_rows")
