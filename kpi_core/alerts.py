@@ -66,7 +66,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kpi_core import scorecard, scores, scoring
+from kpi_core import review, scorecard, scores, scoring
 from kpi_core.access import Scope
 from kpi_core.i18n import has, t
 from kpi_core.model import DEFAULT_AMBER_AT, STATUSES
@@ -243,7 +243,8 @@ def evaluate(
         settings=settings,
         acks=store.alert_acks(period, unit_ids),
         owners=alert_owners(store, period, unit_ids, today),  # issue 13: who owes a missing figure
-        actions=store.open_action_links(unit_ids) if follow_up else None,  # issue 16
+        # issue 16: an action covers its unit and the units below it
+        actions=review.covering_links(store, Org.from_frame(store.units()), unit_ids) if follow_up else None,
     )
 
 

@@ -267,10 +267,30 @@ def in_use(store: Store) -> bool:
     return bool(store.has_actions())
 
 
+def covering_links(store: Store, org: Org, unit_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """(unit_id, kpi_id) covered by an open (or in-progress) action: the
+    action's own unit and every unit below it, for each KPI the action is
+    linked to (of ``unit_ids``; None: every unit). A department's action on
+    its complaint time covers its people's complaint time too: the meeting
+    decided on the problem once, and each person red on it is not a further
+    "red, no action" (issue 16)."""
+    links = store.open_action_links(None)
+    wanted = None if unit_ids is None else set(unit_ids)
+    rows = [
+        (unit, kpi)
+        for owner, kpi in zip(links["unit_id"], links["kpi_id"], strict=True)
+        if owner in org
+        for unit in org.subtree(owner)
+        if wanted is None or unit in wanted
+    ]
+    return pd.DataFrame(rows, columns=["unit_id", "kpi_id"]).drop_duplicates(ignore_index=True)
+
+
 def red_without_action(kpis: pd.DataFrame, links: pd.DataFrame, unit_id: str) -> set[str]:
     """The KPIs of ``kpis`` (a scorecard's rows: kpi_id, status, role) that
     are red with no open or in-progress action of ``unit_id`` linked to them;
-    ``links``: :meth:`Store.open_action_links`."""
+    ``links``: :meth:`Store.open_action_links`, or :func:`covering_links`
+    (an action of a unit above counting too)."""
     if kpis.empty:
         return set()
     covered = set(links.loc[links["unit_id"] == unit_id, "kpi_id"]) if not links.empty else set()

@@ -51,7 +51,8 @@ def marks(card: Scorecard, unit_id: str, period: str, lang: str) -> dict[str, st
     store = data.store()
     noted = review.commented(store, unit_id, period)
     in_use = review.in_use(store)
-    bare = review.red_without_action(card.kpis, store.open_action_links([unit_id]), unit_id) if in_use else set()
+    links = review.covering_links(store, data.org(), [unit_id]) if in_use else None  # a unit above's action counts
+    bare = review.red_without_action(card.kpis, links, unit_id) if in_use else set()
     out = {}
     for kpi_id in card.kpis["kpi_id"]:
         parts = [COMMENT_MARK] if kpi_id in noted else []

@@ -54,7 +54,10 @@ def test_three_actions_one_overdue_and_marketing_has_none(store):
     found = alerts.evaluate(store, "2026-10", follow_up=True)
     no_action = found[found["kind"] == "no_action"]
     flagged = set(zip(no_action["unit_id"], no_action["kpi_id"], strict=True))
-    assert ("MKT", "EXPENSE_EXEC") in flagged and ("CS", "COMPLAINT_TIME") not in flagged
+    # Customer Service's two actions on complaint time cover its six people's complaint time too;
+    # one person's satisfaction is red for a second month (0.915 - 0.03 = 0.885 in September, then
+    # 0.80) with no action: the only other flag
+    assert flagged == {("MKT", "EXPENSE_EXEC"), ("P_CS_01", "CSAT")}
 
 
 def test_septembers_meeting_of_customer_service_is_in_the_minutes(store):
