@@ -67,10 +67,8 @@ def test_the_chair_walks_the_agenda_records_a_decision_and_creates_an_action(rev
     page.get_by_role("button", name="Create action").click()
     wait_ready(page)
     assert_no_exception(page)
-    # listed with the item's open actions (the toast saying so may be gone on a loaded machine)
-    page.locator('[data-testid="stDataFrame"]', has_text="Add two agents to the complaints desk").first.wait_for(
-        timeout=30_000
-    )
+    # the action is read back from the database below (its toast may be gone on a loaded machine,
+    # and the item's table of actions is drawn on a canvas)
     screenshot(page, "meeting_walk_1366")
     review_app.stop()  # the server holds the file: read it after
     with Store(review_app.db) as store:
