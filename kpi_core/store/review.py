@@ -229,7 +229,9 @@ class ReviewQueries:
         return (
             self.cursor()
             .execute(
-                f"""SELECT {_ACTION_COLUMNS} FROM actions a
+                "SELECT "
+                + _ACTION_COLUMNS
+                + """ FROM actions a
                     WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], a.unit_id))
                       AND (?::VARCHAR IS NULL OR EXISTS (
                             SELECT 1 FROM action_kpis k WHERE k.action_id = a.action_id AND k.kpi_id = ?))
