@@ -25,6 +25,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import LiveApp, assert_no_exception, require_chromium, screenshot, wait_ready
 from tests.test_browser_scorecard import click_bar, wait_for_unit
@@ -223,7 +224,8 @@ def test_a_drill_down_opens_the_unit_at_the_top(open_page):
 def test_a_phone_shows_the_figures_of_each_kpi(open_page):
     pg = open_page(390, 844, "?unit=HQ&period=2026-10")
     change_is_whole(pg)
-    assert not pg.locator(".st-key-sc_wide_financial").is_visible()  # no grid cut at the KPI name
+    # no grid cut at the KPI name (waits: under load the page may still be redrawing)
+    expect(pg.locator(".st-key-sc_wide_financial")).to_be_hidden(timeout=15_000)
     revenue = pg.locator('.st-key-sc_narrow_financial tr[data-kpi="REV"]')
     revenue.scroll_into_view_if_needed()
     for label, pattern in [

@@ -9,12 +9,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from kpi_core.store import Store
 from tests.browser_support import LiveApp, assert_no_exception, require_chromium, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
-PORT = 8711  # this test's own port (8710-8719 are the business review's)
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def review_app(demo_db_template, tmp_path):
     require_chromium()
     db = tmp_path / "review.duckdb"
     shutil.copyfile(demo_db_template, db)
-    app = LiveApp(db, port=PORT)
+    app = LiveApp(db)  # a free port: a fixed one could reach a server left by another run
     yield app
     app.stop()
 
@@ -62,12 +62,17 @@ def test_the_chair_walks_the_agenda_records_a_decision_and_creates_an_action(rev
     page.get_by_role("button", name="Previous").click()
     wait_ready(page)
     # an action from the item
+    none_yet = page.get_by_text("No open action on this KPI.")
+    assert none_yet.is_visible()
     page.get_by_text("New action from this item").click()
     page.get_by_label("Action", exact=True).fill("Add two agents to the complaints desk")
     page.get_by_role("button", name="Create action").click()
     wait_ready(page)
     assert_no_exception(page)
-    assert page.get_by_text("Action #1 created and linked to this item.").is_visible()  # the toast
+    # the item now lists its action (its toast lasts 4 s, and may be gone on a loaded machine);
+    # the database is read back below
+    expect(none_yet).to_have_count(0, timeout=30_000)
+    expect(page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first).to_be_visible()
     screenshot(page, "meeting_walk_1366")
     review_app.stop()  # the server holds the file: read it after
     with Store(review_app.db) as store:
