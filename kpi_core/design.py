@@ -24,7 +24,7 @@ import pandas as pd
 
 from kpi_core import engine, ingest, weights
 from kpi_core.i18n import t
-from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, PERSPECTIVES, clean_value, field_changes
+from kpi_core.model import FILE_SPECS, KPI_RULE_COLUMNS, OKR_MODE, PERSPECTIVES, clean_value, field_changes
 from kpi_core.months import months_of
 from kpi_core.store import Store
 from kpi_core.weights import DesignWarning
@@ -196,13 +196,16 @@ def _month_totals(
     monthly: pd.DataFrame,
     year: int,
     months: list[str],
-    tasks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    tasks: tuple | None = None,
 ) -> pd.DataFrame:
     """Month-view unit totals (``unit_id, period, total``) of ``months``
-    (``tasks``: the year's goal-setting tasks and assessments, which count in
-    the total beside the KPIs)."""
-    task_rows, marks = tasks if tasks is not None else (None, None)
-    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks)
+    (``tasks``: the year's goal-setting tasks, assessments and OKRs of
+    :meth:`~kpi_core.store.Store.task_facts`, which count in the total
+    beside the KPIs)."""
+    task_rows, marks, okrs = tasks if tasks is not None else (None, None, None)
+    scored = engine.score_monthly(
+        assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks, okrs=okrs
+    )
     units = engine.as_text(engine.unit_frame(scored)[["unit_id", "period", "total"]].copy())
     return units[units["period"].isin(set(months))]
 
@@ -367,6 +370,13 @@ def design_checks(
     >>> tasks = pd.DataFrame({"task_id": ["T1"], "weight": [10], "perspective": ["process"]})
     >>> [w.code for w in design_checks(card, "person", tasks=tasks)]
     []
+
+    A task of mode ``okr`` (the unit's OKRs counted in its total, issue 18)
+    is always warned about: tying OKRs to pay invites sandbagging.
+
+    >>> okr = pd.DataFrame({"task_id": ["OKR"], "weight": [10], "perspective": ["learning"], "mode": ["okr"]})
+    >>> [w.code for w in design_checks(card, "person", tasks=okr)]
+    ['okr_in_total']
     """
     if tasks is not None and len(tasks):
         rows = pd.DataFrame(
@@ -382,6 +392,12 @@ def design_checks(
     for kpi_id in card["kpi_id"]:
         if kpi_id in failing:
             out.append(DesignWarning("validity_failed", {"kpi_id": kpi_id}))
+    if tasks is not None and "mode" in tasks:
+        # OKRs opted in to the total (issue 18): allowed, and always worth a warning
+        for task_id, weight in zip(
+            tasks.loc[tasks["mode"] == OKR_MODE, "task_id"], tasks.loc[tasks["mode"] == OKR_MODE, "weight"], strict=True
+        ):
+            out.append(DesignWarning("okr_in_total", {"kpi_id": task_id, "weight": float(weight)}))
     return out
 
 

@@ -43,6 +43,7 @@ from kpi_core import formula, scoring
 from kpi_core.model import (
     DEFAULT_TASK_CAP,
     FREQUENCIES,
+    OKR_MODE,
     PERSPECTIVES,
     SCORE_COLUMNS,
     STATUSES,
@@ -149,6 +150,7 @@ def grid(
     kpi_ids: list[str] | None = None,
     tasks: pd.DataFrame | None = None,
     assessments: pd.DataFrame | None = None,
+    okrs: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Grid:
     """Lay out one year of facts.
 
@@ -163,9 +165,13 @@ def grid(
     optionally ``year``) and ``assessments`` (``task_id, period`` "YYYY-MM",
     ``result``, optionally ``year``): the goal-setting tasks of the year,
     laid out as rows of their unit (role ``task``, the task id as KPI id)
-    after the unit's KPIs.
+    after the unit's KPIs. ``okrs`` (``objectives, key_results``, the
+    columns of their files): the OKRs a task of mode ``okr`` scores
+    (:func:`okr_assessments`); its stored assessments, if any, are ignored.
     """
     tasks = _tasks_of_year(tasks, year)
+    if len(tasks) and (tasks["mode"] == OKR_MODE).any():
+        assessments = _with_okr_assessments(tasks, assessments, okrs, year)
     if unit_ids is None:
         unit_ids = categories(assigned["unit_id"], targets["unit_id"], actuals["unit_id"], tasks["unit_id"])
     if kpi_ids is None:
@@ -236,17 +242,26 @@ def task_points(mode: str, result: str, weight: float, cap: float | None = None)
     / 0 of the weight (excellent, good, pass, fail), ``expected`` 1.0 / 0.5 /
     0 (met, partly, not), ``events`` the weight plus the sum of the signed
     points of its own list, never below 0 nor above ``cap`` (default 1.2)
-    x the weight. NaN for a result the mode does not know.
+    x the weight, ``okr`` the weight x its result, a 0-1 OKR score (issue
+    18). NaN for a result the mode does not know.
 
     >>> task_points("graded", "good", 20), task_points("expected", "partly", 10)
     (16.0, 5.0)
     >>> task_points("events", "+3;-2;+1", 10), task_points("events", "-4;-8", 10), task_points("events", "+5", 10)
     (12.0, 0.0, 12.0)
+    >>> task_points("okr", "0.68", 10), task_points("okr", "1.4", 10), task_points("okr", "x", 10)
+    (6.800000000000001, 10.0, nan)
     """
     text = str(result).strip().lower() if result is not None else ""
     if mode in TASK_RESULTS:
         share = TASK_RESULTS[mode].get(text)
         return float("nan") if share is None else share * weight
+    if mode == OKR_MODE:
+        try:
+            share = float(text)
+        except ValueError:
+            return float("nan")
+        return float("nan") if np.isnan(share) else float(min(max(share, 0.0), 1.0) * weight)
     if mode == "events":
         events = parse_events(text)
         if events is None:
@@ -351,6 +366,118 @@ def _task_cells(
     carried = _take(points, last)
     as_of = np.where((last >= 0) & (last != np.arange(12)[None, :]), last, -1)
     return carried, as_of
+
+
+# --------------------------------------------------------------------------- OKRs (issue 18)
+
+
+def okr_kr_scores(start, target, current, progress) -> np.ndarray:
+    """Key results' scores 0-1: the given ``progress`` where there is one,
+    else ``(current - start) / (target - start)`` (a falling target works the
+    same way), capped to [0, 1]; NaN when nothing is measured yet (or the
+    target equals the start).
+
+    >>> okr_kr_scores([0, 0, 20, 10, None], [10, 10, 50, 4, None], [5, 14, 10, 7, None], [None, None, None, None, 0.3])
+    array([0.5, 1. , 0. , 0.5, 0.3])
+    """
+    start, target, current, progress = (
+        pd.to_numeric(pd.Series(list(v), dtype=object), errors="coerce").to_numpy("float64")
+        for v in (start, target, current, progress)
+    )
+    span = target - start
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moved = np.where(span != 0, (current - start) / span, np.nan)
+    value = np.where(~np.isnan(progress), progress, moved)
+    return np.where(np.isnan(value), np.nan, np.clip(value, 0.0, 1.0))
+
+
+def okr_objective_scores(objectives: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
+    """The objectives with ``score`` (the mean of their key results' scores,
+    a key result measured not yet counting 0, so an objective is never better
+    than what is measured; NaN without key results) and ``krs`` (how many)."""
+    krs = key_results.assign(
+        credited=np.nan_to_num(
+            okr_kr_scores(key_results["start"], key_results["target"], key_results["current"], key_results["progress"]),
+            nan=0.0,
+        )
+    )
+    means = krs.groupby("objective_id")["credited"].agg(["mean", "count"])
+    out = objectives.copy()
+    out["score"] = out["objective_id"].map(means["mean"]).astype(float)
+    out["krs"] = out["objective_id"].map(means["count"]).fillna(0).astype(int)
+    return out
+
+
+def okr_quarter_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """``unit_id, quarter, objectives, score`` from :func:`okr_objective_scores`'
+    rows: the mean of the quarter's objective scores, weighted by the
+    objectives' ``weight`` when every one of them has a weight above 0 (else
+    equal shares); objectives without key results are left out.
+
+    >>> o = pd.DataFrame({"objective_id": ["a", "b"], "unit_id": "RD", "quarter": "2026Q3",
+    ...                   "weight": [None, None], "score": [0.9, 0.5]})
+    >>> okr_quarter_scores(o)["score"].round(4).tolist(), okr_quarter_scores(o.assign(weight=[30, 10]))["score"].tolist()
+    ([0.7], [0.8])
+    """
+    columns = ["unit_id", "quarter", "objectives", "score"]
+    rows = scored[scored["score"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    weight = pd.to_numeric(rows.get("weight", pd.Series(np.nan, index=rows.index)), errors="coerce")
+    out = []
+    for (unit_id, quarter), group in rows.assign(_w=weight).groupby(["unit_id", "quarter"], sort=True):
+        w = group["_w"].to_numpy("float64")
+        s = group["score"].to_numpy("float64")
+        weighted = bool(np.all(w > 0))
+        value = float(np.sum(w * s) / np.sum(w)) if weighted else float(np.mean(s))
+        out.append((unit_id, quarter, len(group), value))
+    return pd.DataFrame(out, columns=columns)
+
+
+def okr_assessments(
+    tasks: pd.DataFrame, objectives: pd.DataFrame, key_results: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    """The assessments of the year's ``okr`` tasks: in each month of a
+    quarter of ``year`` in which the task's unit has objectives, the unit's
+    OKR score of that quarter (:func:`okr_quarter_scores`, written as text
+    like any result). OKRs keep no history of their current values, so every
+    month of a quarter carries the quarter's latest score; a month of a
+    quarter without objectives carries the last quarter's (``as_of``)."""
+    columns = ["task_id", "year", "period", "result"]
+    okr = tasks[tasks["mode"] == OKR_MODE]
+    if okr.empty or objectives is None or objectives.empty:
+        return pd.DataFrame(columns=columns)
+    ours = objectives[objectives["quarter"].astype(str).str.startswith(f"{int(year):04d}Q")]
+    ours = ours[ours["unit_id"].astype(str).isin(set(okr["unit_id"]))]
+    if ours.empty:
+        return pd.DataFrame(columns=columns)
+    krs = key_results[key_results["objective_id"].isin(set(ours["objective_id"]))]
+    quarters = okr_quarter_scores(okr_objective_scores(ours, krs))
+    rows = []
+    for task_id, unit_id in zip(okr["task_id"], okr["unit_id"], strict=True):
+        for quarter, score in zip(
+            quarters.loc[quarters["unit_id"] == unit_id, "quarter"],
+            quarters.loc[quarters["unit_id"] == unit_id, "score"],
+            strict=True,
+        ):
+            first = (int(str(quarter)[5]) - 1) * 3 + 1
+            for month in range(first, first + 3):
+                rows.append((task_id, int(year), f"{int(year):04d}-{month:02d}", repr(float(score))))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _with_okr_assessments(
+    tasks: pd.DataFrame, assessments: pd.DataFrame | None, okrs: tuple[pd.DataFrame, pd.DataFrame] | None, year: int
+) -> pd.DataFrame:
+    """``assessments`` with the ``okr`` tasks' own (:func:`okr_assessments`)
+    in place of any stored for them."""
+    okr_ids = set(tasks.loc[tasks["mode"] == OKR_MODE, "task_id"])
+    kept = None if assessments is None else assessments[~assessments["task_id"].astype(str).isin(okr_ids)]
+    made = okr_assessments(tasks, *okrs, year) if okrs is not None else None
+    frames = [f for f in (kept, made) if f is not None and len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["task_id", "year", "period", "result"])
+    return pd.concat(frames, ignore_index=True)
 
 
 #: A task's status from its score (points / weight): green from 1.0 (so a
@@ -998,6 +1125,7 @@ def score_monthly(
     views: tuple[str, ...] = VIEWS,
     tasks: pd.DataFrame | None = None,
     assessments: pd.DataFrame | None = None,
+    okrs: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Scored:
     """Score one year from frames already read or overlaid in memory (an
     upload preview, a rule-change impact): ``assigned`` (``unit_id, kpi_id,
@@ -1006,7 +1134,7 @@ def score_monthly(
     rows = assigned[assigned["year"] == year] if "year" in assigned else assigned
     rows = rows.sort_values(["unit_id", "role", "weight", "kpi_id"], ascending=[True, True, False, True])
     targets, actuals = monthly_facts(monthly, year)
-    return score(grid(year, rows, kpis, targets, actuals, tasks=tasks, assessments=assessments), views)
+    return score(grid(year, rows, kpis, targets, actuals, tasks=tasks, assessments=assessments, okrs=okrs), views)
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:

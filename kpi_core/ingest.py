@@ -91,6 +91,7 @@ from kpi_core.model import (
     HEADER_ALIASES,
     LOAD_ORDER,
     OKR_KINDS,
+    OKR_MODE,
     PAY_KINDS,
     PAY_SCHEMES,
     PERSPECTIVES,
@@ -1883,7 +1884,8 @@ def _whole_years(ctx: _Context) -> list[Problem]:
 
 
 def _task_values(ctx: _Context) -> list[Problem]:
-    """A task's weight, cap and deadline, and an id no KPI has."""
+    """A task's weight, cap and deadline, and an id no KPI has; a warning on
+    a task of mode ``okr`` (the unit's OKRs counted in its total)."""
     out = _whole_years(ctx)
     f = ctx.frame
     out += ctx.problems(
@@ -1897,6 +1899,12 @@ def _task_values(ctx: _Context) -> list[Problem]:
     kpi_ids = _known_ids(ctx, "kpis")
     out += ctx.problems(
         f["task_id"].isin(kpi_ids), "task_id", "a KPI already has this id: give the task an id of its own"
+    )
+    out += ctx.problems(
+        f["mode"] == OKR_MODE,
+        "mode",
+        "this task counts the unit's OKRs in its weighted total: OKRs tied to pay invite sandbagging",
+        severity="warning",
     )
     return out
 
@@ -1979,6 +1987,9 @@ def _assessment_values(ctx: _Context) -> list[Problem]:
         elif m == "events" and not _EVENTS_LIST.fullmatch(str(result)):
             positions.append(i)
             reasons.append("an events task's result is a list of signed points such as +3;-2;+1")
+        elif m == OKR_MODE:
+            positions.append(i)
+            reasons.append("an okr task is scored from its unit's OKRs and takes no assessment")
     out += ctx.problems_at(np.array(positions, dtype="int64"), "result", reasons)
     return out
 
@@ -2086,8 +2097,8 @@ def _pay_basis_assigned(ctx: _Context) -> list[Problem]:
 
 
 def _okr_objectives(ctx: _Context) -> list[Problem]:
-    """An objective: a quarter written YYYYQn; a weight (the opt-in to the
-    total, not built yet) from 0 to 100, recorded with a warning."""
+    """An objective: a quarter written YYYYQn; a weight (its share of the
+    unit's OKR score of the quarter) from 0 to 100."""
     f = ctx.frame
     quarter = f["quarter"].astype(object)
     out = ctx.problems(
@@ -2096,12 +2107,6 @@ def _okr_objectives(ctx: _Context) -> list[Problem]:
         "quarter is written YYYYQn, e.g. 2026Q3",
     )
     out += ctx.problems((f["weight"] < 0) | (f["weight"] > 100), "weight", "weight is a percent from 0 to 100")
-    out += ctx.problems(
-        f["weight"] > 0,
-        "weight",
-        "OKRs are not part of the weighted total yet: the weight is recorded but not counted",
-        severity="warning",
-    )
     return out
 
 

@@ -30,8 +30,12 @@ VIEWS: tuple[str, ...] = ("month", "quarter", "ytd")
 #: Goal-setting tasks (GS, 目标任务, issue 14): how each mode's result earns
 #: a share of the task's weight. ``events`` results are lists of signed points
 #: ("+3;-2;+1"): the task earns its weight plus their sum, clamped to
-#: [0, cap x weight].
-TASK_MODES: tuple[str, ...] = ("graded", "expected", "events")
+#: [0, cap x weight]. ``okr`` is a unit's opt-in of its OKRs to the weighted
+#: total (issue 18): the task is never assessed by hand; each month it earns
+#: its weight x the unit's OKR score of the month's quarter (0-1).
+TASK_MODES: tuple[str, ...] = ("graded", "expected", "events", "okr")
+#: The task mode that counts a unit's OKRs in its weighted total.
+OKR_MODE = "okr"
 TASK_RESULTS: dict[str, dict[str, float]] = {
     "graded": {"excellent": 1.0, "good": 0.8, "pass": 0.6, "fail": 0.0},
     "expected": {"met": 1.0, "partly": 0.5, "not": 0.0},

@@ -8,10 +8,14 @@ gives one, its own ``progress`` (0-1). An objective's score is the mean of
 its key results' scores; a key result with no score yet (no current value)
 counts as 0, so an objective is never better than what is measured.
 
-OKRs are **not** part of the weighted KPI total: the method's seed warns that
-tying OKRs to the short-term bonus makes teams sandbag (set goals they know
-they will reach). An objective's ``weight`` is stored for the opt-in the issue
-describes, which is not built yet (docs/okr.md).
+By default OKRs are **not** part of the weighted KPI total: the method's seed
+warns that tying OKRs to the short-term bonus makes teams sandbag (set goals
+they know they will reach). A unit opts in with a goal-setting task of mode
+``okr`` (its weight is the points the OKRs carry); the engine then scores the
+task each month with the unit's OKR score of the month's quarter, and the
+design checks warn. An objective's ``weight`` is its share of that score.
+The scoring rules are the engine's (:func:`kpi_core.engine.okr_kr_scores`
+and the functions after it); this module applies them for the page.
 
 **Value-contribution points** (价值贡献积分). A fixed company catalogue of
 event types with points (:data:`VALUE_TYPES`); anyone signed in records an
@@ -36,8 +40,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kpi_core import access
-from kpi_core.model import FILE_SPECS
+from kpi_core import access, engine
+from kpi_core.model import FILE_SPECS, OKR_MODE
 
 if TYPE_CHECKING:
     from kpi_core.org import Org
@@ -77,56 +81,60 @@ def quarter_of(day: str | date) -> str:
 
 
 def kr_score(start: float | None, target: float | None, current: float | None, progress: float | None) -> float | None:
-    """A key result's score 0-1 (None: nothing measured yet).
+    """A key result's score 0-1 (None: nothing measured yet); the rule is
+    :func:`kpi_core.engine.okr_kr_scores`.
 
     >>> kr_score(0, 10, 5, None), kr_score(0, 10, 14, None), kr_score(20, 50, 10, None)
     (0.5, 1.0, 0.0)
     >>> kr_score(10, 4, 7, None), kr_score(None, None, None, 0.3)
     (0.5, 0.3)
     """
-    if progress is not None and not pd.isna(progress):
-        value = float(progress)
-    elif any(x is None or pd.isna(x) for x in (start, target, current)) or target == start:
-        return None
-    else:
-        value = (float(current) - float(start)) / (float(target) - float(start))
-    return float(min(1.0, max(0.0, value)))
+    value = engine.okr_kr_scores([start], [target], [current], [progress])[0]
+    return None if np.isnan(value) else float(value)
 
 
 def scored_key_results(key_results: pd.DataFrame) -> pd.DataFrame:
     """The key results with ``score`` (0-1, NaN when nothing is measured)."""
-    out = key_results.copy()
-    out["score"] = [
-        np.nan if s is None else s
-        for s in (
-            kr_score(a, b, c, d)
-            for a, b, c, d in zip(out["start"], out["target"], out["current"], out["progress"], strict=True)
+    return key_results.assign(
+        score=engine.okr_kr_scores(
+            key_results["start"], key_results["target"], key_results["current"], key_results["progress"]
         )
-    ]
-    return out
+    )
 
 
 def objective_scores(objectives: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
     """The objectives with ``score`` (the mean of their key results' scores,
     an unmeasured one counting 0) and ``krs`` (how many key results)."""
-    krs = scored_key_results(key_results)
-    krs["credited"] = krs["score"].fillna(0.0)
-    means = krs.groupby("objective_id")["credited"].agg(["mean", "count"])
-    out = objectives.copy()
-    out["score"] = out["objective_id"].map(means["mean"]).astype(float)
-    out["krs"] = out["objective_id"].map(means["count"]).fillna(0).astype(int)
-    return out
+    return engine.okr_objective_scores(objectives, key_results)
+
+
+def quarter_score(scored: pd.DataFrame) -> float:
+    """One quarter's OKR score of a unit from :func:`objective_scores`: the
+    mean of its objectives, weighted by their weights when each has one
+    (:func:`kpi_core.engine.okr_quarter_scores`); NaN without a scored one."""
+    found = engine.okr_quarter_scores(scored)
+    return float(found["score"].iloc[0]) if len(found) else float("nan")
 
 
 def quarter_history(store: Store, unit_id: str) -> pd.DataFrame:
-    """One row per quarter of the unit: objectives, key results and the mean
-    objective score (newest first)."""
+    """One row per quarter of the unit: objectives and the quarter's OKR
+    score (newest first)."""
     objectives = store.objectives(unit_id=unit_id)
     if objectives.empty:
         return pd.DataFrame(columns=["quarter", "objectives", "score"])
     scored = objective_scores(objectives, store.key_results(list(objectives["objective_id"])))
-    out = scored.groupby("quarter").agg(objectives=("objective_id", "count"), score=("score", "mean")).reset_index()
+    counts = scored.groupby("quarter")["objective_id"].count()
+    scores = engine.okr_quarter_scores(scored).set_index("quarter")["score"]
+    out = pd.DataFrame({"quarter": counts.index, "objectives": counts.to_numpy()})
+    out["score"] = out["quarter"].map(scores).astype(float)
     return out.sort_values("quarter", ascending=False).reset_index(drop=True)
+
+
+def counted_in_total(store: Store, unit_id: str, year: int) -> pd.DataFrame:
+    """The unit's goal-setting tasks of mode ``okr`` in ``year``: through them
+    its OKRs count in its weighted total (empty: they do not)."""
+    tasks = store.tasks(year, [unit_id])
+    return tasks[tasks["mode"] == OKR_MODE].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- writes

@@ -68,6 +68,7 @@ def _year_scores(store: Store, cur, year: int, unit_ids: list[str] | None) -> en
         facts["kpi_ids"],
         tasks=facts.get("tasks"),
         assessments=facts.get("assessments"),
+        okrs=facts.get("okrs"),
     )
     return engine.score(g)
 

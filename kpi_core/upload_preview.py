@@ -201,13 +201,15 @@ def _score(
     kpis: pd.DataFrame,
     monthly: pd.DataFrame,
     period: str,
-    tasks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    tasks: tuple | None = None,
 ) -> tuple:
     """Month-view cells and unit figures of ``period`` (``tasks``: the year's
     tasks and their assessments, scored beside the KPIs)."""
     year = int(period[:4])
-    task_rows, marks = tasks if tasks is not None else (None, None)
-    scored = engine.score_monthly(assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks)
+    task_rows, marks, okrs = tasks if tasks is not None else (None, None, None)
+    scored = engine.score_monthly(
+        assigned, kpis, monthly, year, ("month",), tasks=task_rows, assessments=marks, okrs=okrs
+    )
     return engine.at(scored, period, "month")
 
 

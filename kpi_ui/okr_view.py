@@ -76,7 +76,17 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
     these = objectives[objectives["quarter"] == quarter]
     krs = store.key_results(list(these["objective_id"]))
     scored = okr.objective_scores(these, krs)
-    mean.metric(t("okr.quarter_score", lang), _pct(scored["score"].mean()))
+    mean.metric(t("okr.quarter_score", lang), _pct(okr.quarter_score(scored)))
+    year = int(str(quarter)[:4])
+    counted = okr.counted_in_total(store, unit, year)
+    unit_name = plain(org.name(unit, lang))
+    if counted.empty:
+        st.caption(t("okr.not_counted", lang, unit=unit_name, year=year))
+    else:
+        for task in counted.itertuples():
+            st.caption(
+                t("okr.counted", lang, unit=unit_name, year=year, task=plain(task.task_id), weight=f"{task.weight:g}")
+            )
     krs_scored = okr.scored_key_results(krs)
     for _, objective in scored.iterrows():
         _objective(objective, krs_scored[krs_scored["objective_id"] == objective["objective_id"]], org, lang)
@@ -204,6 +214,9 @@ def _person(state: ViewState, org: Org, events: pd.DataFrame, persons: list[str]
     )
     mine = events[events["unit_id"] == person]
     table = okr.person_points(mine)
+    approved, pending = st.columns(2)
+    approved.metric(t("okr.points.sum", lang), _num(table["total"].sum() if not table.empty else 0))
+    pending.metric(t("okr.points.pending", lang), int((mine["status"] == "pending").sum()))
     if table.empty:
         st.caption(t("okr.points.none", lang))
     else:

@@ -16,8 +16,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi_core import access, tasks_ops
+from kpi_core import access, okr, tasks_ops
 from kpi_core.i18n import error_text, has, reason, t
+from kpi_core.model import OKR_MODE
 from kpi_core.org import Org
 from kpi_core.store import StoreError
 from kpi_ui import data, session
@@ -32,6 +33,9 @@ FLASH_KEY = "task_flash"
 CONTEXT_KEY = "task_form_context"
 MONTH_KEY, RESULT_KEY, EVENTS_KEY, COMMENT_KEY = "task_month", "task_result", "task_events", "task_comment"
 SAVE_KEY = "task_assess_save"
+
+
+OKR_PAGE = "pages/11_okr.py"
 
 
 def result_word(result: object, lang: str) -> str:
@@ -56,9 +60,41 @@ def show(row: pd.Series, view: vs.ViewState, org: Org, *, current: bool = True) 
     if not current:
         st.caption(t("task.view.as_of", lang))
         return
+    if task["mode"] == OKR_MODE:  # scored from the unit's OKRs: no assessment, no form
+        _okr_quarters(task, view)
+        return
     found = tasks_ops.assessments(data.store(), task)
     _assessments(found, year, lang)
     _form(task, found, view)
+
+
+def _okr_quarters(task: dict, view: vs.ViewState) -> None:
+    """The unit's OKR score of each quarter of the task's year: what the task
+    earns its weight by, month by month (issue 18)."""
+    lang = view.lang
+    year = int(task["year"])
+    st.subheader(t("task.view.okr_quarters", lang, year=year))
+    history = okr.quarter_history(data.store(), str(task["unit_id"]))
+    history = history[history["quarter"].astype(str).str.startswith(f"{year}Q")].sort_values("quarter")
+    if history.empty:
+        st.caption(t("task.view.okr_none", lang, year=year))
+    else:
+        weight = float(task["weight"])
+        table = pd.DataFrame(
+            {
+                t("okr.col.quarter", lang): history["quarter"],
+                t("okr.col.objectives", lang): history["objectives"].astype(int),
+                t("okr.col.mean", lang): [f"{v:.0%}" if pd.notna(v) else "–" for v in history["score"]],
+                t("col.points", lang): [number(v * weight, 2) if pd.notna(v) else "–" for v in history["score"]],
+            }
+        )
+        st.dataframe(table, hide_index=True, key="task_okr_quarters")
+    st.page_link(
+        OKR_PAGE,
+        label=t("task.view.okr_link", lang),
+        icon=":material/flag:",
+        query_params={"unit": str(task["unit_id"]), "lang": lang},
+    )
 
 
 def _header(row: pd.Series, view: vs.ViewState, org: Org, task: dict | None) -> None:
@@ -82,9 +118,13 @@ def _header(row: pd.Series, view: vs.ViewState, org: Org, task: dict | None) -> 
     cols = st.columns(4)
     cols[0].markdown(f"{html_text(t('col.status', lang))}<br>{badge(row['status'], lang)}", unsafe_allow_html=True)
     latest = row.get("result")
-    cols[1].metric(
-        t("task.view.latest", lang), result_word(latest, lang) if isinstance(latest, str) else t("task.none", lang)
-    )
+    if task is not None and task["mode"] == OKR_MODE:  # the OKR score the month carries
+        share = row.get("completion")
+        cols[1].metric(t("okr.quarter_score", lang), f"{share:.0%}" if pd.notna(share) else t("task.none", lang))
+    else:
+        cols[1].metric(
+            t("task.view.latest", lang), result_word(latest, lang) if isinstance(latest, str) else t("task.none", lang)
+        )
     cols[2].metric(t("col.points", lang), f"{number(row['points'], 2)} / {row['weight']:g}")
     mode = task["mode"] if task is not None else None
     cols[3].metric(t("task.view.mode", lang), t(f"task.mode.{mode}", lang) if mode else "–")

@@ -79,3 +79,20 @@ def test_the_360_page_opens_on_a_heads_report(beyond_app, page, lang):
     assert ("Su Qing" if lang == "en" else "苏晴") in text, text
     assert "4" in text and "3" in text
     screenshot(page, f"r360_{lang}_1366")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_persons_value_points(beyond_app, page, lang):
+    # Zeng Hui (R&D) has one approved event in the demo: VE-0001, a hard problem solved, 10 points, 2026Q3
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(beyond_app.url + f"okr?unit=P_RD_01&lang={lang}")
+    wait_ready(page)
+    page.get_by_role("tab", name="Value points" if lang == "en" else "价值积分").click()
+    wait_ready(page)
+    assert_no_exception(page)
+    panel = page.get_by_role("tabpanel").filter(has_text="A person's points" if lang == "en" else "个人积分")
+    picked = panel.locator('[data-testid="stSelectbox"] input').first
+    assert picked.input_value() == ("Zeng Hui" if lang == "en" else "曾慧")
+    approved = panel.get_by_test_id("stMetric").filter(has_text="Approved points" if lang == "en" else "已批准积分")
+    assert approved.first.get_by_test_id("stMetricValue").inner_text().strip() == "10"
+    screenshot(page, f"value_points_{lang}_1366")

@@ -270,7 +270,7 @@ def test_tasks_file_checks_and_the_weight_warning(tmp_path):
         found = {(p.row, p.column): p.reason for p in load(s, "tasks", bad).validated.errors}
         assert found[(2, "task_id")] == "a KPI already has this id: give the task an id of its own"
         assert found[(3, "weight")] == "weight is a percent above 0 and at most 100"
-        assert found[(3, "mode")] == "must be one of graded, expected, events"
+        assert found[(3, "mode")] == "must be one of graded, expected, events, okr"
         assert found[(3, "deadline")] == "the deadline is a date written YYYY-MM-DD"
         assert found[(3, "cap")] == "a task's cap is a multiple of its weight, at least 1"
         report = load(s, "tasks", FILES["tasks"])

@@ -41,6 +41,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{kpi_id} failed the KPI validity test: rework or remove it.",
         "{kpi_id} 未通过指标有效性测试:需重新调整或去除。",
     ),
+    "design.okr_in_total": (
+        "{kpi_id} counts this unit's OKRs in its weighted total ({weight}%). The method advises against it: "
+        "OKRs tied to the short-term bonus invite sandbagging (goals set where they are sure to be met). "
+        "Keep the weight small, or track OKRs beside the scorecard instead.",
+        "{kpi_id} 将本单元的 OKR 计入加权总分({weight}%)。方法论不建议这样做:OKR 与短期奖金挂钩会让团队"
+        "“留余地”(只定肯定能完成的目标)。请保持较小的权重,或将 OKR 放在记分卡之外单独跟踪。",
+    ),
     "design.checks_ok": ("The design follows every rule.", "设计符合全部规则。"),
     # ---------------------------------------------------------------- design page
     "design.subtitle": ("{unit} · {kind}", "{unit} · {kind}"),

@@ -9,10 +9,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the files' reasons (ingest writes them in English)
     "reason.okr_quarter": ("quarter is written YYYYQn, e.g. 2026Q3", "季度须写作 YYYYQn,例如 2026Q3"),
     "reason.okr_weight": ("weight is a percent from 0 to 100", "权重须为 0 到 100 之间的百分数"),
-    "reason.okr_weight_unused": (
-        "OKRs are not part of the weighted total yet: the weight is recorded but not counted",
-        "OKR 暂不计入加权总分:权重已记录,但不参与计算",
-    ),
     "reason.okr_objective": (
         "unknown objective: load it in the objectives file first",
         "未知目标:请先在目标文件中导入",
@@ -53,12 +49,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "okr.tab.points": ("Value points", "价值积分"),
     "okr.intro": (
         "Objectives and key results steer innovation work quarter by quarter. A key result scores its progress "
-        "from start to target, capped to 0-1; an objective scores the mean of its key results. OKRs are not part "
-        "of the weighted KPI total: tying them to the short-term bonus makes teams sandbag (set goals they know "
-        "they will reach).",
+        "from start to target, capped to 0-1; an objective scores the mean of its key results. By default OKRs "
+        "are not part of the weighted KPI total: tying them to the short-term bonus makes teams sandbag (set "
+        "goals they know they will reach). A unit may opt in with a goal-setting task of mode okr.",
         "目标与关键结果(OKR)按季度牵引创新工作。关键结果按从起始值到目标值的进度计分,限定在 0-1 之间;"
-        "目标得分为其关键结果得分的平均值。OKR 不计入指标加权总分:把 OKR 与短期奖金挂钩会让团队“留余地”"
-        "(只定有把握完成的目标)。",
+        "目标得分为其关键结果得分的平均值。OKR 默认不计入指标加权总分:把 OKR 与短期奖金挂钩会让团队“留余地”"
+        "(只定有把握完成的目标)。单元可以通过一个 okr 类目标任务选择计入。",
     ),
     "okr.unit": ("Unit", "单元"),
     "okr.quarter": ("Quarter", "季度"),
@@ -67,10 +63,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{unit} 暂无 OKR。请通过目标文件和关键结果文件导入。",
     ),
     "okr.objective_score": ("Objective score", "目标得分"),
-    "okr.quarter_score": ("Mean of the quarter's objectives", "本季度目标平均得分"),
+    "okr.quarter_score": ("OKR score of the quarter", "本季度 OKR 得分"),
     "okr.weight_note": (
-        "Weight {weight}% recorded; OKRs do not count in the KPI total yet.",
-        "已记录权重 {weight}%;OKR 暂不计入指标总分。",
+        "Weight {weight}% of the quarter's OKR score.",
+        "占本季度 OKR 得分的 {weight}%。",
+    ),
+    "okr.counted": (
+        "Counted in {unit}'s weighted total {year}: task {task}, weight {weight}% (each month earns the weight x "
+        "the quarter's OKR score).",
+        "计入 {unit} {year} 年加权总分:目标任务 {task},权重 {weight}%(每月得分 = 权重 × 当季 OKR 得分)。",
+    ),
+    "okr.not_counted": (
+        "Not counted in {unit}'s weighted total {year}: shown beside the scorecard.",
+        "不计入 {unit} {year} 年加权总分:在记分卡之外单独展示。",
     ),
     "okr.col.kr": ("Key result", "关键结果"),
     "okr.col.owner": ("Owner", "负责人"),
@@ -110,6 +115,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "okr.points.pick_unit": ("Department", "部门"),
     "okr.points.sum": ("Approved points", "已批准积分"),
     "okr.points.count": ("Approved events", "已批准事件"),
+    "okr.points.pending": ("Events awaiting approval", "待审批事件"),
     "okr.points.by_unit": ("By department", "按部门"),
     "okr.points.by_person": ("By person", "按人员"),
     "okr.points.hidden": (

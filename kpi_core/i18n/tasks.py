@@ -31,6 +31,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "an events task's result is a list of signed points such as +3;-2;+1",
         "事件类目标任务的评价结果是带正负号的分值列表,如 +3;-2;+1",
     ),
+    "reason.task_okr": (
+        "this task counts the unit's OKRs in its weighted total: OKRs tied to pay invite sandbagging",
+        "该任务将本单元的 OKR 计入加权总分:OKR 与奖金挂钩会让团队“留余地”",
+    ),
+    "reason.task_okr_assessed": (
+        "an okr task is scored from its unit's OKRs and takes no assessment",
+        "okr 类目标任务按本单元的 OKR 计分,不接受评价",
+    ),
     # the pages
     "task.mark": ("Task", "目标任务"),
     "task.none": ("not assessed yet", "尚未评价"),
@@ -44,6 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "task.mode.graded": ("graded", "分级评价"),
     "task.mode.expected": ("met or not", "达成评价"),
     "task.mode.events": ("events", "事件加减分"),
+    "task.mode.okr": ("the unit's OKRs", "本单元 OKR"),
     # the task view of the KPI detail page and a manager's assessment (kpi_ui.task_view)
     "task.may_not": (
         "Not permitted: only a manager of this unit or an administrator assesses its tasks.",
@@ -75,6 +84,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the weight plus the month's signed points, never below 0 nor above the cap",
         "权重加上当月的加减分,不低于 0,不高于封顶",
     ),
+    "task.view.rule.okr": (
+        "each month earns the weight x the unit's OKR score of the month's quarter (0-100%)",
+        "每月得分 = 权重 × 本单元当季 OKR 得分(0-100%)",
+    ),
+    "task.view.okr_quarters": ("OKR scores in {year}", "{year} 年 OKR 得分"),
+    "task.view.okr_none": ("No OKRs in {year} yet.", "{year} 年尚无 OKR。"),
+    "task.view.okr_link": ("Open the unit's OKRs", "查看本单元 OKR"),
     "task.view.rule": ("Scoring", "计分方式"),
     "task.view.assessments": ("Assessments in {year}", "{year} 年的评价"),
     "task.view.no_assessments": ("No assessment in {year} yet.", "{year} 年尚无评价。"),

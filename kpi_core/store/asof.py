@@ -36,6 +36,9 @@ _SET_UP = {
     # goal-setting tasks and their assessments (issue 14): written only as batches
     "tasks": ("task_id", "year"),
     "task_assessments": ("task_id", "year", "period"),
+    # OKRs (issue 18): what a unit's task of mode "okr" scores
+    "objectives": ("objective_id",),
+    "key_results": ("kr_id",),
 }
 _LOG_ENTITY = {"kpis": "kpi", "assignments": "assignment"}
 _NUMERIC = {
@@ -44,7 +47,11 @@ _NUMERIC = {
     "units": {"sort_order"},
     "tasks": {"weight", "cap"},
     "task_assessments": set(),
+    "objectives": {"weight"},
+    "key_results": {"start", "target", "current", "progress", "confidence"},
 }
+#: Set-up kinds loaded after the values (a copy's order of loading).
+_SET_UP_AFTER = ("tasks", "task_assessments", "objectives", "key_results")
 #: Kinds whose rows carry an integer ``year``.
 _YEARLY = ("assignments", "tasks", "task_assessments")
 
@@ -57,7 +64,7 @@ class AsOfQueries:
         frames = self.snapshot(moment)
         copy = type(self)(":memory:")
         with copy.transaction() as cur:
-            for kind in ("units", "kpis", "assignments", "targets", "actuals", "tasks", "task_assessments"):
+            for kind in ("units", "kpis", "assignments", "targets", "actuals", *_SET_UP_AFTER):
                 frame = frames[kind]
                 if frame.empty:
                     continue
@@ -69,8 +76,8 @@ class AsOfQueries:
         return copy
 
     def snapshot(self, moment: datetime) -> dict[str, pd.DataFrame]:
-        """Units, KPIs, assignments, targets, actuals, tasks and task
-        assessments as they stood at ``moment``."""
+        """Units, KPIs, assignments, targets, actuals, tasks, task
+        assessments, objectives and key results as they stood at ``moment``."""
         out = {kind: self._set_up_at(kind, moment) for kind in _SET_UP}
         for kind in VALUE_KINDS:
             out[kind] = self._values_at(kind, moment)
@@ -197,5 +204,7 @@ def _exists(kind: str, row: dict) -> bool:
         "assignments": "weight",
         "tasks": "name",
         "task_assessments": "result",
+        "objectives": "title",
+        "key_results": "title",
     }[kind]
     return row.get(required) is not None

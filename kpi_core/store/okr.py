@@ -68,6 +68,28 @@ class OkrQueries:
             .df()
         )
 
+    def okr_facts(self, year: int, unit_ids: list[str], cur=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The objectives of ``year``'s quarters of ``unit_ids`` and their key
+        results: what a unit's goal-setting task of mode ``okr`` scores."""
+        cur = cur or self.cursor()
+        objectives = cur.execute(
+            "SELECT "
+            + _OBJECTIVE_COLUMNS
+            + """ FROM objectives
+               WHERE quarter LIKE ? AND list_contains(?::VARCHAR[], unit_id)
+               ORDER BY unit_id, quarter, objective_id""",
+            [f"{int(year):04d}Q%", list(unit_ids)],
+        ).df()
+        key_results = cur.execute(
+            "SELECT "
+            + _KR_COLUMNS
+            + """ FROM key_results
+               WHERE list_contains(?::VARCHAR[], objective_id)
+               ORDER BY objective_id, kr_id""",
+            [list(objectives["objective_id"])],
+        ).df()
+        return objectives, key_results
+
     def key_result(self, kr_id: str) -> dict | None:
         found = self.cursor().execute("SELECT " + _KR_COLUMNS + " FROM key_results WHERE kr_id = ?", [kr_id]).df()
         return None if found.empty else _plain(found.iloc[0].to_dict())

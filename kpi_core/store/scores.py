@@ -57,6 +57,23 @@ _MOVES_FROM_HISTORY = """
       FROM history h JOIN tasks t
         ON t.task_id = split_part(h.row_key, '|', 1) AND t.year = CAST(split_part(h.row_key, '|', 2) AS INTEGER)
      WHERE h.batch_id > ? AND h.kind = 'task_assessments'
+    UNION ALL
+    SELECT DISTINCT t.unit_id, t.task_id, t.year, 1
+      FROM (SELECT new_row AS r FROM history WHERE batch_id > ? AND kind = 'objectives'
+            UNION ALL
+            SELECT old_row FROM history WHERE batch_id > ? AND kind = 'objectives') o
+      JOIN tasks t
+        ON t.mode = 'okr' AND t.unit_id = json_extract_string(o.r, '$.unit_id')
+       AND t.year = CAST(substr(json_extract_string(o.r, '$.quarter'), 1, 4) AS INTEGER)
+     WHERE o.r IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT t.unit_id, t.task_id, t.year, 1
+      FROM (SELECT new_row AS r FROM history WHERE batch_id > ? AND kind = 'key_results'
+            UNION ALL
+            SELECT old_row FROM history WHERE batch_id > ? AND kind = 'key_results') k
+      JOIN objectives o ON o.objective_id = json_extract_string(k.r, '$.objective_id')
+      JOIN tasks t ON t.mode = 'okr' AND t.unit_id = o.unit_id AND t.year = CAST(substr(o.quarter, 1, 4) AS INTEGER)
+     WHERE k.r IS NOT NULL
 """
 
 
@@ -105,7 +122,7 @@ class ScoreQueries:
 
     def _record_moves(self, cur, since_batch: int) -> None:
         """Mark what the batches after ``since_batch`` wrote (inside their transaction)."""
-        cur.execute(_MOVES_FROM_HISTORY, [since_batch] * 6)
+        cur.execute(_MOVES_FROM_HISTORY, [since_batch] * 10)
 
     def pending_moves(self, cur=None) -> pd.DataFrame:
         """``unit_id, kpi_id, year, first_month`` (1-12) whose stored scores are
@@ -268,7 +285,7 @@ class ScoreQueries:
             "kpis": kpis,
             "unit_ids": units,
             "kpi_ids": kpi_ids,
-            **dict(zip(("tasks", "assessments"), self.task_facts(year, units, cur), strict=True)),
+            **dict(zip(("tasks", "assessments", "okrs"), self.task_facts(year, units, cur), strict=True)),
         }
 
     # ------------------------------------------------------------------ writing scores

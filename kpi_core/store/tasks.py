@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, OKR_MODE
 
 _TASK_COLUMNS = ", ".join(FILE_SPECS["tasks"].columns)
 _ASSESSMENT_COLUMNS = ", ".join(FILE_SPECS["task_assessments"].columns)
@@ -46,10 +46,16 @@ class TaskQueries:
             [year, year, task_ids, task_ids],
         ).df()
 
-    def task_facts(self, year: int, unit_ids: list[str] | None, cur=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """One year's tasks of ``unit_ids`` (None: every unit) and their assessments, for the engine."""
+    def task_facts(
+        self, year: int, unit_ids: list[str] | None, cur=None
+    ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+        """One year's tasks of ``unit_ids`` (None: every unit), their
+        assessments, and (``objectives, key_results``) of the units with a
+        task of mode ``okr`` (None when none has one), for the engine."""
         cur = cur or self.cursor()
         tasks = self.tasks(year, unit_ids, cur)
         if tasks.empty:
-            return tasks, pd.DataFrame(columns=list(FILE_SPECS["task_assessments"].columns))
-        return tasks, self.task_assessments(year, tasks["task_id"].tolist(), cur)
+            return tasks, pd.DataFrame(columns=list(FILE_SPECS["task_assessments"].columns)), None
+        okr_units = sorted(set(tasks.loc[tasks["mode"] == OKR_MODE, "unit_id"]))
+        okrs = self.okr_facts(year, okr_units, cur) if okr_units else None
+        return tasks, self.task_assessments(year, tasks["task_id"].tolist(), cur), okrs
