@@ -63,8 +63,13 @@ def load(store: Store, kind: str, text: str) -> ingest.LoadReport:
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    with Store(tmp_path / "okr_total.duckdb") as s:
+def store(tmp_path, store_backend, request) -> Store:
+    where = tmp_path / "okr_total.duckdb"
+    if store_backend == "postgresql":  # the rescoring marks are SQL: tried on both backends (tests/pg_contract.py)
+        cluster = request.getfixturevalue("pg_cluster")
+        where = cluster.create()
+        request.addfinalizer(lambda: cluster.drop(where))
+    with Store(where) as s:
         for kind in KINDS:
             assert load(s, kind, FILES[kind]).validated.ok
         for kind, text in OKR_FILES.items():
