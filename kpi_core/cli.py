@@ -3,7 +3,8 @@
 Commands: ``init [--demo] [--admin NAME]``, ``load KIND FILE [--dry-run]``, ``score``,
 ``units``, ``kpis``, ``alerts``, ``periods list|close|reopen``,
 ``users add|list|disable|enable|role|password|email|demo-off``,
-``owners list|set|clear|settings|owed|overdue``. Exit code 0 on
+``owners list|set|clear|settings|owed|overdue``, and (issue 18) ``okr``,
+``points``, ``r360`` and ``fairness``. Exit code 0 on
 success, 2 on bad input (each problem on stderr naming file, row, column and
 reason; nothing is written), 1 when the database cannot be opened or refuses
 the write (a closed month, a lost race), 3 when ``--as NAME`` names no enabled
@@ -92,6 +93,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _outlook_parser(sub, lang)  # issue 16, item 5
     _export_parser(sub, lang)  # issue 16, item 6
     _suggest_parser(sub, lang)  # issue 17, item 4
+    _beyond_parsers(sub, lang)  # issue 18: okr, points, r360, fairness
     periods = sub.add_parser("periods", help=h("periods"), description=h("periods"))
     actions = periods.add_subparsers(dest="action", required=True, title=h("commands"), parser_class=_Sub)
     listed = actions.add_parser("list", help=h("periods_list"), description=h("periods_list"))
@@ -1482,6 +1484,671 @@ def cmd_suggest(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- beyond KPIs (issue 18)
+#
+# okr, points, r360 and fairness: the pages' reads (kpi_core.okr, review360,
+# fairness) on the command line. The reader is ``--as NAME`` (their scope
+# applied where the data is read) or, without it, the local operator, who
+# reads everything as every other command does.
+
+
+def _beyond_parsers(sub: argparse._SubParsersAction, lang: str) -> None:
+    _okr_parser(sub, lang)
+    _points_parser(sub, lang)
+    _r360_parser(sub, lang)
+    _fairness_parser(sub, lang)
+
+
+def _beyond_common(cmd: argparse.ArgumentParser, lang: str) -> None:
+    """--format, --as and --lang (also after the command; without it the global --lang stands)."""
+    cmd.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    cmd.add_argument("--as", dest="as_user", metavar="NAME", help=t("access.help.as", lang))
+    cmd.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
+
+
+def _okr_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``okr --unit ID [--quarter YYYYQn] [--format ...] [--as NAME] [--lang]``."""
+
+    def h(key: str) -> str:
+        return t("cli_beyond.help." + key, lang)
+
+    cmd = sub.add_parser("okr", help=h("okr"), description=h("okr"))
+    cmd.add_argument("--unit", required=True, help=h("okr_unit"))
+    cmd.add_argument("--quarter", metavar="YYYYQn", help=h("okr_quarter"))
+    _beyond_common(cmd, lang)
+
+
+def _points_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``points [--unit ID] [--quarter YYYYQn] [--format ...] [--as NAME] [--lang]``."""
+
+    def h(key: str) -> str:
+        return t("cli_beyond.help." + key, lang)
+
+    cmd = sub.add_parser("points", help=h("points"), description=h("points"))
+    cmd.add_argument("--unit", help=h("points_unit"))
+    cmd.add_argument("--quarter", metavar="YYYYQn", help=h("points_quarter"))
+    _beyond_common(cmd, lang)
+
+
+def _r360_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``r360 [--cycle ID] [--subject ID] [--format ...] [--as NAME] [--lang]``."""
+
+    def h(key: str) -> str:
+        return t("cli_beyond.help." + key, lang)
+
+    cmd = sub.add_parser("r360", help=h("r360"), description=h("r360"))
+    cmd.add_argument("--cycle", metavar="ID", help=h("cycle"))
+    cmd.add_argument("--subject", metavar="ID", help=h("subject"))
+    _beyond_common(cmd, lang)
+
+
+def _fairness_parser(sub: argparse._SubParsersAction, lang: str) -> None:
+    """``fairness [--cycle ID] [--format ...] [--as NAME] [--lang]``."""
+
+    def h(key: str) -> str:
+        return t("cli_beyond.help." + key, lang)
+
+    cmd = sub.add_parser("fairness", help=h("fairness"), description=h("fairness"))
+    cmd.add_argument("--cycle", metavar="ID", help=h("fair_cycle"))
+    _beyond_common(cmd, lang)
+
+
+def _reader(store: Store, args: argparse.Namespace) -> tuple[access.Viewer | None, Org, access.Scope]:
+    """The account of ``--as`` (None: the local operator), the organisation and
+    the reader's scope (everything for the local operator)."""
+    viewer = _viewer(store, args)
+    org = Org.from_frame(store.units())
+    return viewer, org, access.Scope.of(viewer, org)
+
+
+def _quarter_ok(quarter: str | None, lang: str) -> bool:
+    """Whether ``--quarter`` is absent or written YYYYQn (else says so on stderr)."""
+    from kpi_core import okr
+
+    if quarter is None or okr.QUARTER.match(quarter):
+        return True
+    print(t("cli_beyond.bad_quarter", lang, quarter=quarter), file=sys.stderr)
+    return False
+
+
+def _dash(value: object) -> str:
+    """A figure of the OKR tables as the page writes it ("–" when missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    return f"{float(value):,.4g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _share(value: object) -> str:
+    """A 0-1 score as a whole percent ("68%"), "–" when missing."""
+    return "–" if value is None or pd.isna(value) else f"{float(value):.0%}"
+
+
+def _number(value: object) -> float | None:
+    """A figure for JSON: None for NaN."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _person_shown(unit_id: str, org: Org, scope: access.Scope) -> bool:
+    """Whether a unit named in the data may be named to this reader (a
+    person only when the scope shows persons at all)."""
+    return scope.allows(unit_id) and (org.kind(unit_id) != "person" or scope.persons)
+
+
+def _owner(value: object, org: Org, scope: access.Scope, lang: str) -> dict:
+    """A key result's owner as ``owner_id``, ``owner`` (a name) and
+    ``owner_hidden``: a unit's name when the reader may see that unit;
+    neither id nor name when it is a unit outside the scope (as on the
+    page); else the text as written (an account name)."""
+    if not isinstance(value, str) or not value:
+        return {"owner_id": None, "owner": None, "owner_hidden": False}
+    if value not in org:
+        return {"owner_id": value, "owner": value, "owner_hidden": False}
+    if _person_shown(value, org, scope):
+        return {"owner_id": value, "owner": org.name(value, lang), "owner_hidden": False}
+    return {"owner_id": None, "owner": None, "owner_hidden": True}
+
+
+def _title(row: pd.Series, lang: str) -> str:
+    zh = row.get("title_zh")
+    return str(zh) if lang == "zh" and isinstance(zh, str) and zh else str(row["title"])
+
+
+def cmd_okr(store: Store, args: argparse.Namespace) -> int:
+    """A unit's objectives of a quarter with their key results and scores, the
+    quarter's OKR score and whether the OKRs count in the unit's weighted
+    total (:mod:`kpi_core.okr`). Owners outside the reader's scope are not
+    named. Unknown unit or a quarter not written YYYYQn: exit 2; a unit
+    outside the scope of ``--as``: exit 3; no OKRs: said, exit 0."""
+    lang = args.lang
+    viewer, org, scope = _reader(store, args)
+    unit = _unit_asked(org, args, scope if viewer is not None else None)
+    if unit is None:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not _quarter_ok(args.quarter, lang):
+        return EXIT_BAD_INPUT
+    shape = _okr_shape(store, org, scope, unit, args.quarter, lang)
+    if args.format == "json":
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        rows = [
+            {"unit_id": unit, "quarter": shape["quarter"], "quarter_score": shape["score"]}
+            | {"objective_id": o["objective_id"], "objective": o["title"], "objective_score": o["score"]}
+            | kr
+            for o in shape["objectives"]
+            for kr in o["key_results"]
+        ]
+        columns = ["unit_id", "quarter", "quarter_score", "objective_id", "objective", "objective_score", "kr_id"]
+        columns += ["title", "owner_id", "owner", "owner_hidden", "start", "target", "current", "progress", "score"]
+        columns += ["confidence"]
+        print(pd.DataFrame(rows, columns=columns).to_csv(index=False), end="")
+    else:
+        _okr_print(shape, lang)
+    return EXIT_OK
+
+
+def _okr_shape(store: Store, org: Org, scope: access.Scope, unit: str, asked: str | None, lang: str) -> dict:
+    """The ``okr`` command's figures: the quarter asked (default the unit's
+    latest with objectives), its objectives with their scored key results,
+    the quarter's score and the goal-setting tasks counting it in the total."""
+    from kpi_core import okr
+
+    objectives = store.objectives(unit_id=unit)
+    quarters = sorted(set(objectives["quarter"]), reverse=True)
+    quarter = asked or (quarters[0] if quarters else None)
+    these = objectives[objectives["quarter"] == quarter]
+    krs = store.key_results(list(these["objective_id"]))
+    scored = okr.objective_scores(these, krs)
+    krs = okr.scored_key_results(krs)
+    year = int(quarter[:4]) if quarter else None
+    counted = okr.counted_in_total(store, unit, year) if year else pd.DataFrame(columns=["task_id", "weight"])
+
+    def kr_rows(objective_id: str) -> list[dict]:
+        return [
+            {"kr_id": r["kr_id"], "title": _title(r, lang)}
+            | {k: _number(r[k]) for k in ("start", "target", "current", "progress", "score", "confidence")}
+            | _owner(r["owner"], org, scope, lang)
+            for _, r in krs[krs["objective_id"] == objective_id].iterrows()
+        ]
+
+    return {
+        "unit_id": unit,
+        "unit": org.name(unit, lang),
+        "quarter": quarter,
+        "quarters": quarters,
+        "score": _number(okr.quarter_score(scored)) if len(scored) else None,
+        "counted_in_total": not counted.empty,
+        "tasks": [{"task_id": str(c.task_id), "weight": float(c.weight)} for c in counted.itertuples()],
+        "objectives": [
+            {
+                "objective_id": o["objective_id"],
+                "title": _title(o, lang),
+                "weight": _number(o["weight"]),
+                "score": _number(o["score"]),
+                "key_results": kr_rows(o["objective_id"]),
+            }
+            for _, o in scored.iterrows()
+        ],
+    }
+
+
+def _okr_print(shape: dict, lang: str) -> None:
+    name, quarter, quarters = shape["unit"], shape["quarter"], ", ".join(shape["quarters"])
+    if not shape["quarters"]:
+        print(t("cli_beyond.okr.none", lang, unit=name))
+        return
+    if not shape["objectives"]:
+        print(t("cli_beyond.okr.none_quarter", lang, unit=name, quarter=quarter, quarters=quarters))
+        return
+    count, score = len(shape["objectives"]), _share(shape["score"])
+    print(t("cli_beyond.okr.heading", lang, unit=name, quarter=quarter, count=count, score=score))
+    year = quarter[:4]
+    if not shape["tasks"]:
+        print(t("cli_beyond.okr.not_counted", lang, unit=name, year=year))
+    for task in shape["tasks"]:
+        weight = f"{task['weight']:g}"
+        print(t("cli_beyond.okr.counted", lang, unit=name, year=year, task=task["task_id"], weight=weight))
+    for o in shape["objectives"]:
+        extra = [t("cli_beyond.okr.objective_score", lang, score=_share(o["score"]))]
+        if o["weight"] is not None:
+            extra.append(t("cli_beyond.okr.objective_weight", lang, weight=f"{o['weight']:g}"))
+        print("\n" + t("cli_beyond.okr.objective", lang, id=o["objective_id"], title=o["title"]))
+        print("  " + " · ".join(extra))
+        krs = o["key_results"]
+        table = pd.DataFrame(
+            {
+                t("okr.col.kr", lang): [kr["title"] for kr in krs],
+                t("okr.col.owner", lang): [kr["owner"] or "–" for kr in krs],
+                t("okr.col.start", lang): [_dash(kr["start"]) for kr in krs],
+                t("okr.col.target", lang): [_dash(kr["target"]) for kr in krs],
+                t("okr.col.current", lang): [
+                    _dash(kr["current"])
+                    if kr["progress"] is None
+                    else t("okr.progress_given", lang, value=_share(kr["progress"]))
+                    for kr in krs
+                ],
+                t("okr.col.score", lang): [_share(kr["score"]) for kr in krs],
+                t("okr.col.confidence", lang): [_dash(kr["confidence"]) for kr in krs],
+            }
+        )
+        _indented(table)
+    print()
+    if any(kr["owner_hidden"] for o in shape["objectives"] for kr in o["key_results"]):
+        print(t("cli_beyond.hidden_mark", lang))
+    print(t("cli_beyond.okr.quarters", lang, quarters=quarters))
+
+
+def _indented(table: pd.DataFrame) -> None:
+    print("\n".join("  " + line for line in table.to_string(index=False).splitlines()))
+
+
+def cmd_points(store: Store, args: argparse.Namespace) -> int:
+    """A department's approved value-contribution points of a quarter
+    (:func:`kpi_core.okr.department_view`): the total, each child department
+    the reader may see, and each person the reader may see by name; the
+    others are counted, not named. Default unit: the reader's own (the
+    company without ``--as``); default quarter: the latest with events."""
+    lang = args.lang
+    viewer, org, scope = _reader(store, args)
+    unit = _unit_asked(org, args, scope if viewer is not None else None)
+    if unit is None:
+        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not _quarter_ok(args.quarter, lang):
+        return EXIT_BAD_INPUT
+    shape = _points_shape(store, org, scope, unit, args.quarter, lang)
+    if args.format == "json":
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        rows = [
+            {"level": "total", "unit_id": unit, "name": shape["unit"], "points": shape["total"]}
+            | {"events": shape["events"], "hidden_persons": shape["hidden_persons"]}
+        ]
+        rows += [{"level": "department"} | r for r in shape["by_unit"]]
+        rows += [{"level": "person"} | r for r in shape["persons"]]
+        columns = ["level", "unit_id", "name", "department_id", "department", "points", "events", "hidden_persons"]
+        frame = pd.DataFrame(rows, columns=columns).astype({"events": "Int64", "hidden_persons": "Int64"})
+        print(frame.assign(quarter=shape["quarter"])[["quarter", *columns]].to_csv(index=False), end="")
+    else:
+        _points_print(shape, lang)
+    return EXIT_OK
+
+
+def _points_shape(store: Store, org: Org, scope: access.Scope, unit: str, asked: str | None, lang: str) -> dict:
+    """The ``points`` command's figures. Child departments outside the scope
+    and persons it does not show are counted in the total, not listed."""
+    from kpi_core import okr
+
+    events = store.value_events()
+    quarters = sorted({okr.quarter_of(d) for d in events["event_date"]}, reverse=True)
+    quarter = asked or (quarters[0] if quarters else None)
+    view = okr.department_view(events, org, scope, unit, quarter or "")
+    by_unit = [(u, p) for u, p in view["by_unit"].items() if scope.allows(u)]
+
+    def department(person: str) -> dict:
+        parent = org.parent(person)
+        if parent is None or not scope.allows(parent):
+            return {"department_id": None, "department": None}
+        return {"department_id": parent, "department": org.name(parent, lang)}
+
+    return {
+        "unit_id": unit,
+        "unit": org.name(unit, lang),
+        "quarter": quarter,
+        "quarters": quarters,
+        "total": view["total"],
+        "events": view["events"],
+        "by_unit": [{"unit_id": u, "name": org.name(u, lang), "points": p} for u, p in by_unit],
+        "persons": [
+            {"unit_id": u, "name": org.name(u, lang)} | department(u) | {"points": p}
+            for u, p in sorted(view["persons"], key=lambda item: (-item[1], item[0]))
+        ],
+        "hidden_persons": view["hidden"],
+        "hidden_units": len(view["by_unit"]) - len(by_unit),
+    }
+
+
+def _points_print(shape: dict, lang: str) -> None:
+    if not shape["quarters"]:
+        print(t("cli_beyond.points.none", lang))
+        return
+    total, events = _dash(shape["total"]), shape["events"]
+    print(
+        t("cli_beyond.points.heading", lang, unit=shape["unit"], quarter=shape["quarter"], total=total, events=events)
+    )
+    print(t("cli_beyond.points.note", lang))
+    if shape["by_unit"]:
+        print("\n" + t("cli_beyond.points.by_unit", lang))
+        table = pd.DataFrame(
+            {
+                t("okr.col.unit", lang): [r["name"] for r in shape["by_unit"]],
+                t("okr.col.points", lang): [_dash(r["points"]) for r in shape["by_unit"]],
+            }
+        )
+        _indented(table)
+    if shape["persons"]:
+        print("\n" + t("cli_beyond.points.by_person", lang))
+        table = pd.DataFrame(
+            {
+                t("okr.col.person", lang): [r["name"] for r in shape["persons"]],
+                t("okr.col.unit", lang): [r["department"] or "–" for r in shape["persons"]],
+                t("okr.col.points", lang): [_dash(r["points"]) for r in shape["persons"]],
+            }
+        )
+        _indented(table)
+    notes = [("cli_beyond.points.hidden_persons", shape["hidden_persons"])]
+    notes += [("cli_beyond.points.hidden_units", shape["hidden_units"])]
+    if any(count for _, count in notes):
+        print()
+    for key, count in notes:
+        if count:
+            print(t(key, lang, count=count))
+    print("\n" + t("cli_beyond.points.quarters", lang, quarters=", ".join(shape["quarters"])))
+
+
+def cmd_r360(store: Store, args: argparse.Namespace) -> int:
+    """360-degree reviews (:mod:`kpi_core.review360`): without ``--cycle`` and
+    ``--subject``, the cycles; with ``--cycle`` alone, the reports of the
+    cycle the reader may open; with ``--subject``, that person's report
+    (``--cycle`` defaulting to the latest). Who may read a report and the
+    anonymity threshold are enforced by :func:`kpi_core.review360.report`:
+    a refused read exits 3 with its sentence. Unknown cycle, or a subject
+    the cycle does not review: exit 2."""
+    from kpi_core import review360
+
+    lang = args.lang
+    viewer, org, scope = _reader(store, args)
+    cycles = store.review_cycles()
+    if args.cycle is None and args.subject is None:
+        return _r360_cycles(store, cycles, args)
+    if cycles.empty:
+        print(t("r360.no_cycles", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    cycle_id = args.cycle or str(cycles["cycle_id"].iloc[0])
+    if cycle_id not in set(cycles["cycle_id"]):
+        known = ", ".join(cycles["cycle_id"].astype(str))
+        print(t("cli_beyond.r360.unknown_cycle", lang, cycle=cycle_id, cycles=known), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    cycle = cycles.set_index("cycle_id").loc[cycle_id]
+    cycle_name = str(cycle["name_zh"]) if lang == "zh" and isinstance(cycle["name_zh"], str) else str(cycle["name"])
+    reader_scope = scope if viewer is not None else None
+
+    def person(unit_id: str) -> str:
+        return org.name(unit_id, lang) if unit_id in org else unit_id
+
+    if args.subject is None:
+        reports = {
+            s: review360.report(store, viewer, reader_scope, cycle_id, s)
+            for s in review360.visible_subjects(store, viewer, reader_scope, cycle_id)
+        }
+        return _r360_subjects(reports, cycle, cycle_name, person, args)
+    rep = review360.report(store, viewer, reader_scope, cycle_id, args.subject)  # NotPermitted: exit 3
+    if args.subject not in set(store.review_raters(cycle_id)["subject_id"]):
+        print(t("cli_beyond.r360.not_subject", lang, subject=args.subject, cycle=cycle_id), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return _r360_report(rep, cycle, cycle_name, person(args.subject), args)
+
+
+def _r360_subjects(reports: dict, cycle: pd.Series, cycle_name: str, person, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """The reports of a cycle the reader may open, with their raters per group."""
+    from kpi_core import review360
+
+    lang = args.lang
+    rows = [
+        {"subject_id": s, "name": person(s), "raters": _r360_counts(rep), "hidden_groups": _r360_hidden(rep)}
+        for s, rep in reports.items()
+    ]
+    about = {"cycle_id": cycle.name, "name": cycle_name, "period": cycle["period"], "status": cycle["status"]}
+    if args.format == "json":
+        print(json.dumps(about | {"subjects": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.format == "csv":
+        frame = pd.DataFrame(
+            [{"cycle_id": cycle.name, "subject_id": r["subject_id"], "name": r["name"]} for r in rows],
+            columns=["cycle_id", "subject_id", "name"],
+        )
+        print(frame.to_csv(index=False), end="")
+        return EXIT_OK
+    status = t(f"r360.status.{cycle['status']}", lang)
+    about = {"name": cycle_name, "when": _r360_when(cycle), "status": status}
+    print(t("cli_beyond.r360.subjects", lang, count=len(rows), **about))
+    if not rows:
+        print(t("r360.report.none", lang))
+        return EXIT_OK
+    table = pd.DataFrame(
+        {
+            t("cli_beyond.r360.col.subject_id", lang): [r["subject_id"] for r in rows],
+            t("r360.subject", lang): [r["name"] for r in rows],
+            t("cli_beyond.r360.col.raters", lang): [review360.group_counts(rep, lang) for rep in reports.values()],
+        }
+    )
+    print(table.to_string(index=False))
+    print("\n" + t("cli_beyond.r360.cycles_hint", lang))
+    return EXIT_OK
+
+
+def _r360_when(cycle: pd.Series) -> str:
+    """A cycle's id, and its period when it differs ("2026-H1" for both)."""
+    return str(cycle.name) if cycle["period"] == cycle.name else f"{cycle.name}, {cycle['period']}"
+
+
+def _r360_counts(rep) -> dict[str, int]:  # noqa: ANN001 - a review360.Report
+    """Raters per group of a report."""
+    from kpi_core import review360
+
+    counts = rep.cells.groupby("rater_group")["raters"].max()
+    return {g: int(counts[g]) for g in review360.GROUPS if g in counts.index}
+
+
+def _r360_hidden(rep) -> list[str]:  # noqa: ANN001 - a review360.Report
+    """The rater groups a report hides (too few answers)."""
+    from kpi_core import review360
+
+    return [g for g, n in _r360_counts(rep).items() if not review360.shown(g, n)]
+
+
+def _r360_cycles(store: Store, cycles: pd.DataFrame, args: argparse.Namespace) -> int:
+    lang = args.lang
+    rows = []
+    for c in cycles.itertuples():
+        name = c.name_zh if lang == "zh" and isinstance(c.name_zh, str) and c.name_zh else c.name
+        rows.append(
+            {
+                "cycle_id": c.cycle_id,
+                "name": name,
+                "period": c.period,
+                "status": c.status,
+                "behaviours": len(store.review_behaviours(c.cycle_id)),
+                "subjects": int(store.review_raters(c.cycle_id)["subject_id"].nunique()),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["cycle_id", "name", "period", "status", "behaviours", "subjects"])
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(t("r360.no_cycles", lang))
+    else:
+        print(t("cli_beyond.r360.cycles", lang, count=len(frame)))
+        shown = frame.assign(status=[t(f"r360.status.{s}", lang) for s in frame["status"]])
+        shown.columns = [t(f"cli_beyond.r360.col.{c}", lang) for c in ("cycle", "name", "period", "status")] + [
+            t("cli_beyond.r360.col.behaviours", lang),
+            t("cli_beyond.r360.col.subjects", lang),
+        ]
+        print(shown.to_string(index=False))
+        print("\n" + t("cli_beyond.r360.cycles_hint", lang))
+    return EXIT_OK
+
+
+def _r360_report(rep, cycle: pd.Series, cycle_name: str, subject: str, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """One subject's report (anonymity applied by review360.report): per
+    behaviour, each rater group's mean (None where hidden), all raters and
+    the company average."""
+    from kpi_core import review360
+
+    lang = args.lang
+    behaviours = []
+    for _, b in rep.behaviours.iterrows():
+        cells = rep.cells[rep.cells["behaviour_id"] == b["behaviour_id"]]
+        behaviours.append(
+            {
+                "behaviour_id": b["behaviour_id"],
+                "name": review360.behaviour_name(b, lang),
+                "groups": {
+                    c.rater_group: {"raters": int(c.raters), "mean": _number(c.mean), "shown": bool(c.shown)}
+                    for c in cells.itertuples()
+                },
+                "all_raters": _number(rep.others.get(b["behaviour_id"])),
+                "company": _number(rep.company.get(b["behaviour_id"])),
+            }
+        )
+    if args.format == "json":
+        shape = {
+            "cycle_id": rep.cycle_id,
+            "cycle": cycle_name,
+            "period": cycle["period"],
+            "subject_id": rep.subject_id,
+            "subject": subject,
+            "raters": _r360_counts(rep),
+            "hidden_groups": _r360_hidden(rep),
+            "note": t("r360.report.note", lang),
+            "behaviours": behaviours,
+        }
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        rows = []
+        for b in behaviours:
+            for group, cell in b["groups"].items():
+                rows.append([b["behaviour_id"], b["name"], group, cell["raters"], cell["mean"], cell["shown"]])
+            rows.append([b["behaviour_id"], b["name"], "all_raters", None, b["all_raters"], True])
+            rows.append([b["behaviour_id"], b["name"], "company", None, b["company"], True])
+        frame = pd.DataFrame(rows, columns=["behaviour_id", "behaviour", "group", "raters", "mean", "shown"])
+        frame["raters"] = frame["raters"].astype("Int64")
+        frame.insert(0, "subject_id", rep.subject_id)
+        frame.insert(0, "cycle_id", rep.cycle_id)
+        print(frame.to_csv(index=False), end="")
+    else:
+        print(
+            t(
+                "cli_beyond.r360.report",
+                lang,
+                subject=subject,
+                subject_id=rep.subject_id,
+                name=cycle_name,
+                when=_r360_when(cycle),
+            )
+        )
+        print(t("r360.report.counts", lang, counts=review360.group_counts(rep, lang)))
+        print()
+        print(review360.report_table(rep, lang).to_string(index=False))
+        print()
+        print(t("r360.report.note", lang))
+    return EXIT_OK
+
+
+def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
+    """The fairness check of ratings (:mod:`kpi_core.fairness`): the flags
+    worth a look, every rater-and-group comparison and the raters' overall
+    offsets. HR only, as the page: ``--as`` an account without
+    ``see_fairness`` exits 3 before anything is read (and
+    :func:`kpi_core.review360.fairness_ratings` checks again where the
+    ratings are read). ``--format csv`` writes the comparisons (the flags
+    are their rows with ``flagged`` true); ``json`` all three."""
+    from kpi_core import fairness, review360
+
+    lang = args.lang
+    viewer = _viewer(store, args)
+    if not access.permits(viewer, "see_fairness"):
+        raise access.NotPermitted("not permitted: fairness check", key="cli_beyond.fair.refused", unit="")
+    cycles = store.review_cycles()
+    if args.cycle is not None and args.cycle not in set(cycles["cycle_id"]):
+        known = ", ".join(cycles["cycle_id"].astype(str)) or "-"
+        print(t("cli_beyond.r360.unknown_cycle", lang, cycle=args.cycle, cycles=known), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    org = Org.from_frame(store.units())
+    ratings, attributes = review360.fairness_ratings(store, viewer)
+    if args.cycle is not None:
+        ratings = ratings[ratings["item"].str.startswith(args.cycle + "|")].reset_index(drop=True)
+
+    def name(rater: object) -> str:
+        return org.name(str(rater), lang) if rater in org else str(rater)
+
+    compared, raters = [], []
+    if len(ratings):
+        for g in fairness.group_checks(ratings, attributes).to_dict("records"):
+            ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
+            counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b")}
+            figures = {k: _number(g[k]) for k in ("mean_a", "mean_b", "diff", "low", "high", "d", "p")}
+            compared.append(ids | counts | figures | {"flagged": bool(g["flagged"])})
+        for r in fairness.rater_offsets(ratings).to_dict("records"):
+            ids = {"rater_id": r["rater"], "rater": name(r["rater"]), "n": int(r["n"]), "subjects": int(r["subjects"])}
+            raters.append(ids | {k: _number(r[k]) for k in ("mean", "others", "offset", "low", "high", "d", "p")})
+    if args.format == "json":
+        shape = {"cycle_id": args.cycle, "ratings": len(ratings), "flags": [g for g in compared if g["flagged"]]}
+        shape |= {"groups": compared, "raters": raters, "note": t("cli_beyond.fair.note", lang)}
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        columns = ["rater_id", "rater", "attribute", "value", "subjects_a", "subjects_b", "n_a", "n_b"]
+        columns += ["mean_a", "mean_b", "diff", "low", "high", "d", "p", "flagged"]
+        print(pd.DataFrame(compared, columns=columns).to_csv(index=False), end="")
+    elif ratings.empty:
+        print(t("fair.none", lang))
+    else:
+        what = t("cli_beyond.fair.one_cycle", lang, cycle=args.cycle) if args.cycle else None
+        what = what or t("cli_beyond.fair.every_cycle", lang)
+        count = ratings["rater"].nunique()
+        print(t("cli_beyond.fair.heading", lang, what=what, ratings=len(ratings), raters=count))
+        _fairness_print(compared, raters, lang)
+    return EXIT_OK
+
+
+def _ci(low: float | None, high: float | None) -> str:
+    return "-" if low is None or high is None else f"{low:+.2f} … {high:+.2f}"
+
+
+def _fairness_print(compared: list[dict], raters: list[dict], lang: str) -> None:
+    print("\n" + t("fair.flags", lang))
+    flags = [g for g in compared if g["flagged"]]
+    if not flags:
+        print("  " + t("fair.no_flags", lang))
+    for f in flags:
+        direction = t("fair.lower" if f["diff"] < 0 else "fair.higher", lang)
+        params = {k: f[k] for k in ("rater", "attribute", "value", "low", "high", "d", "p", "n_a", "n_b")}
+        print("  - " + t("fair.flag", lang, gap=abs(f["diff"]), direction=direction, **params))
+    if compared:
+        print("\n" + t("fair.groups", lang))
+        table = pd.DataFrame(
+            {
+                t("fair.col.rater", lang): [g["rater"] for g in compared],
+                t("fair.col.attribute", lang): [g["attribute"] for g in compared],
+                t("fair.col.value", lang): [g["value"] for g in compared],
+                t("fair.col.n", lang): [f"{g['n_a']} / {g['n_b']}" for g in compared],
+                t("fair.col.subjects", lang): [f"{g['subjects_a']} / {g['subjects_b']}" for g in compared],
+                t("fair.col.diff", lang): [f"{g['diff']:+.2f}" for g in compared],
+                t("fair.col.ci", lang): [_ci(g["low"], g["high"]) for g in compared],
+                "d": [f"{g['d']:.2f}" for g in compared],
+                "p": [f"{g['p']:.4f}" for g in compared],
+                t("fair.col.flag", lang): [t("fair.yes", lang) if g["flagged"] else "" for g in compared],
+            }
+        )
+        print(table.to_string(index=False))
+    print("\n" + t("fair.raters", lang))
+    table = pd.DataFrame(
+        {
+            t("fair.col.rater", lang): [r["rater"] for r in raters],
+            t("fair.col.n", lang): [r["n"] for r in raters],
+            t("fair.col.subjects", lang): [r["subjects"] for r in raters],
+            t("fair.col.mean", lang): [_fmt(r["mean"]) for r in raters],
+            t("fair.col.others", lang): [_fmt(r["others"]) for r in raters],
+            t("fair.col.offset", lang): [f"{r['offset']:+.2f}" for r in raters],
+            t("fair.col.ci", lang): [_ci(r["low"], r["high"]) for r in raters],
+        }
+    )
+    print(table.to_string(index=False))
+    print("\n" + t("cli_beyond.fair.note", lang))
+
+
 COMMANDS = {
     "init": cmd_init,
     "load": cmd_load,
@@ -1498,4 +2165,8 @@ COMMANDS = {
     "bonus": cmd_bonus,
     "export": cmd_export,
     "suggest": cmd_suggest,
+    "okr": cmd_okr,  # issue 18
+    "points": cmd_points,
+    "r360": cmd_r360,
+    "fairness": cmd_fairness,
 }
