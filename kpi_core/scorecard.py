@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_core import engine, scores, scoring
 from kpi_core.access import Scope
-from kpi_core.model import PERSPECTIVES, TASK_ROLE, VIEWS
+from kpi_core.model import OKR_MODE, PERSPECTIVES, TASK_ROLE, VIEWS
 from kpi_core.org import Org
 from kpi_core.store import Store
 
@@ -150,7 +150,9 @@ def with_tasks(store: Store, cells: pd.DataFrame, period: str) -> pd.DataFrame:
     """Scored cells with what their goal-setting tasks say (cells of role
     ``task``): name, perspective, mode, objective, acceptance criteria,
     deadline, and the latest assessment up to ``period`` in its year
-    (``result``, ``comment``, ``assessed`` "YYYY-MM")."""
+    (``result``, ``comment``, ``assessed`` "YYYY-MM"). A task of mode
+    ``okr`` has no assessment: its result is ``okr`` and its comment the
+    quarter and its OKR score ("2026Q3 68%")."""
     out = cells.copy()
     for column in TASK_INFO_COLUMNS:
         if column not in out:
@@ -170,6 +172,15 @@ def with_tasks(store: Store, cells: pd.DataFrame, period: str) -> pd.DataFrame:
         for column in ("name", "name_zh", "perspective", "mode", "objective", "acceptance", "deadline", "cap"):
             if column in out:
                 out.iloc[i, out.columns.get_loc(column)] = task[column]
+        if task["mode"] == OKR_MODE:  # scored from the OKRs of the quarter the month carries (issue 18)
+            month = out["as_of"].iat[i] if "as_of" in out and isinstance(out["as_of"].iat[i], str) else period
+            share = out["completion"].iat[i] if "completion" in out else None
+            out.iloc[i, out.columns.get_loc("result")] = OKR_MODE
+            if share is not None and pd.notna(share):
+                quarter = f"{month[:4]}Q{(int(month[5:7]) - 1) // 3 + 1}"
+                out.iloc[i, out.columns.get_loc("comment")] = f"{quarter} {share:.0%}"
+            out.iloc[i, out.columns.get_loc("assessed")] = month
+            continue
         if task_id in found.index:
             latest = found.loc[task_id]
             out.iloc[i, out.columns.get_loc("result")] = latest["result"]

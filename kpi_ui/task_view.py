@@ -129,7 +129,7 @@ def _header(row: pd.Series, view: vs.ViewState, org: Org, task: dict | None) -> 
     mode = task["mode"] if task is not None else None
     cols[3].metric(t("task.view.mode", lang), t(f"task.mode.{mode}", lang) if mode else "–")
     comment = row.get("comment")
-    if isinstance(comment, str) and comment:
+    if isinstance(comment, str) and comment and mode != OKR_MODE:  # an OKR task's "comment" is its score
         st.markdown(f"> {plain(comment)}")
     carried = row.get("as_of")
     if isinstance(carried, str):

@@ -96,6 +96,9 @@ def test_the_okrs_count_in_the_total_with_the_quarter_score(store):
     assert january["status"] == "red"  # 0.5 is below a task's amber line of 0.6
     assert okr_cell(store, "2026-04")["points"] == pytest.approx(7.0)
     assert okr_cell(store, "2026-04")["status"] == "amber"  # 0.7
+    # the scorecard's row says whose OKRs and which quarter: "OKR score: 2026Q1 50%"
+    row = scorecard.build(store, "HQ", "2026-02", "month").kpis.set_index("kpi_id").loc["GS-OKR"]
+    assert (row["result"], row["comment"], row["assessed"]) == ("okr", "2026Q1 50%", "2026-02")
     # the OKR page's figure for the quarter is the same number
     objectives = store.objectives(unit_id="HQ", quarter="2026Q1")
     scored = okr.objective_scores(objectives, store.key_results(list(objectives["objective_id"])))

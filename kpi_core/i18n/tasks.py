@@ -49,10 +49,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "task.result.met": ("met", "达成"),
     "task.result.partly": ("partly met", "部分达成"),
     "task.result.not": ("not met", "未达成"),
+    "task.result.okr": ("OKR score", "OKR 得分"),
     "task.mode.graded": ("graded", "分级评价"),
     "task.mode.expected": ("met or not", "达成评价"),
     "task.mode.events": ("events", "事件加减分"),
-    "task.mode.okr": ("the unit's OKRs", "本单元 OKR"),
+    "task.mode.okr": ("OKRs", "OKR"),
     # the task view of the KPI detail page and a manager's assessment (kpi_ui.task_view)
     "task.may_not": (
         "Not permitted: only a manager of this unit or an administrator assesses its tasks.",
