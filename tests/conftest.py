@@ -108,10 +108,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """With pytest-xdist (``-n 2 --dist loadgroup``, pyproject.toml), the
     browser tests all run on one worker, one after the other: each starts a
     Streamlit server and a Chromium, and two of them at once on a 2-core
-    machine would time out; the other worker takes everything else."""
+    machine would time out; the other worker takes everything else.
+
+    A browser test gets one retry (pytest-rerunfailures): it waits on a real
+    server and a real browser painting on a loaded machine, where a slow
+    paint can miss a wait once; a failure that repeats still fails, and the
+    report counts the retries ("rerun")."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
 
 
 @pytest.fixture(autouse=True)
