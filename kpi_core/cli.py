@@ -306,11 +306,14 @@ def _unit_asked(org: Org, args: argparse.Namespace, scope: access.Scope | None) 
     """The unit a read is about: ``--unit``, else the reader's own unit (the
     company without ``--as``). Outside the scope: :class:`access.NotPermitted`
     (checked first, so an id outside it is refused whether it exists or not);
-    None when no such unit is stored (the caller says so)."""
+    None when no such unit is stored, said on stderr in ``args.lang``."""
     unit = args.unit or (scope.root if scope is not None else None) or org.company_id
     if scope is not None and unit is not None:
         scope.check(unit)
-    return unit if unit is not None and unit in org else None
+    if unit is None or unit not in org:
+        print(t("cli.unknown_unit", args.lang, unit=args.unit or "-"), file=sys.stderr)
+        return None
+    return unit
 
 
 def _score(
@@ -321,7 +324,6 @@ def _score(
     scope = access.Scope.of(viewer, org) if viewer is not None else None
     unit = _unit_asked(org, args, scope)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     period = args.period or store.latest_scored_period()
     if period is None:
@@ -446,7 +448,6 @@ def cmd_alerts(store: Store, args: argparse.Namespace) -> int:
     scope = access.Scope.of(viewer, org) if viewer is not None else None
     unit = _unit_asked(org, args, scope)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     found = alerts.evaluate(store, args.period, org.subtree(unit), scope=scope)
     rows = alerts.records(found, lang, alerts.Names.from_frames(store.units(), store.kpis()))
@@ -804,7 +805,6 @@ def _owners_list(store: Store, args: argparse.Namespace) -> int:
     scope = access.Scope.of(viewer, org) if viewer is not None else None
     unit = _unit_asked(org, args, scope)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     units = org.subtree(unit)
     if scope is not None:
@@ -935,7 +935,6 @@ def _owners_overdue(store: Store, args: argparse.Namespace) -> int:
     if args.unit:
         unit = _unit_asked(org, args, scope)
         if unit is None:
-            print(t("cli.unknown_unit", lang, unit=args.unit), file=sys.stderr)
             return EXIT_BAD_INPUT
         frame = frame[frame["unit_id"].isin(org.subtree(unit))].reset_index(drop=True)
     shown = _owed_frame(store, frame, lang, with_owner=True)
@@ -1214,7 +1213,6 @@ def cmd_outlook(store: Store, args: argparse.Namespace) -> int:
     scope = access.Scope.of(viewer, org) if viewer is not None else None
     unit = _unit_asked(org, args, scope)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     period = args.period or store.latest_scored_period()
     if period is None:
@@ -1392,7 +1390,6 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     org = Org.from_frame(store.units())
     unit = _unit_asked(org, args, access.Scope.of(viewer, org) if viewer is not None else None)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     period = args.period or store.latest_scored_period()
     if period is None or not ingest.valid_period(period):
@@ -1623,7 +1620,6 @@ def cmd_okr(store: Store, args: argparse.Namespace) -> int:
     viewer, org, scope = _reader(store, args)
     unit = _unit_asked(org, args, scope if viewer is not None else None)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     if not _quarter_ok(args.quarter, lang):
         return EXIT_BAD_INPUT
@@ -1752,7 +1748,6 @@ def cmd_points(store: Store, args: argparse.Namespace) -> int:
     viewer, org, scope = _reader(store, args)
     unit = _unit_asked(org, args, scope if viewer is not None else None)
     if unit is None:
-        print(t("cli.unknown_unit", lang, unit=args.unit or "-"), file=sys.stderr)
         return EXIT_BAD_INPUT
     if not _quarter_ok(args.quarter, lang):
         return EXIT_BAD_INPUT
