@@ -220,6 +220,7 @@ def evaluate(
     scope: Scope | None = None,
     today: date | None = None,
     follow_up: bool = False,
+    org: Org | None = None,
 ) -> pd.DataFrame:
     """Every alert of ``period`` for ``unit_ids`` (None: every unit), worst first.
 
@@ -227,7 +228,9 @@ def evaluate(
     months before it); ``settings`` None reads the company's settings from
     the store. With a reader's ``scope`` (:mod:`kpi_core.access`), only the
     units it allows are read: no alert names a unit or person outside it.
-    ``follow_up`` adds the business review's ``no_action`` alerts (issue 16).
+    ``follow_up`` adds the business review's ``no_action`` alerts (issue 16);
+    ``org`` (read when not given: the pages pass their cached tree) tells
+    which actions cover a unit from above.
     """
     if scope is not None:
         unit_ids = scope.filter(unit_ids)
@@ -244,7 +247,7 @@ def evaluate(
         acks=store.alert_acks(period, unit_ids),
         owners=alert_owners(store, period, unit_ids, today),  # issue 13: who owes a missing figure
         # issue 16: an action covers its unit and the units below it
-        actions=review.covering_links(store, Org.from_frame(store.units()), unit_ids) if follow_up else None,
+        actions=review.covering_links(store, org or Org.from_frame(store.units()), unit_ids) if follow_up else None,
     )
 
 

@@ -48,7 +48,7 @@ def _evaluate(path: str, period: str, unit_id: str, role: str, scope_unit: str |
     subtree = None if unit_id == tree.company_id else tree.subtree(unit_id)
     # issue 16: "red, no action" once the company tracks action items
     follow_up = review.in_use(data.store())
-    return alerts.evaluate(data.store(), period, subtree, scope=data.scope(), follow_up=follow_up)
+    return alerts.evaluate(data.store(), period, subtree, scope=data.scope(), follow_up=follow_up, org=tree)
 
 
 def for_unit(unit_id: str, period: str) -> pd.DataFrame:
