@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from kpi_core import access, design, ingest
-from kpi_core.model import FILE_SPECS, PAY_KINDS
+from kpi_core.model import ADMIN_KINDS, FILE_SPECS, PAY_KINDS
 from kpi_core.org import Org
 from kpi_core.store import BatchResult, Store
 from kpi_core.store.approvals import UPLOAD_KINDS, RequestError, jsonable
@@ -95,6 +95,9 @@ def upload_refusal(
         return None if access.permits(viewer, "edit_dictionary") else _refuse("edit_dictionary")
     if validated.kind in PAY_KINDS:  # pay data (issue 17): admins only, whatever the scope
         return None if access.permits(viewer, "see_pay") else _refuse("see_pay")
+    if validated.kind in ADMIN_KINDS:  # 360 set-up, people's attributes (issue 18): HR only, whatever the scope
+        action = ADMIN_KINDS[validated.kind]
+        return None if access.permits(viewer, action) else _refuse(action)
     if not access.permits(viewer, "upload"):
         return _refuse("upload")
     frame = validated.frame
@@ -128,6 +131,9 @@ def rollback_refusal(
         return _refuse("rollback")
     if not access.permits(viewer, "see_pay") and _batch_kind(store, batch_id) in PAY_KINDS:
         return _refuse("see_pay")  # a pay batch (issue 17): admins only
+    action = ADMIN_KINDS.get(_batch_kind(store, batch_id) or "")
+    if action is not None:  # 360 set-up, people's attributes (issue 18): HR only, whatever the scope
+        return None if access.permits(viewer, action) else _refuse(action)
     changes = store.batch_changes(batch_id)
     units = [u for u in changes["unit_id"].dropna().astype(str).unique()]
     if not units and not changes.empty:  # KPI rows carry no unit

@@ -85,6 +85,7 @@ from kpi_core import access, formula
 from kpi_core.demo import DEMO_DIR
 from kpi_core.model import (
     ACCUMULATIONS,
+    ATTRIBUTE_KINDS,
     DIRECTIONS,
     FILE_SPECS,
     FREQUENCIES,
@@ -95,14 +96,17 @@ from kpi_core.model import (
     PAY_KINDS,
     PAY_SCHEMES,
     PERSPECTIVES,
+    REVIEW_KINDS,
     ROLES,
     TASK_KINDS,
     TASK_MODES,
     TASK_RESULTS,
     UNIT_KINDS,
+    clean_value,
 )
 from kpi_core.okr import MAX_KRS, MIN_KRS, QUARTER, STATUSES, VALUE_TYPES
 from kpi_core.org import Org
+from kpi_core.review360 import ALWAYS_SHOWN, GROUPS, MIN_ANSWERS
 from kpi_core.scoring import parse_tiers
 from kpi_core.store import BatchResult, Store, summarise_changes
 
@@ -194,6 +198,9 @@ class Parsed:
     source: str = ""
     """How the file was read, e.g. "CSV, GB18030, semicolon-separated"."""
     delimiter: str = ","
+    wide: bool = False
+    """A unit attributes file given as unit_id and one column per attribute,
+    read into (unit_id, attribute, value) rows (:func:`_attribute_columns`)."""
 
 
 @dataclass
@@ -287,8 +294,11 @@ def parse(kind: str, data: bytes, file_name: str, *, max_bytes: int | None = Non
         rows, problems, source = _text_rows(kind, data, file_name)
     if problems and not rows:
         return Parsed(kind, file_name, sha, pd.DataFrame(), problems, source)
+    wide = kind in ATTRIBUTE_KINDS and _is_wide(rows)
+    if wide:
+        rows, problems = _attribute_columns(kind, rows, file_name, problems)
     parsed = _frame(kind, rows, file_name, problems)
-    parsed.sha256, parsed.source = sha, source
+    parsed.sha256, parsed.source, parsed.wide = sha, source, wide
     parsed.delimiter = next((d for d, n in DELIMITER_NAMES.items() if f"{n}-separated" in source), ",")
     _say_columns_found(rows, parsed)
     return parsed
@@ -1168,6 +1178,8 @@ def validate(parsed: Parsed, store: Store | None = None, *, today: date | None =
         return Validated(parsed.kind, parsed.file_name, parsed.sha256, empty, _sorted(problems), parsed.source)
     found, ctx = _row_problems(parsed, frame, store, today)
     problems += found
+    if parsed.wide:
+        problems = _wide_problems(problems, ctx.frame)
     columns = [*spec.columns]
     frame = ctx.frame[columns].reset_index(drop=True)
     return Validated(parsed.kind, parsed.file_name, parsed.sha256, frame, _sorted(problems), parsed.source)
@@ -1181,7 +1193,7 @@ def _row_problems(
     problems: list[Problem] = []
     ctx = _Context(parsed.kind, parsed.file_name, frame, store, today or date.today(), parsed.delimiter, frame)
     problems += _required_values(ctx)
-    if "period" in frame:
+    if "period" in frame and parsed.kind not in REVIEW_KINDS:  # a 360 cycle's period may be a half year
         problems += _normalise_periods(ctx)
     typed, number_problems = _typed(ctx)
     problems += number_problems
@@ -1296,7 +1308,7 @@ def _kpi_units(ctx: _Context) -> dict[str, str | None]:
 
 #: Numeric columns the store keeps as INTEGER, with their range. ``year`` (also
 #: INTEGER) has its own, narrower rule: a four-digit year.
-_INTEGER_COLUMNS = {"sort_order": INT32_RANGE}
+_INTEGER_COLUMNS = {"sort_order": INT32_RANGE, "position": (1, INT32_RANGE[1])}
 
 
 def _typed(ctx: _Context) -> tuple[pd.DataFrame, list[Problem]]:
@@ -2186,6 +2198,272 @@ def _value_event_rows(ctx: _Context) -> list[Problem]:
     return out
 
 
+# --------------------------------------------------------------------------- 360 set-up and unit attributes (issue 18)
+
+#: A 360 cycle's status: ``open`` takes answers; ``closed`` is final.
+CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
+#: A 360 cycle's period: a year, a half year, a quarter or a month.
+CYCLE_PERIOD = re.compile(r"[0-9]{4}(-H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?")
+CLOSED_CYCLE = "the review cycle is closed: nothing of it can change (its answers are final)"
+
+
+def _stored_cycles(ctx: _Context) -> dict[str, str]:
+    """The stored 360 cycles: id -> status."""
+    if ctx.store is None:
+        return {}
+    cycles = ctx.store.review_cycles()
+    return dict(zip(cycles["cycle_id"], cycles["status"], strict=True))
+
+
+def _review_cycle_rows(ctx: _Context) -> list[Problem]:
+    """A cycle: its period a year, half, quarter or month; a stored closed
+    cycle refuses any change (its answers are final); a new cycle loaded
+    closed is warned about (it can take no questionnaire, raters or answers)."""
+    f = ctx.frame
+    period = f["period"].astype(object)
+    out = ctx.problems(
+        period.notna() & ~period.astype(str).str.fullmatch(CYCLE_PERIOD.pattern),
+        "period",
+        "period is a year (2026), a half year (2026-H1), a quarter (2026Q3) or a month (2026-03)",
+    )
+    stored = ctx.store.review_cycles() if ctx.store is not None else pd.DataFrame(columns=["cycle_id", "status"])
+    closed = stored[stored["status"] == "closed"].set_index("cycle_id")
+    hits: dict[str, list[int]] = {}
+    for i, (cycle, row) in enumerate(zip(f["cycle_id"], f.to_dict("records"), strict=True)):
+        if cycle not in closed.index:
+            continue
+        old = closed.loc[cycle]
+        for column in ("status", "name", "name_zh", "period"):
+            if clean_value(row[column]) != clean_value(old[column]):
+                hits.setdefault(column, []).append(i)
+                break
+    for column, positions in hits.items():
+        out += ctx.problems_at(np.array(positions, dtype="int64"), column, [CLOSED_CYCLE] * len(positions))
+    out += ctx.problems(
+        ~f["cycle_id"].isin(list(stored["cycle_id"])) & (f["status"] == "closed"),
+        "status",
+        "a new cycle loaded closed can take no questionnaire, raters or answers: load it open, close it when done",
+        severity="warning",
+    )
+    return out
+
+
+def _review_cycle_refs(ctx: _Context) -> list[Problem]:
+    """A behaviour or rater row: of a stored cycle, and not changing a closed one."""
+    f = ctx.frame
+    cycles = _stored_cycles(ctx)
+    out = ctx.problems(
+        f["cycle_id"].notna() & ~f["cycle_id"].isin(list(cycles)),
+        "cycle_id",
+        "unknown review cycle: load it in the review_cycles file first",
+    )
+    closed = (f["cycle_id"].map(cycles) == "closed").to_numpy(bool)
+    if closed.any() and ctx.store is not None:
+        diff = ctx.store.diff(ctx.kind, f[closed])  # in the file's order
+        changes = np.flatnonzero(closed)[(diff["change"] != "unchanged").to_numpy(bool)]
+        reason = "the review cycle is closed: its questionnaire and raters can no longer change"
+        out += ctx.problems_at(changes, "cycle_id", [reason] * len(changes))
+    return out
+
+
+def _review_behaviour_rows(ctx: _Context) -> list[Problem]:
+    """A behaviour of a stored, open cycle. An empty position keeps the
+    behaviour's stored place, or puts it after the cycle's behaviours (stored
+    or given in the file), in the file's order."""
+    f = ctx.frame
+    top: dict[str, float] = {}
+    kept: dict[tuple[str, str], float] = {}
+    if ctx.store is not None:
+        for cycle in f["cycle_id"].dropna().unique():
+            stored = ctx.store.review_behaviours(str(cycle))
+            kept |= {(str(cycle), b): float(p) for b, p in zip(stored["behaviour_id"], stored["position"], strict=True)}
+            top[str(cycle)] = float(stored["position"].max()) if len(stored) else 0.0
+    for cycle, given in zip(f["cycle_id"], f["position"], strict=True):
+        if not math.isnan(given):
+            top[cycle] = max(top.get(cycle, 0.0), given)
+    filled = []
+    for cycle, behaviour, given in zip(f["cycle_id"], f["behaviour_id"], f["position"], strict=True):
+        if not math.isnan(given):
+            filled.append(given)
+        elif (cycle, behaviour) in kept:
+            filled.append(kept[(cycle, behaviour)])
+        else:
+            top[cycle] = top.get(cycle, 0.0) + 1
+            filled.append(top[cycle])
+    ctx.frame["position"] = np.array(filled, dtype="float64")
+    return _review_cycle_refs(ctx)
+
+
+def _review_rater_rows(ctx: _Context) -> list[Problem]:
+    """A rater of a person reviewed, in a stored, open cycle: the subject is a
+    stored person; a department is no rater; ``self`` is the subject and the
+    subject rates only as ``self``; a rater who has answered keeps their group
+    (else their answers would move to another group). A warning when a group
+    that is hidden under 3 answers will have fewer than 3 raters."""
+    f = ctx.frame
+    out = _review_cycle_refs(ctx)
+    units = ctx.store.units() if ctx.store is not None else pd.DataFrame(columns=["unit_id", "kind"])
+    kinds = dict(zip(units["unit_id"], units["kind"], strict=True))
+    subject_kind, rater_kind = f["subject_id"].map(kinds), f["rater_id"].map(kinds)
+    out += ctx.problems(
+        f["subject_id"].notna() & subject_kind.isna(), "subject_id", "unknown unit: load it in the units file first"
+    )
+    out += ctx.problems(
+        subject_kind.notna() & (subject_kind != "person"),
+        "subject_id",
+        "the person reviewed must be a person, not a department",
+    )
+    out += ctx.problems(
+        rater_kind.notna() & (rater_kind != "person"),
+        "rater_id",
+        "a rater is a person, an account or an outside id (a customer), not a department",
+    )
+    self_rated = f["rater_group"] == "self"
+    out += ctx.problems(
+        self_rated & f["rater_id"].notna() & f["subject_id"].notna() & (f["rater_id"] != f["subject_id"]),
+        "rater_id",
+        "a self rating is given by the person reviewed: rater_id must equal subject_id",
+    )
+    out += ctx.problems(
+        ~self_rated & f["rater_group"].isin(GROUPS) & (f["rater_id"] == f["subject_id"]),
+        "rater_group",
+        "the person reviewed rates themselves in the group self only",
+    )
+    known = _stored_cycles(ctx)
+    cycles = [str(c) for c in f["cycle_id"].dropna().unique() if c in known]
+    parts = [ctx.store.review_raters(c) for c in cycles] if ctx.store is not None else []
+    stored = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["cycle_id", "subject_id", "rater_id", "rater_group", "answered"])
+    )
+    keys = list(zip(f["cycle_id"], f["subject_id"], f["rater_id"], strict=True))
+    before = {
+        (c, s, r): (g, int(n))
+        for c, s, r, g, n in zip(
+            stored["cycle_id"],
+            stored["subject_id"],
+            stored["rater_id"],
+            stored["rater_group"],
+            stored["answered"],
+            strict=True,
+        )
+    }
+    moved = [
+        i
+        for i, (key, group) in enumerate(zip(keys, f["rater_group"], strict=True))
+        if key in before and before[key][1] > 0 and before[key][0] != group
+    ]
+    out += ctx.problems_at(
+        np.array(moved, dtype="int64"),
+        "rater_group",
+        ["this rater has answered already: the group cannot change (the answers would move to another group)"]
+        * len(moved),
+    )
+    # how many raters each hidden-under-3 group will have: the stored ones the file leaves, and the file's
+    in_file = set(keys)
+    groups = [(c, s, g) for (c, s, r), (g, _) in before.items() if (c, s, r) not in in_file]
+    groups += [(c, s, g) for (c, s, _), g in zip(keys, f["rater_group"], strict=True)]
+    counts = pd.Series(groups, dtype=object).value_counts() if groups else pd.Series(dtype="int64")
+    few, reasons = [], []
+    for i, ((c, s, _), g) in enumerate(zip(keys, f["rater_group"], strict=True)):
+        n = int(counts.get((c, s, g), 0))
+        if known.get(c) == "open" and g in GROUPS and g not in ALWAYS_SHOWN and n < MIN_ANSWERS:
+            few.append(i)
+            reasons.append(
+                f"only {n} rater(s) of this group for this person: their answers stay hidden in the report "
+                f"until {MIN_ANSWERS} have answered"
+            )
+    out += ctx.problems_at(np.array(few, dtype="int64"), "rater_group", reasons, severity="warning")
+    return out
+
+
+def _is_wide(rows: list[tuple[int, list[str]]]) -> bool:
+    """A unit attributes file given as unit_id and a column per attribute
+    (no ``attribute`` / ``value`` columns)."""
+    if not rows or rows[0][0] != HEADER_ROW:
+        return False
+    header = [normalise_header(c) for c in rows[0][1]]
+    return "unit_id" in header and "attribute" not in header and "value" not in header
+
+
+#: Columns of a wide unit attributes file that are not attributes: the units
+#: file's own (so a units file with attribute columns is read as it is).
+_NOT_ATTRIBUTES = frozenset(FILE_SPECS["units"].columns)
+
+
+def _attribute_columns(
+    kind: str, rows: list[tuple[int, list[str]]], file_name: str, problems: list[Problem]
+) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """The rows of a wide unit attributes file (unit_id and one column per
+    attribute: tenure, location ...) as (unit_id, attribute, value) rows, each
+    on its row of the file; an empty cell is "not recorded" (no row). The
+    header, ragged rows and unsafe cells are reported here, under the file's
+    own column names; a cell reported is not read."""
+    problems = list(problems)
+    raw = rows[0][1]
+    header = [normalise_header(c) for c in raw]
+    unsafe = _unsafe_cells(kind, HEADER_ROW, header, raw, file_name)
+    problems += unsafe
+    for name in sorted({h for h in header if h and header.count(h) > 1}):
+        problems.append(Problem(file_name, HEADER_ROW, name, name, "column appears more than once"))
+    for i, name in enumerate(header):
+        if name == "" and any(i < len(cells) and cells[i].strip() for _, cells in rows[1:]):
+            problems.append(Problem(file_name, HEADER_ROW, f"#{i + 1}", "", f"column {i + 1} has no name"))
+    refused = {p.column for p in unsafe}
+    attributes = [
+        (i, name)
+        for i, name in enumerate(header)
+        if name and name not in _NOT_ATTRIBUTES and name not in refused and header.count(name) == 1
+    ]
+    if not attributes:
+        problems.append(
+            Problem(
+                file_name,
+                HEADER_ROW,
+                "",
+                "",
+                "no attribute column: give the columns unit_id, attribute and value, "
+                "or unit_id and one column per attribute (tenure, location ...)",
+            )
+        )
+    names = _dedupe(header)
+    if all(len(cells) == len(header) for _, cells in rows[1:]):
+        frame, numbers, found = _even_body(rows[1:], names)
+    else:
+        frame, numbers, found = _ragged_body(rows[1:], header, file_name)
+    found += _unsafe_body(kind, header, frame, numbers, file_name)
+    problems += [p for _, _, p in sorted(found, key=lambda t: (t[0], t[1]))]
+    bad = {(p.row, p.column) for _, _, p in found}
+    unit = header.index("unit_id")
+    out: list[tuple[int, list[str]]] = [(HEADER_ROW, ["unit_id", "attribute", "value"])]
+    for n, cells in zip(numbers, frame.itertuples(index=False), strict=True):
+        if (n, "unit_id") in bad:
+            continue
+        for i, name in attributes:
+            if cells[i] and (n, name) not in bad:
+                out.append((n, [cells[unit], name, cells[i]]))
+    return out, problems
+
+
+def _wide_problems(problems: list[Problem], frame: pd.DataFrame) -> list[Problem]:
+    """A wide unit attributes file's problems as its reader sees the file:
+    one about a row's attribute is put in that attribute's column with the
+    cell's value, and a problem repeated for each attribute of a row
+    (an unknown unit) is said once."""
+    cells = {(int(r), str(a)): v for r, a, v in zip(frame["_row"], frame["attribute"], frame["value"], strict=True)}
+    out: list[Problem] = []
+    seen: set[Problem] = set()
+    for p in problems:
+        if p.column == "attribute" and p.row is not None:
+            value = cells.get((p.row, p.value))
+            p = dataclasses.replace(p, column=p.value, value="" if value is None else str(value))
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
 VALUE_COLUMN = {"targets": "target", "actuals": "actual"}
 
 _CHECKS: dict[str, list[Check]] = {
@@ -2219,6 +2497,10 @@ _CHECKS: dict[str, list[Check]] = {
     "objectives": [_exists("unit_id", "units"), _okr_objectives],
     "key_results": [_okr_key_results],
     "value_events": [_exists("unit_id", "units"), _value_event_rows],
+    "review_cycles": [_enum("status", CYCLE_STATUSES), _review_cycle_rows],
+    "review_behaviours": [_review_behaviour_rows],
+    "review_raters": [_enum("rater_group", GROUPS), _review_rater_rows],
+    "unit_attributes": [_exists("unit_id", "units")],
 }
 
 
@@ -2292,13 +2574,14 @@ def load_path(store: Store, kind: str, path: Path, **kwargs: object) -> LoadRepo
 
 def load_folder(store: Store, folder: Path, *, uploaded_by: str = "") -> list[LoadReport]:
     """Load ``units.csv``, ``kpis.csv`` ... from a folder, in dependency order
-    (then the goal-setting tasks and, when present, ``pay.csv``).
+    (then the goal-setting tasks and, when present, ``pay.csv``, the OKR
+    files, the 360 set-up files and ``unit_attributes.csv``).
 
     Each file is its own batch; loading stops at the first file with errors
     (later files refer to it), and the report of that file is the last one.
     """
     reports = []
-    for kind in (*LOAD_ORDER, *TASK_KINDS, *PAY_KINDS, *OKR_KINDS):
+    for kind in (*LOAD_ORDER, *TASK_KINDS, *PAY_KINDS, *OKR_KINDS, *REVIEW_KINDS, *ATTRIBUTE_KINDS):
         path = Path(folder) / f"{kind}.csv"
         if not path.exists():
             continue

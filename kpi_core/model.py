@@ -101,6 +101,21 @@ KPI_RULE_COLUMNS: tuple[str, ...] = (
     "blend",
 )
 
+#: A 360 behaviour's five anchored levels, a sentence each in English and
+#: Chinese: ``anchor_1``, ``anchor_1_zh`` ... ``anchor_5``, ``anchor_5_zh``.
+ANCHOR_COLUMNS: tuple[str, ...] = (
+    "anchor_1",
+    "anchor_1_zh",
+    "anchor_2",
+    "anchor_2_zh",
+    "anchor_3",
+    "anchor_3_zh",
+    "anchor_4",
+    "anchor_4_zh",
+    "anchor_5",
+    "anchor_5_zh",
+)
+
 FILE_SPECS: dict[str, FileSpec] = {
     "units": FileSpec(
         kind="units",
@@ -248,6 +263,43 @@ FILE_SPECS: dict[str, FileSpec] = {
         numeric=("points",),
         required_values=("event_id", "unit_id", "type_id", "event_date", "evidence", "recorded_by", "status"),
     ),
+    # 360-degree reviews set up by file (issue 18, item 3): a cycle; its
+    # questionnaire, a behaviour per row with its five anchored levels (1 to 5,
+    # English and Chinese); the raters of each person reviewed, in a rater group
+    "review_cycles": FileSpec(
+        kind="review_cycles",
+        required=("cycle_id", "name", "name_zh", "period", "status"),
+        optional=(),
+        key=("cycle_id",),
+        required_values=("cycle_id", "name", "period", "status"),
+    ),
+    "review_behaviours": FileSpec(
+        kind="review_behaviours",
+        required=("cycle_id", "behaviour_id", "name", "name_zh", *ANCHOR_COLUMNS),
+        # absent or empty: after the cycle's behaviours, in the file's order
+        optional=("position",),
+        key=("cycle_id", "behaviour_id"),
+        numeric=("position",),
+        required_values=("cycle_id", "behaviour_id", "name", *ANCHOR_COLUMNS[::2]),
+    ),
+    "review_raters": FileSpec(
+        kind="review_raters",
+        required=("cycle_id", "subject_id", "rater_id", "rater_group"),
+        optional=(),
+        key=("cycle_id", "subject_id", "rater_id"),
+        required_values=("cycle_id", "subject_id", "rater_id", "rater_group"),
+    ),
+    # the units' attributes the fairness check groups people by (tenure,
+    # location ...): one row per unit and attribute; ingest also reads the
+    # "wide" shape, unit_id and one column per attribute (a units file with
+    # attribute columns), into these rows
+    "unit_attributes": FileSpec(
+        kind="unit_attributes",
+        required=("unit_id", "attribute", "value"),
+        optional=(),
+        key=("unit_id", "attribute"),
+        required_values=("unit_id", "attribute", "value"),
+    ),
 }
 
 #: How a person's bonus is earned (issue 17, the ``pay`` file's ``scheme``):
@@ -259,6 +311,20 @@ PAY_SCHEMES: tuple[str, ...] = ("target", "commission", "none")
 PAY_KINDS: tuple[str, ...] = ("pay",)
 #: OKRs and value-contribution points (issue 18): loaded after pay when present.
 OKR_KINDS: tuple[str, ...] = ("objectives", "key_results", "value_events")
+#: 360 review cycles set up by file (issue 18), loaded in this order (each
+#: refers to the one before), after the OKRs when present.
+REVIEW_KINDS: tuple[str, ...] = ("review_cycles", "review_behaviours", "review_raters")
+#: The units' attributes (tenure, location ...) the fairness check groups by.
+ATTRIBUTE_KINDS: tuple[str, ...] = ("unit_attributes",)
+#: Kinds an account uploads or rolls back only with this access action
+#: (kpi_core.access.RULES), whatever its scope: HR's set-up of 360 cycles,
+#: and the people's attributes (person-level data, read by the fairness check only).
+ADMIN_KINDS: dict[str, str] = {
+    "review_cycles": "manage_360",
+    "review_behaviours": "manage_360",
+    "review_raters": "manage_360",
+    "unit_attributes": "see_fairness",
+}
 
 #: Order in which a complete company is loaded: each kind refers to the ones before.
 LOAD_ORDER: tuple[str, ...] = ("units", "kpis", "assignments", "targets", "actuals")
@@ -336,6 +402,24 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "status": ("审批状态", "状态"),
     "points": ("积分", "分值"),
     "approved_by": ("审批人",),
+    "cycle_id": ("评估周期编号", "周期编号"),
+    "behaviour_id": ("行为编号",),
+    "anchor_1": ("1级英文描述",),
+    "anchor_1_zh": ("1级描述", "1级中文描述"),
+    "anchor_2": ("2级英文描述",),
+    "anchor_2_zh": ("2级描述", "2级中文描述"),
+    "anchor_3": ("3级英文描述",),
+    "anchor_3_zh": ("3级描述", "3级中文描述"),
+    "anchor_4": ("4级英文描述",),
+    "anchor_4_zh": ("4级描述", "4级中文描述"),
+    "anchor_5": ("5级英文描述",),
+    "anchor_5_zh": ("5级描述", "5级中文描述"),
+    "position": ("顺序", "序号"),
+    "subject_id": ("被评估人编号", "被评估人"),
+    "rater_id": ("评价人编号", "评价人"),
+    "rater_group": ("评价关系", "评价人类别"),
+    "attribute": ("属性名称", "属性"),
+    "value": ("属性值",),
 }
 HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
 """Chinese header name -> the column it stands for."""

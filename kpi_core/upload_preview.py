@@ -18,7 +18,7 @@ import pandas as pd
 
 from kpi_core import engine
 from kpi_core.ingest import VALUE_COLUMN, Validated
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import ATTRIBUTE_KINDS, FILE_SPECS, REVIEW_KINDS
 from kpi_core.store import BatchResult, Store, summarise_changes
 
 MAX_PERIODS = 12
@@ -53,8 +53,16 @@ def preview(store: Store, validated: Validated) -> Preview:
         columns=["unit_id", "period", "before", "after", "delta", "status_before", "status_after"]
     )
     empty_status = pd.DataFrame(columns=["unit_id", "kpi_id", "period", "status_before", "status_after"])
-    # pay (issue 17), OKRs and value points (issue 18) move no score
-    if changed.empty or kind in ("units", "pay", "objectives", "key_results", "value_events"):
+    # pay (issue 17), OKRs and value points, 360 set-up and unit attributes (issue 18) move no score
+    if changed.empty or kind in (
+        "units",
+        "pay",
+        "objectives",
+        "key_results",
+        "value_events",
+        *REVIEW_KINDS,
+        *ATTRIBUTE_KINDS,
+    ):
         return Preview(counts, rows, empty_totals, empty_status)
     totals, statuses = _effect(store, kind, changed)
     return Preview(

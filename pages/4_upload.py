@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi_core import approvals, ingest
 from kpi_core.i18n import t
-from kpi_core.model import FILE_SPECS, PAY_KINDS
+from kpi_core.model import ADMIN_KINDS, FILE_SPECS, PAY_KINDS
 from kpi_core.upload_preview import preview
 from kpi_ui import data, session, shell, theme, upload
 from kpi_ui.state import current
@@ -28,8 +28,13 @@ st.caption(t("upload.intro", lang))
 upload.show_done()
 
 left, right = st.columns([2, 1])
-# pay data (issue 17) is offered only to accounts that may see pay
-kinds = [k for k in FILE_SPECS if k not in PAY_KINDS or session.allowed("see_pay")]
+# pay data (issue 17) is offered only to accounts that may see pay; 360 set-up
+# and people's attributes (issue 18) only to HR (kpi_core.model.ADMIN_KINDS)
+kinds = [
+    k
+    for k in FILE_SPECS
+    if (k not in PAY_KINDS or session.allowed("see_pay")) and session.allowed(ADMIN_KINDS.get(k, "upload"))
+]
 kind = left.selectbox(
     t("upload.kind", lang),
     kinds,

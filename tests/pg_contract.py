@@ -91,6 +91,11 @@ CONTRACT: dict[str, set[str] | str] = {
         "test_two_peers_are_hidden_the_superior_shown_with_one",
         "test_a_raters_form_lists_what_they_owe_and_takes_their_answers",
     },
+    # 360 set-up and people's attributes by file (issue 18): the batches, their rollback, a closed cycle
+    "test_review360_files": {
+        "test_rollback_removes_what_a_batch_added_and_nothing_of_a_closed_cycle_changes",
+        "test_attributes_loaded_by_file_reach_the_fairness_check_and_their_rollback_too",
+    },
     "test_closed_periods": {"test_rolling_back_a_rule_change_that_scores_a_closed_month_is_refused"},
 }
 

@@ -69,7 +69,9 @@ def test_two_peers_are_hidden_the_superior_shown_with_one(small_store: Store):
     # a third peer answers 4: peers shown, (3 + 5 + 4) / 3 = 4.0
     small_store.set_review_status("C1", "open")
     with small_store.transaction() as cur:
-        cur.execute("INSERT INTO review_raters VALUES ('C1', 'S', 'P3', 'peer')")
+        cur.execute(
+            "INSERT INTO review_raters (cycle_id, subject_id, rater_id, rater_group) VALUES ('C1', 'S', 'P3', 'peer')"
+        )
     small_store.save_review_answers("C1", [("S", "P3", "B1", 4)], by="tests")
     zh = review360.report_table(review360.report(small_store, None, None, "C1", "S"), "zh").iloc[0]
     assert zh["同级"] == "4.0" and zh["行为"] == "倾听"

@@ -258,11 +258,14 @@ def test_history_shows_kinds_in_words_and_a_short_fingerprint(small_app, lang, k
         [
             *["Units", "KPI dictionary", "Assignments", "Targets", "Actuals", "Goal-setting tasks", "Task assessments"],
             *["Pay data (HR)", "OKR objectives", "OKR key results", "Value-contribution events"],  # issues 17, 18
+            *["360 review cycles", "360 questionnaire (behaviours)", "360 raters"],  # issue 18: HR's 360 set-up
+            "Unit attributes (tenure, location ...)",
         ]
         if lang == "en"
         else [
             *["组织单元", "指标字典", "指标分配", "目标值", "实际值", "目标任务", "目标任务评价"],
             *["薪酬数据(人力资源)", "OKR 目标", "OKR 关键结果", "价值贡献事件"],
+            *["360 度评估周期", "360 度评估问卷(行为)", "360 度评价人", "单元属性(司龄、工作地点等)"],
         ]
     )
 

@@ -6,6 +6,15 @@ by :mod:`kpi_core.review360` (reports hide rater groups under three answers;
 a rater sees their own answers only) and :mod:`kpi_core.fairness` (admins):
 nothing else reads ``review_answers``. Every write is one transaction and
 records who wrote it and when.
+
+HR sets a cycle up with the upload kinds ``review_cycles``,
+``review_behaviours`` and ``review_raters`` (and the people's attributes with
+``unit_attributes``): batches like any upload (:mod:`kpi_core.store.writes`,
+audited, rolled back from ``history``), each row stamped with its batch. A
+behaviour's five anchored levels are columns of its row (``anchor_1`` ..
+``anchor_5_zh``, schema V13). :func:`check_setup_write` and
+:func:`check_setup_rollback` run inside those batches' transactions: nothing
+of a closed cycle changes, and a rater who has answered keeps their group.
 """
 
 from __future__ import annotations
@@ -14,7 +23,29 @@ from datetime import datetime
 
 import pandas as pd
 
+from kpi_core.model import ANCHOR_COLUMNS
 from kpi_core.store.base import StoreError
+
+#: Who made a cycle and when: its own columns (a cycle saved by
+#: :meth:`Review360Queries.save_review_cycle`), else the latest batch that
+#: added its row (a cycle made by a file).
+_CYCLE_MADE_BY = """coalesce(c.created_by, (SELECT b.uploaded_by FROM history h JOIN batches b ON b.batch_id = h.batch_id
+                   WHERE h.kind = 'review_cycles' AND h.row_key = c.cycle_id AND h.old_row IS NULL
+                     AND h.new_row IS NOT NULL ORDER BY h.batch_id DESC LIMIT 1))"""
+_CYCLE_MADE_AT = """coalesce(c.created_at, (SELECT b.uploaded_at FROM history h JOIN batches b ON b.batch_id = h.batch_id
+                   WHERE h.kind = 'review_cycles' AND h.row_key = c.cycle_id AND h.old_row IS NULL
+                     AND h.new_row IS NOT NULL ORDER BY h.batch_id DESC LIMIT 1))"""
+#: A behaviour's anchored levels as rows (level, text, text_zh), one SELECT per level.
+_ANCHOR_ROWS = " UNION ALL ".join(
+    "SELECT behaviour_id, "
+    + str(level)
+    + " AS level, anchor_"
+    + str(level)
+    + " AS text, anchor_"
+    + str(level)
+    + "_zh AS text_zh FROM review_behaviours WHERE cycle_id = ?"
+    for level in range(1, 6)
+)
 
 
 class Review360Queries:
@@ -27,8 +58,11 @@ class Review360Queries:
         return (
             self.cursor()
             .execute(
-                """SELECT cycle_id, name, name_zh, period, status, created_by, created_at
-                   FROM review_cycles ORDER BY period DESC, cycle_id"""
+                "SELECT c.cycle_id, c.name, c.name_zh, c.period, c.status, "
+                + _CYCLE_MADE_BY
+                + " AS created_by, "
+                + _CYCLE_MADE_AT
+                + " AS created_at FROM review_cycles c ORDER BY c.period DESC, c.cycle_id"
             )
             .df()
         )
@@ -50,9 +84,8 @@ class Review360Queries:
         return (
             self.cursor()
             .execute(
-                """SELECT behaviour_id, level, text, text_zh FROM review_anchors
-                   WHERE cycle_id = ? ORDER BY behaviour_id, level""",
-                [cycle_id],
+                "SELECT behaviour_id, level, text, text_zh FROM (" + _ANCHOR_ROWS + ") a ORDER BY behaviour_id, level",
+                [cycle_id] * 5,
             )
             .df()
         )
@@ -134,17 +167,15 @@ class Review360Queries:
                 [cycle["cycle_id"], cycle["name"], cycle.get("name_zh"), cycle["period"], cycle["status"], by, at],
             )
             for position, b in enumerate(behaviours, start=1):
+                anchors = [text for pair in b["anchors"] for text in pair]
                 cur.execute(
-                    """INSERT INTO review_behaviours (cycle_id, behaviour_id, position, name, name_zh)
-                       VALUES (?, ?, ?, ?, ?)""",
-                    [cycle["cycle_id"], b["behaviour_id"], position, b["name"], b.get("name_zh")],
+                    "INSERT INTO review_behaviours (cycle_id, behaviour_id, position, name, name_zh, "
+                    + ", ".join(ANCHOR_COLUMNS)
+                    + ") VALUES (?, ?, ?, ?, ?"
+                    + ", ?" * len(ANCHOR_COLUMNS)
+                    + ")",
+                    [cycle["cycle_id"], b["behaviour_id"], position, b["name"], b.get("name_zh"), *anchors],
                 )
-                for level, (text, text_zh) in enumerate(b["anchors"], start=1):
-                    cur.execute(
-                        """INSERT INTO review_anchors (cycle_id, behaviour_id, level, text, text_zh)
-                           VALUES (?, ?, ?, ?, ?)""",
-                        [cycle["cycle_id"], b["behaviour_id"], level, text, text_zh],
-                    )
             for subject_id, rater_id, group in raters:
                 cur.execute(
                     """INSERT INTO review_raters (cycle_id, subject_id, rater_id, rater_group)
@@ -187,3 +218,84 @@ class Review360Queries:
                        ON CONFLICT (unit_id, attribute) DO UPDATE SET value = EXCLUDED.value""",
                     [unit_id, attribute, value],
                 )
+
+
+# ---------------------------------------------------------------------- set-up batches
+
+
+def _closed(cur, cycle_ids: list[str]) -> list[str]:
+    rows = cur.execute(
+        "SELECT cycle_id FROM review_cycles WHERE status = 'closed' AND list_contains(?::VARCHAR[], cycle_id)"
+        " ORDER BY cycle_id",
+        [sorted({str(c) for c in cycle_ids})],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _refuse_closed(cycle_ids: list[str]) -> None:
+    if cycle_ids:
+        raise StoreError(
+            f"review cycle {cycle_ids[0]} is closed: nothing of it can change (its answers are final); nothing was stored",
+            key="r360files.closed_now",
+            cycle=cycle_ids[0],
+        )
+
+
+def _answered(cur, keys: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
+    """The first (cycle, subject, rater) of ``keys`` with an answer."""
+    if not keys:
+        return None
+    texts = sorted({"|".join(k) for k in keys})
+    found = cur.execute(
+        "SELECT DISTINCT cycle_id, subject_id, rater_id FROM review_answers"
+        " WHERE list_contains(?::VARCHAR[], CAST(cycle_id || '|' || subject_id || '|' || rater_id AS VARCHAR))"
+        " ORDER BY cycle_id, subject_id, rater_id LIMIT 1",
+        [texts],
+    ).fetchone()
+    return None if found is None else (str(found[0]), str(found[1]), str(found[2]))
+
+
+def _refuse_answered(found: tuple[str, str, str] | None) -> None:
+    if found is not None:
+        cycle, subject, rater = found
+        raise StoreError(
+            f"rater {rater} has answered for {subject} in cycle {cycle}: their group cannot change, nor can they "
+            "be removed (their answers would move or be lost); nothing was stored",
+            key="r360files.answered_now",
+            cycle=cycle,
+            subject=subject,
+            rater=rater,
+        )
+
+
+def check_setup_write(cur, kind: str, written: pd.DataFrame) -> None:
+    """Inside an upload batch of a 360 set-up kind (``written``: its new and
+    changed rows with the stored ``old_*`` values): refuse any change to a
+    closed cycle, and a new group for a rater who has answered. Validation
+    says the same row by row; this is the check that holds when another
+    session closed the cycle or answered a moment ago."""
+    if written.empty:
+        return
+    if kind == "review_cycles":
+        _refuse_closed(
+            [c for c, old in zip(written["cycle_id"], written["old_status"], strict=True) if old == "closed"]
+        )
+        return
+    _refuse_closed(_closed(cur, written["cycle_id"].tolist()))
+    if kind == "review_raters":
+        changed = written[written["change"] == "changed"]
+        keys = list(zip(changed["cycle_id"], changed["subject_id"], changed["rater_id"], strict=True))
+        _refuse_answered(_answered(cur, keys))
+
+
+def check_setup_rollback(cur, kind: str, changes: pd.DataFrame) -> None:
+    """Inside the rollback of a 360 set-up batch (``changes``: its history
+    rows, keyed "cycle|..."): refused for a cycle closed now, and for raters
+    who have answered since (removing them or moving them to their old group
+    would orphan or move their answers)."""
+    if changes.empty:
+        return
+    keys = [str(k).split("|") for k in changes["row_key"]]
+    _refuse_closed(_closed(cur, [k[0] for k in keys]))
+    if kind == "review_raters":
+        _refuse_answered(_answered(cur, [(k[0], k[1], k[2]) for k in keys]))

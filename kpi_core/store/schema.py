@@ -542,6 +542,56 @@ V12 = [
     )""",
 ]
 
+# Issue 18 (items 3-4, set-up by file): the 360 cycles, their questionnaires,
+# the raters and the units' attributes become upload kinds of the same names,
+# written as batches (audited, rolled back from ``history``) like every other
+# kind: each table gets the ``batch_id`` of the upload that wrote its row. A
+# behaviour's five anchored levels move into its own row (``anchor_1`` ..
+# ``anchor_5`` and their ``_zh``), as the file gives them, so that one file
+# row is one stored row; ``review_anchors`` is emptied into them and dropped.
+# A cycle made by a file has no ``created_by``/``created_at`` of its own: the
+# batch that made it says who and when.
+V13 = [
+    "ALTER TABLE review_cycles ADD COLUMN batch_id INTEGER",
+    "ALTER TABLE review_cycles ALTER COLUMN created_by DROP NOT NULL",
+    "ALTER TABLE review_cycles ALTER COLUMN created_at DROP NOT NULL",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_1 VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_1_zh VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_2 VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_2_zh VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_3 VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_3_zh VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_4 VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_4_zh VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_5 VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN anchor_5_zh VARCHAR",
+    "ALTER TABLE review_behaviours ADD COLUMN batch_id INTEGER",
+    """UPDATE review_behaviours SET
+        anchor_1 = (SELECT a.text FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 1),
+        anchor_1_zh = (SELECT a.text_zh FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 1),
+        anchor_2 = (SELECT a.text FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 2),
+        anchor_2_zh = (SELECT a.text_zh FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 2),
+        anchor_3 = (SELECT a.text FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 3),
+        anchor_3_zh = (SELECT a.text_zh FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 3),
+        anchor_4 = (SELECT a.text FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 4),
+        anchor_4_zh = (SELECT a.text_zh FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 4),
+        anchor_5 = (SELECT a.text FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 5),
+        anchor_5_zh = (SELECT a.text_zh FROM review_anchors a WHERE a.cycle_id = review_behaviours.cycle_id
+            AND a.behaviour_id = review_behaviours.behaviour_id AND a.level = 5)""",
+    "DROP TABLE review_anchors",
+    "ALTER TABLE review_raters ADD COLUMN batch_id INTEGER",
+    "ALTER TABLE unit_attributes ADD COLUMN batch_id INTEGER",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
 MIGRATIONS: dict[int, list[str]] = {
     1: V1,
@@ -556,5 +606,6 @@ MIGRATIONS: dict[int, list[str]] = {
     10: V10,
     11: V11,
     12: V12,
+    13: V13,
 }
 SCHEMA_VERSION = max(MIGRATIONS)

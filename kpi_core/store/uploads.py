@@ -22,10 +22,11 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, REVIEW_KINDS
 from kpi_core.months import month_date
 from kpi_core.store.base import StoreError, WriteConflictError
 from kpi_core.store.periods import check_months_open, check_rules_open, check_years_open, rule_changed
+from kpi_core.store.review360 import check_setup_rollback
 from kpi_core.store.writes import VALUE_KINDS, BatchResult, _row_json
 
 #: Set-up rows that others refer to: kind -> (referring table, column) pairs.
@@ -33,7 +34,10 @@ _REFERENCES = {
     "units": [("units", "parent_id"), ("assignments", "unit_id"), ("targets", "unit_id"), ("actuals", "unit_id")],
     "kpis": [("assignments", "kpi_id"), ("targets", "kpi_id"), ("actuals", "kpi_id")],
     # a task's row key is "task_id|year"
-    "tasks": [("task_assessments", "task_id || '|' || year")],
+    "tasks": [("task_assessments", "CAST(task_id || '|' || year AS VARCHAR)")],
+    # 360 set-up (issue 18): a cycle's behaviours and raters, a behaviour's answers
+    "review_cycles": [("review_behaviours", "cycle_id"), ("review_raters", "cycle_id")],
+    "review_behaviours": [("review_answers", "CAST(cycle_id || '|' || behaviour_id AS VARCHAR)")],
 }
 
 
@@ -253,7 +257,9 @@ def _check_open(cur, kind: str, changes: pd.DataFrame) -> None:
     year with one (assignments), or whose undone KPI rules score one."""
     if changes.empty:
         return
-    if kind in VALUE_KINDS:
+    if kind in REVIEW_KINDS:  # a closed 360 cycle, raters who answered (issue 18)
+        check_setup_rollback(cur, kind, changes)
+    elif kind in VALUE_KINDS:
         check_months_open(cur, changes["period"])
     elif kind == "assignments":
         check_years_open(cur, [key.rsplit("|", 1)[-1] for key in changes["row_key"]])

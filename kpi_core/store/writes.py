@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from kpi_core.model import FILE_SPECS
+from kpi_core.model import FILE_SPECS, REVIEW_KINDS
 from kpi_core.store.base import StoreError
 from kpi_core.store.periods import (
     SCORED_KPI_FIELDS,
@@ -25,6 +25,7 @@ from kpi_core.store.periods import (
     check_years_open,
     rule_changed,
 )
+from kpi_core.store.review360 import check_setup_write
 
 VALUE_KINDS = {"targets": "target", "actuals": "actual"}
 
@@ -168,9 +169,12 @@ def _check_assigned(cur, changes: pd.DataFrame) -> None:
 def _check_open(cur, kind: str, written: pd.DataFrame) -> None:
     """Refuse (:class:`~kpi_core.store.periods.PeriodClosedError`) rows that
     would change a closed month: values of that month, assignments of its
-    year, a changed scoring rule of a KPI assigned in its year."""
+    year, a changed scoring rule of a KPI assigned in its year; and rows of a
+    closed 360 cycle (:func:`~kpi_core.store.review360.check_setup_write`)."""
     if written.empty:
         return
+    if kind in REVIEW_KINDS:
+        check_setup_write(cur, kind, written)
     if kind in VALUE_KINDS:
         check_months_open(cur, written["period"].unique())
     elif kind in ("assignments", "tasks"):
