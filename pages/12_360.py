@@ -97,7 +97,11 @@ def reports(cycle_id: str) -> None:
     subject = st.selectbox(t("r360.subject", lang), subjects, format_func=person, key="r360_subject")
     rep = review360.report(store, viewer, session.scope(), cycle_id, subject)
     st.subheader(person(subject))
-    st.caption(t("r360.report.counts", lang, counts=review360.group_counts(rep, lang)))
+    counts = review360.group_counts(rep, lang)
+    if not counts:  # a cycle set up, nobody has answered yet
+        st.info(t("r360.report.no_answers", lang), icon=":material/hourglass_empty:")
+        return
+    st.caption(t("r360.report.counts", lang, counts=counts))
     st.dataframe(review360.report_table(rep, lang), hide_index=True, width="stretch")
     st.caption(t("r360.report.note", lang))
     st.plotly_chart(chart(rep), width="stretch", theme=None, config={"displayModeBar": False}, key="r360_chart")

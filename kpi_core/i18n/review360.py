@@ -50,6 +50,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "没有您可查看的报告:报告仅限被评估人本人、其上级管理者和人力资源查看。",
     ),
     "r360.report.counts": ("Raters: {counts}", "评价人:{counts}"),
+    "r360.report.no_answers": (
+        "No rater has answered for this person yet: the report fills in as the forms come back.",
+        "尚无评价人提交对此人的评价:表单陆续提交后报告将逐步完整。",
+    ),
     "r360.report.chart_title": ("Mean rating by behaviour", "各行为平均得分"),
     "r360.report.note": (
         "Means on the 1-5 scale. 'All raters' pools the groups shown, so a hidden group cannot be worked out.",
