@@ -1547,6 +1547,7 @@ def _fairness_parser(sub: argparse._SubParsersAction, lang: str) -> None:
 
     cmd = sub.add_parser("fairness", help=h("fairness"), description=h("fairness"))
     cmd.add_argument("--cycle", metavar="ID", help=h("fair_cycle"))
+    cmd.add_argument("--source", choices=("360", "tasks"), default="360", help=t("fairtasks.help.source", lang))
     _beyond_common(cmd, lang)
 
 
@@ -2056,6 +2057,8 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
     viewer = _viewer(store, args)
     if not access.permits(viewer, "see_fairness"):
         raise access.NotPermitted("not permitted: fairness check", key="cli_beyond.fair.refused", unit="")
+    if getattr(args, "source", "360") == "tasks":
+        return _fairness_tasks(store, viewer, args)
     cycles = store.review_cycles()
     if args.cycle is not None and args.cycle not in set(cycles["cycle_id"]):
         known = ", ".join(cycles["cycle_id"].astype(str)) or "-"
@@ -2142,6 +2145,114 @@ def _fairness_print(compared: list[dict], raters: list[dict], lang: str) -> None
     )
     print(table.to_string(index=False))
     print("\n" + t("cli_beyond.fair.note", lang))
+
+
+def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.Namespace) -> int:
+    """``fairness --source tasks``: the same check over graded task assessments
+    (:func:`kpi_core.fairness.grade_checks`: one assessor per task and month,
+    raw grades 0-1, the other assessors' difference for context)."""
+    from kpi_core import fairness, review360
+
+    lang = args.lang
+    if args.cycle is not None:
+        print(t("fairtasks.cli.no_cycle", lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    org = Org.from_frame(store.units())
+    grades, attributes = review360.fairness_ratings(store, viewer, source="tasks")
+
+    def name(rater: object) -> str:
+        return org.name(str(rater), lang) if rater in org else str(rater)
+
+    compared, assessors = [], []
+    if len(grades):
+        for g in fairness.grade_checks(grades, attributes).to_dict("records"):
+            ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
+            counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b", "others_n")}
+            keys = ("mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_a", "others_b", "others_diff")
+            compared.append(ids | counts | {k: _number(g[k]) for k in keys} | {"flagged": bool(g["flagged"])})
+        for r in fairness.assessor_summary(grades).to_dict("records"):
+            ids = {"rater_id": r["rater"], "rater": name(r["rater"]), "n": int(r["n"]), "subjects": int(r["subjects"])}
+            assessors.append(ids | {k: _number(r[k]) for k in ("mean", "low", "high")})
+    flags = [g for g in compared if g["flagged"]]
+    if args.format == "json":
+        shape = {"source": "tasks", "ratings": len(grades), "flags": flags, "groups": compared}
+        shape |= {"assessors": assessors, "note": t("fairtasks.cli.note", lang)}
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.format == "csv":
+        columns = ["rater_id", "rater", "attribute", "value", "subjects_a", "subjects_b", "n_a", "n_b"]
+        columns += ["mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_diff", "others_n", "flagged"]
+        print(pd.DataFrame(compared, columns=columns).to_csv(index=False), end="")
+        return EXIT_OK
+    if grades.empty:
+        print(t("fairtasks.none", lang))
+    else:
+        print(t("fairtasks.cli.heading", lang, ratings=len(grades), raters=grades["rater"].nunique()))
+        units = ("、" if lang == "zh" else ", ").join(name(u) for u in sorted(grades["subject"].unique()))
+        _fairness_tasks_print(compared, assessors, units, lang)
+    return EXIT_OK
+
+
+def _fairness_tasks_print(compared: list[dict], assessors: list[dict], units: str, lang: str) -> None:
+    flags = [g for g in compared if g["flagged"]]
+    print("\n" + t("fair.flags", lang))
+    if not compared:
+        print("  " + t("fairtasks.no_groups", lang, units=units))
+    elif not flags:
+        print("  " + t("fairtasks.no_flags", lang))
+    for f in flags:
+        others = (
+            t("fairtasks.others_none", lang)
+            if f["others_diff"] is None
+            else t("fairtasks.others", lang, diff=f["others_diff"], n=f["others_n"])
+        )
+        params = {k: f[k] for k in ("rater", "attribute", "value", "mean_a", "mean_b", "low", "high", "d", "p")}
+        direction = t("fair.lower" if f["diff"] < 0 else "fair.higher", lang)
+        print(
+            "  - "
+            + t(
+                "fairtasks.flag",
+                lang,
+                gap=abs(f["diff"]),
+                direction=direction,
+                others=others,
+                n_a=f["n_a"],
+                n_b=f["n_b"],
+                **params,
+            )
+        )
+    if compared:
+        print("\n" + t("fairtasks.groups", lang))
+        table = pd.DataFrame(
+            {
+                t("fairtasks.col.assessor", lang): [g["rater"] for g in compared],
+                t("fair.col.attribute", lang): [g["attribute"] for g in compared],
+                t("fair.col.value", lang): [g["value"] for g in compared],
+                t("fairtasks.col.n", lang): [f"{g['n_a']} / {g['n_b']}" for g in compared],
+                t("fairtasks.col.means", lang): [f"{g['mean_a']:.2f} / {g['mean_b']:.2f}" for g in compared],
+                t("fair.col.diff", lang): [f"{g['diff']:+.2f}" for g in compared],
+                t("fair.col.ci", lang): [_ci(g["low"], g["high"]) for g in compared],
+                "d": [f"{g['d']:.2f}" for g in compared],
+                "p": [f"{g['p']:.4f}" for g in compared],
+                t("fairtasks.col.others", lang): [
+                    "-" if g["others_diff"] is None else f"{g['others_diff']:+.2f}" for g in compared
+                ],
+                t("fair.col.flag", lang): [t("fair.yes", lang) if g["flagged"] else "" for g in compared],
+            }
+        )
+        print(table.to_string(index=False))
+    print("\n" + t("fairtasks.assessors", lang))
+    table = pd.DataFrame(
+        {
+            t("fairtasks.col.assessor", lang): [r["rater"] for r in assessors],
+            t("fairtasks.col.n", lang): [r["n"] for r in assessors],
+            t("fairtasks.col.subjects", lang): [r["subjects"] for r in assessors],
+            t("fairtasks.col.mean", lang): [_fmt(r["mean"]) for r in assessors],
+            t("fair.col.ci", lang): [_ci(r["low"], r["high"]).replace("+", "") for r in assessors],
+        }
+    )
+    print(table.to_string(index=False))
+    print("\n" + t("fairtasks.cli.note", lang))
 
 
 COMMANDS = {

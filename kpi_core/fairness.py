@@ -23,6 +23,21 @@ attributes (``unit_id``, ``attribute``, ``value``: tenure, location ...).
   (lenient or severe with everyone) is shown for calibration, with its
   interval and a seeded sign-flip p, but never flagged: it is not a bias
   against a group, and ratings of the same few subjects are not independent.
+
+**Single-rater ratings: graded task assessments** (:func:`grade_checks`).
+A goal-setting task is assessed by one person a month (the account that
+wrote the assessment), so there are no other raters of the same subject and
+item and no offset. What is left is honest but weaker: per assessor and
+attribute value, the assessor's *raw grades* (a 0-1 share of the task's
+weight, :data:`kpi_core.model.TASK_RESULTS`) of subjects with that value
+against their grades of the other subjects: the same difference, Welch
+interval, Cohen's d, seeded permutation p and flag rule as above. Real
+differences in performance between the groups are *not* taken out, so a flag
+says only "this assessor's grades differ between these groups: worth a
+look". For context each comparison carries the same difference over every
+*other* assessor's grades (other people, other tasks): a gap every assessor
+shows points to the groups (or to the grading scheme), one only this
+assessor shows to the assessor. That context is never part of the flag.
 """
 
 from __future__ import annotations
@@ -178,13 +193,22 @@ def group_checks(ratings: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFram
     among the rater's subjects. Columns: rater, attribute, value,
     subjects_a, subjects_b, n_a, n_b,
     mean_a, mean_b, diff, low, high, d, p, flagged."""
+    return _compare_groups(offsets(ratings), "offset", attributes)
+
+
+def _tag(frame: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the subject's ``value`` of one attribute (untagged rows left out)."""
+    value_of = dict(zip(attrs["unit_id"], attrs["value"].astype(str), strict=False))
+    return frame.assign(value=frame["subject"].map(value_of)).dropna(subset=["value"])
+
+
+def _compare_groups(frame: pd.DataFrame, column: str, attributes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`group_checks` on ``frame[column]``: offsets (360) or raw grades (tasks)."""
     columns = ["rater", "attribute", "value", "subjects_a", "subjects_b", "n_a", "n_b"]
     columns += ["mean_a", "mean_b", "diff", "low", "high", "d", "p"]
-    off = offsets(ratings)
     rows = []
     for attribute, attrs in attributes.groupby("attribute", sort=True):
-        value_of = dict(zip(attrs["unit_id"], attrs["value"].astype(str), strict=False))
-        tagged = off.assign(value=off["subject"].map(value_of)).dropna(subset=["value"])
+        tagged = _tag(frame, attrs)
         values = sorted(tagged["value"].unique())
         if len(values) < 2:
             continue
@@ -196,7 +220,7 @@ def group_checks(ratings: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFram
             # two values mirror each other: keep the smaller group (A) against the other
             for value in seen if len(seen) > 2 else seen[:1]:
                 inside = part["value"] == value
-                c = compare(part.loc[inside, "offset"].to_numpy(), part.loc[~inside, "offset"].to_numpy())
+                c = compare(part.loc[inside, column].to_numpy(), part.loc[~inside, column].to_numpy())
                 sa, sb = part.loc[inside, "subject"].nunique(), part.loc[~inside, "subject"].nunique()
                 rows.append([rater, attribute, value, sa, sb, c.n_a, c.n_b])
                 rows[-1] += [c.mean_a, c.mean_b, c.diff, c.low, c.high, c.d, c.p]
@@ -210,3 +234,54 @@ def group_checks(ratings: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFram
         )
     ]
     return out
+
+
+# --------------------------------------------------------------------------- single-rater ratings (tasks)
+
+
+def grade_checks(ratings: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
+    """Per assessor, attribute and value: the assessor's raw grades (``score``,
+    0-1) of subjects with that value (group A) against their grades of
+    subjects with another value (group B), chosen, compared and flagged
+    exactly as :func:`group_checks` does with offsets. Also, for context and
+    never part of the flag: ``others_a`` and ``others_b``, the mean grade
+    every *other* assessor gave subjects of group A and group B, ``others_diff``
+    their difference (NaN when the others graded no one of group A or no one
+    of group B),
+    and ``others_n`` how many grades that is. Columns: those of
+    :func:`group_checks` and these four."""
+    r = ratings[["rater", "subject", "item", "score"]].copy()
+    r["score"] = r["score"].astype(float)
+    out = _compare_groups(r, "score", attributes)
+    context: list[tuple[float, float, int]] = []
+    for rater, attribute, value in zip(out["rater"], out["attribute"], out["value"], strict=True):
+        attrs = attributes[attributes["attribute"] == attribute]
+        own = _tag(r[r["rater"] == rater], attrs)
+        others = _tag(r[r["rater"] != rater], attrs)
+        # group B is the values this assessor's own group B holds
+        b_values = set(own.loc[own["value"] != value, "value"])
+        a = others.loc[others["value"] == value, "score"]
+        b = others.loc[others["value"].isin(b_values), "score"]
+        context.append((_mean(a), _mean(b), len(a) + len(b)))
+    out["others_a"] = [c[0] for c in context]
+    out["others_b"] = [c[1] for c in context]
+    out["others_diff"] = out["others_a"] - out["others_b"]
+    out["others_n"] = pd.Series([c[2] for c in context], dtype=int)
+    return out
+
+
+def _mean(x: pd.Series) -> float:
+    return float(x.mean()) if len(x) else math.nan
+
+
+def assessor_summary(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per assessor: n grades, subjects, mean grade (0-1) with its 95% t
+    interval. Listed for calibration, never flagged: an assessor's subjects
+    are their own people, so a high or low mean says nothing by itself."""
+    rows = []
+    for rater, part in ratings.groupby("rater", sort=True):
+        x = part["score"].astype(float).to_numpy()
+        n, m = len(x), float(x.mean())
+        half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+        rows.append([rater, n, int(part["subject"].nunique()), m, m - half, m + half])
+    return pd.DataFrame(rows, columns=["rater", "n", "subjects", "mean", "low", "high"])

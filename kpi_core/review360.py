@@ -243,12 +243,37 @@ def setup_summary(store: Store, viewer: access.Viewer | None, cycle_id: str, org
     return pd.DataFrame(rows)
 
 
-def fairness_ratings(store: Store, viewer: access.Viewer | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ratings people gave each other in every 360 cycle (self-ratings
-    left out) as rater, subject, item, score; and the units' attributes.
-    Admins (HR) only: ``see_fairness``."""
+def fairness_ratings(
+    store: Store, viewer: access.Viewer | None, source: str = "360"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ratings people gave each other as rater, subject, item, score; and
+    the units' attributes. Admins (HR) only: ``see_fairness``.
+
+    ``source="360"``: every 360 answer (self-ratings left out), item
+    ``cycle|behaviour``, score 1-5. ``source="tasks"``: graded task
+    assessments (modes ``graded`` and ``expected``), rater the account that
+    wrote the assessment (:meth:`Store.task_grades`), subject the task's unit,
+    item ``task|period``, score the result's share (0-1, ``TASK_RESULTS``);
+    one assessor per task and month, so compare them with
+    :func:`kpi_core.fairness.grade_checks`, never with offsets."""
     if not access.permits(viewer, "see_fairness"):
         raise access.NotPermitted("not permitted: fairness check", unit="")
+    if source == "tasks":
+        from kpi_core.model import TASK_RESULTS
+
+        grades = store.task_grades()
+        shares = [TASK_RESULTS[m].get(str(r)) for m, r in zip(grades["mode"], grades["result"], strict=True)]
+        ratings = pd.DataFrame(
+            {
+                "rater": grades["rater"].astype(str),
+                "subject": grades["subject"].astype(str),
+                "item": grades["task_id"].astype(str) + "|" + grades["period"].astype(str),
+                "score": pd.Series(shares, index=grades.index, dtype=float),
+            }
+        ).dropna(subset=["score"])
+        return ratings.reset_index(drop=True), store.unit_attributes()
+    if source != "360":
+        raise ValueError(f"unknown ratings source {source!r}")
     answers = store.review_answers()
     answers = answers[answers["rater_group"] != "self"]
     ratings = pd.DataFrame(

@@ -32,6 +32,11 @@ CONTRACT: dict[str, set[str] | str] = {
         "test_rollback_of_set_up_kinds",
         "test_a_failing_rollback_changes_nothing",
     },
+    # graded task assessments in the fairness check: who wrote each assessment
+    "test_fairness_tasks": {
+        "test_a_manager_who_grades_new_people_lower_is_worth_a_look",
+        "test_only_hr_reads_the_assessors_grades",
+    },
     # OKRs counted in a total: rescored when objectives and key results are written
     "test_okr_in_total": {
         "test_the_okrs_count_in_the_total_with_the_quarter_score",

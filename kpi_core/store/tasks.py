@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_core.model import FILE_SPECS, OKR_MODE
+from kpi_core.model import FILE_SPECS, OKR_MODE, TASK_RESULTS
 
 _TASK_COLUMNS = ", ".join(FILE_SPECS["tasks"].columns)
 _ASSESSMENT_COLUMNS = ", ".join(FILE_SPECS["task_assessments"].columns)
@@ -59,3 +59,24 @@ class TaskQueries:
         okr_units = sorted(set(tasks.loc[tasks["mode"] == OKR_MODE, "unit_id"]))
         okrs = self.okr_facts(year, okr_units, cur) if okr_units else None
         return tasks, self.task_assessments(year, tasks["task_id"].tolist(), cur), okrs
+
+    def task_grades(self, cur=None) -> pd.DataFrame:
+        """Every assessment of a task whose mode grades (``graded``, ``expected``:
+        the modes of :data:`~kpi_core.model.TASK_RESULTS`; not ``events``, not
+        ``okr``) with who gave it, for the fairness check: rater (the account
+        that wrote the assessment's batch: the manager on the assessment form,
+        or the uploader of a file), subject (the task's unit), task_id, year,
+        period, mode, result. Left out: assessments whose batch names no
+        writer, and those restored by rolling a batch back (the rollback's
+        author did not give them)."""
+        cur = cur or self.cursor()
+        return cur.execute(
+            """SELECT b.uploaded_by AS rater, t.unit_id AS subject, a.task_id, a.year, a.period, t.mode, a.result
+               FROM task_assessments a
+               JOIN tasks t ON t.task_id = a.task_id AND t.year = a.year
+               JOIN batches b ON b.batch_id = a.batch_id
+               WHERE list_contains(?::VARCHAR[], t.mode)
+                 AND coalesce(b.uploaded_by, '') <> '' AND b.rollback_of IS NULL
+               ORDER BY b.uploaded_by, t.unit_id, a.task_id, a.year, a.period""",
+            [list(TASK_RESULTS)],
+        ).df()
