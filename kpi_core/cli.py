@@ -21,7 +21,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with Store(args.db) as store:
             _scores_current(store, args.lang)
-            return COMMANDS[args.command](store, args)
+            outcome = COMMANDS[args.command](store, args)
     except StoreError as exc:
         print(error_text(exc, args.lang), file=sys.stderr)
         return EXIT_FAILED
@@ -194,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at devnull so the interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    # a command's slow work that needs no database (rendering a PDF) runs after
+    # the file is closed, so the dashboard and other commands may write meanwhile
+    return outcome() if callable(outcome) else outcome
 
 
 def _scores_current(store: Store, lang: str) -> None:
@@ -1374,10 +1377,12 @@ def _export_parser(sub: argparse._SubParsersAction, lang: str) -> None:
     cmd.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
 
 
-def cmd_export(store: Store, args: argparse.Namespace) -> int:
+def cmd_export(store: Store, args: argparse.Namespace) -> int | Callable[[], int]:
     """The review pack of a unit and month as a file (:mod:`kpi_core.pack`), in
     the reader's scope with ``--as``. Exit 1 when the file cannot be made or
-    written (no Chromium for a PDF), 2 for a bad unit or month."""
+    written (no Chromium for a PDF), 2 for a bad unit or month. The pack's
+    figures are read here; it is rendered and written once :func:`main` has
+    closed the database (a PDF takes seconds)."""
     from kpi_core import pack
 
     # The command line is a front-end like the pages: it hands the pack to the
@@ -1397,17 +1402,25 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         made = pack.build(store, unit, period, lang=lang, viewer=viewer, mask_persons=args.mask_persons)
-        data = pack_render.render(made, args.format)
     except pack.PackProblem as exc:
         print(error_text(exc, lang), file=sys.stderr)
         return EXIT_BAD_INPUT if exc.key.startswith("cli.") else EXIT_FAILED
-    try:
-        args.out.write_bytes(data)
-    except OSError as exc:
-        print(t("pack.cli.cannot_write", lang, path=args.out, reason=exc.strerror or exc), file=sys.stderr)
-        return EXIT_FAILED
-    print(t("pack.cli.written", lang, unit=made.unit_name, period=period, path=args.out, size=len(data)))
-    return EXIT_OK
+
+    def render_and_write() -> int:  # after the database is closed (main): the pack holds every figure
+        try:
+            data = pack_render.render(made, args.format)
+        except pack.PackProblem as exc:
+            print(error_text(exc, lang), file=sys.stderr)
+            return EXIT_BAD_INPUT if exc.key.startswith("cli.") else EXIT_FAILED
+        try:
+            args.out.write_bytes(data)
+        except OSError as exc:
+            print(t("pack.cli.cannot_write", lang, path=args.out, reason=exc.strerror or exc), file=sys.stderr)
+            return EXIT_FAILED
+        print(t("pack.cli.written", lang, unit=made.unit_name, period=period, path=args.out, size=len(data)))
+        return EXIT_OK
+
+    return render_and_write
 
 
 # --------------------------------------------------------------------------- suggest (issue 17, item 4)

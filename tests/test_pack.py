@@ -21,6 +21,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -281,3 +282,25 @@ def test_the_scorecard_page_prepares_a_masked_chinese_workbook(app, person_names
     wb = load_workbook(io.BytesIO(blob))
     assert wb.sheetnames[:3] == ["总览", "财务", "客户"]
     assert not [n for n in person_names if n in " ".join(_cells(wb))]
+
+
+def test_the_database_is_free_while_the_pack_is_rendered(pack_db, tmp_path, monkeypatch):
+    """A PDF takes seconds to render: the command reads the pack's figures,
+    closes the database, then renders, so the dashboard (another process) can
+    write meanwhile. Here another process opens the file for writing in the
+    middle of the render."""
+    real = pack_render.render
+    seen = {}
+
+    def render_while_another_process_writes(made_pack, fmt):
+        probe = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CHECKPOINT'); print('opened')"
+        done = subprocess.run([sys.executable, "-c", probe, str(pack_db)], capture_output=True, text=True)
+        seen["other process"] = done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+        return real(made_pack, fmt)
+
+    monkeypatch.setattr(pack_render, "render", render_while_another_process_writes)
+    out = tmp_path / "cs.xlsx"
+    code, said, err = _export(pack_db, "--unit", "CS", "--period", PERIOD, "--format", "xlsx", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert seen == {"other process": "opened"}
+    assert out.stat().st_size > 0
