@@ -76,7 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli_beyond.okr.quarters": ("Quarters with OKRs: {quarters}", "有 OKR 的季度:{quarters}"),
     # points
     "cli_beyond.points.heading": (
-        "Value-contribution points of {unit}, {quarter}: {total} points from {events} approved events",
+        "Value-contribution points of {unit}, {quarter}: {total} (approved events: {events})",
         "{unit} {quarter} 的价值贡献积分:{events} 个已批准事件,共 {total} 分",
     ),
     "cli_beyond.points.note": (
