@@ -106,6 +106,9 @@ def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         out["unit_id"] = [units.get(u, u) for u in out["unit_id"]]
     if "kpi_id" in out:
         out["kpi_id"] = [kpis.get(k, k) for k in out["kpi_id"]]
+    for column in ("subject_id", "rater_id"):  # 360 raters (issue 18): persons by name, outside raters as written
+        if column in out:
+            out[column] = [units.get(u, u) for u in out[column]]
     return out
 
 
@@ -124,6 +127,9 @@ def _labels(lang: str) -> dict[str, str]:
         "after": t("upload.col.after", lang),
         "status_before": t("upload.col.status_before", lang),
         "status_after": t("upload.col.status_after", lang),
+        "cycle_id": t("r360.cycle", lang),
+        "subject_id": t("r360.col.subject", lang),
+        "rater_id": t("fair.col.rater", lang),
     }
 
 

@@ -347,6 +347,8 @@ def test_hr_sets_up_a_cycle_on_the_upload_page_and_the_360_page_lists_it(app):
     at.get("file_uploader")[0].upload("review_cycles.csv", template, "text/csv")
     at.run()
     assert not at.exception and not at.error
+    preview = at.dataframe[0].value  # the rows to be written, headed in Chinese
+    assert (preview.columns[0], preview.iloc[0, 0]) == ("评估周期", "2026-H2")
     at.button(key="upload_commit").click().run()
     done = at.success[0].value  # "已写入 review\_cycles.csv(批次 12):新增 1,变更 0,未变 0。"
     assert done.startswith("已写入 review\\_cycles.csv(批次 ") and done.endswith(":新增 1,变更 0,未变 0。")
