@@ -31,7 +31,9 @@ with the signed-in user, rolled back like any upload).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kpi_core import access, engine
+from kpi_core import access, engine, i18n
 from kpi_core.model import FILE_SPECS, OKR_MODE
 
 if TYPE_CHECKING:
@@ -183,6 +185,193 @@ def update_key_result(
     row["current"] = current
     row["confidence"] = confidence
     return _one_row_batch(store, "key_results", row, by=by, what=f"OKR form: {kr_id}")
+
+
+# --------------------------------------------------------------------------- a new objective (the page's form)
+
+#: The file name a form's batches are listed under in the upload history.
+FORM_FILE = "OKR form"
+_KR_FIELDS = ("title", "title_zh", "start", "target", "current", "progress", "owner", "confidence")
+
+
+class FormRefused(OkrError):
+    """A new objective that cannot be stored: ``problems`` are (kind, the
+    files' own :class:`kpi_core.ingest.Problem`) as the validation of the
+    ``objectives`` and ``key_results`` files found them; row 2 is the
+    objective, or the first key result. :func:`form_problems` says them."""
+
+    def __init__(self, problems: list[tuple[str, object]]) -> None:
+        super().__init__("okr_form.err.refused", count=len(problems))
+        self.problems = problems
+
+
+def form_problems(refused: FormRefused, lang: str) -> list[str]:
+    """The problems of a refused form, each once, in ``lang``: where (the
+    objective, or key result n), the field, the value as entered, and the
+    files' reason.
+
+    >>> from kpi_core.ingest import Problem
+    >>> refused = FormRefused([("key_results", Problem("OKR form", 3, "progress", "1.5",
+    ...     "progress is a share from 0 to 1"))])
+    >>> form_problems(refused, "en"), form_problems(refused, "zh")
+    (['Key result 2, progress “1.5”: progress is a share from 0 to 1'], ['关键结果 2,进度“1.5”:进度须为 0 到 1 之间的比例'])
+    """
+    from kpi_core.ingest import HEADER_ROW  # ingest imports this module's rules
+
+    out: list[str] = []
+    for kind, problem in refused.problems:
+        said = i18n.reason(problem.reason, lang)
+        if kind == "key_results" and problem.column == "objective_id":
+            text = i18n.t("okr_form.problem.krs", lang, reason=said)  # the count: about all of them
+        elif problem.row is None:
+            text = said
+        else:
+            where = (
+                i18n.t("okr_form.problem.objective", lang)
+                if kind == "objectives"
+                else i18n.t("okr_form.problem.kr", lang, n=problem.row - HEADER_ROW)
+            )
+            field = i18n.t(f"okr_form.field.{problem.column}", lang)
+            key = "okr_form.problem.value" if problem.value else "okr_form.problem.no_value"
+            text = i18n.t(key, lang, where=where, field=field, value=problem.value, reason=said)
+        if text not in out:
+            out.append(text)
+    return out
+
+
+@dataclass(frozen=True)
+class Created:
+    """A stored objective: its id, its key results' ids and the two batches."""
+
+    objective_id: str
+    kr_ids: tuple[str, ...]
+    objective_batch: int | None
+    key_results_batch: int | None
+
+
+def objective_prefix(unit_id: str, quarter: str) -> str:
+    """The start of the ids of a unit's objectives of a quarter.
+
+    >>> objective_prefix("RD", "2026Q4"), objective_prefix("RD", "Q4 2026")
+    ('RD-26Q4-O', 'RD-O')
+    """
+    found = QUARTER.fullmatch(str(quarter or ""))
+    return f"{unit_id}-{found.group(1)[2:]}Q{found.group(2)}-O" if found else f"{unit_id}-O"
+
+
+def next_objective_id(taken: set[str], prefix: str) -> str:
+    """The next free objective id after every stored one of ``prefix``
+    (objectives, key results and their objectives' ids alike).
+
+    >>> next_objective_id({"RD-26Q4-O1", "RD-26Q4-O3-K2", "RD-26Q4-Ox"}, "RD-26Q4-O")
+    'RD-26Q4-O4'
+    """
+    numbers = [int(m.group(1)) for i in taken if (m := re.match(re.escape(prefix) + r"(\d+)(?:-|$)", i))]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def _cell(value: object) -> str:
+    """A form value as the file's cell: a number written without a needless
+    ".0" (4.0 -> "4"), empty for none."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        text = repr(float(value))
+        return text[:-2] if text.endswith(".0") else text
+    return str(value).strip()
+
+
+def _csv(kind: str, rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = FILE_SPECS[kind].columns
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue().encode()
+
+
+class _WithObjective:
+    """The store as the key results' validation sees it once the new
+    objective is stored: the same checks as a key results file loaded after
+    its objectives file (the objective exists; 2-5 key results)."""
+
+    def __init__(self, store: Store, objective: dict) -> None:
+        self._store = store
+        self._objective = objective
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def objectives(self, unit_id: str | None = None, quarter: str | None = None) -> pd.DataFrame:
+        stored = self._store.objectives(unit_id=unit_id, quarter=quarter)
+        new = pd.DataFrame([self._objective]).reindex(columns=stored.columns)
+        return pd.concat([stored, new], ignore_index=True) if len(stored) else new
+
+
+def create_objective(
+    store: Store,
+    row: dict,
+    key_results: list[dict],
+    *,
+    viewer: access.Viewer | None,
+    scope: access.Scope | None,
+    by: str,
+    today: date | None = None,
+) -> Created:
+    """Store a new objective of a unit and quarter with its key results.
+
+    ``row``: unit_id, quarter, title, title_zh, weight (optional);
+    ``key_results``: dicts of title, title_zh, start, target, current,
+    progress, owner, confidence. Needs ``update_okr`` on the unit. The ids
+    are new ("RD-26Q4-O4", its key results "RD-26Q4-O4-K1" ...). The
+    objective and the key results are checked by the files' own validation
+    (:func:`kpi_core.ingest.read`), both before anything is written: any
+    problem refuses the whole form (:class:`FormRefused`, the problems as a
+    file of one objective and one of its key results would get). Then both
+    are written as two batches in one transaction, audited with ``by``.
+    """
+    from kpi_core import ingest  # ingest imports this module's rules
+
+    unit = str(row.get("unit_id") or "")
+    if not access.permits(viewer, "update_okr", scope, unit):
+        raise access.NotPermitted(f"not permitted: update_okr on {unit}", unit=unit)
+    quarter = _cell(row.get("quarter")).upper()
+    prefix = objective_prefix(unit, quarter)
+    objective_id = next_objective_id(store.okr_ids_from(prefix), prefix)
+    objective = {
+        "objective_id": objective_id,
+        "unit_id": unit,
+        "quarter": quarter,
+        "title": row.get("title"),
+        "title_zh": row.get("title_zh"),
+        "weight": row.get("weight"),
+    }
+    krs = [
+        {"kr_id": f"{objective_id}-K{i}", "objective_id": objective_id} | {f: kr.get(f) for f in _KR_FIELDS}
+        for i, kr in enumerate(key_results, start=1)
+    ]
+    objectives_file = ingest.read("objectives", _csv("objectives", [objective]), FORM_FILE, store, today=today)
+    problems = [("objectives", p) for p in objectives_file.errors]
+    if krs:
+        krs_file = ingest.read(
+            "key_results", _csv("key_results", krs), FORM_FILE, _WithObjective(store, objective), today=today
+        )
+        problems += [("key_results", p) for p in krs_file.errors]
+    else:
+        count = f"an objective has {MIN_KRS} to {MAX_KRS} key results"
+        problems.append(("key_results", ingest.Problem(FORM_FILE, None, "objective_id", "", count)))
+    if problems:
+        raise FormRefused(problems)
+    digest = hashlib.sha256(_csv("objectives", [objective]) + _csv("key_results", krs)).hexdigest()
+    first, second = store.write_objective(
+        objectives_file.frame,
+        krs_file.frame,
+        file_name=f"{FORM_FILE}: {objective_id}",
+        sha256=digest,
+        uploaded_by=by,
+    )
+    return Created(objective_id, tuple(k["kr_id"] for k in krs), first.batch_id, second.batch_id)
 
 
 def record_value_event(

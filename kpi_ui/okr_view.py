@@ -1,11 +1,12 @@
 """The OKR and value-points page's widgets (issue 18, items 1-2).
 
 OKRs: a unit's objectives of a quarter, each with its key results and
-scores, the history by quarter, and a form to update a key result's current
-value and confidence (``update_okr``). Value points: a person's approved
-points by quarter and type, a department's totals (persons named only
-within the reader's scope), the form to record an event and the list of
-events waiting for the reader's approval (``approve_value_points``).
+scores, the history by quarter, a form to update a key result's current
+value and confidence, and a form to create an objective with its key
+results (both ``update_okr``). Value points: a person's approved points by
+quarter and type, a department's totals (persons named only within the
+reader's scope), the form to record an event and the list of events
+waiting for the reader's approval (``approve_value_points``).
 Every write is one audited batch (:mod:`kpi_core.okr`).
 """
 
@@ -25,6 +26,10 @@ from kpi_ui.state import ViewState
 from kpi_ui.text import plain
 
 FLASH_KEY = "okr_flash"
+SHOW_KEY = "okr_show_created"
+"""(unit, quarter) of an objective just created: the panel shows it next."""
+FORM_ROUND_KEY = "okr_new_round"
+"""Bumped after each objective created: the form's widgets start empty again."""
 MISSING = "–"
 
 
@@ -33,6 +38,7 @@ def page(state: ViewState) -> None:
     note = st.session_state.pop(FLASH_KEY, None)
     if note:
         st.success(note, icon=":material/check:")
+        st.toast(note, icon=":material/check:")  # seen where the form was, far below the top
     org = data.org()
     tab_okr, tab_points = st.tabs([t("okr.tab.okr", lang), t("okr.tab.points", lang)])
     with tab_okr:
@@ -55,6 +61,11 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
     units = _units_in_view(org)
     if not units:
         return
+    created = st.session_state.pop(SHOW_KEY, None)
+    if created is not None and created[0] not in units:
+        created = None
+    if created is not None:  # an objective just created: its unit and quarter are shown
+        st.session_state["okr_unit"] = created[0]
     with_okrs = set(store.objectives()["unit_id"])
     start = state.unit if state.unit in units and state.unit in with_okrs else None
     if start is None:
@@ -63,16 +74,23 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
     unit = pick_unit.selectbox(
         t("okr.unit", lang),
         units,
-        index=units.index(start),
+        index=None if created is not None else units.index(start),  # None: the state's value, no warning
         format_func=lambda u: org.name(u, lang),
         key="okr_unit",
     )
     objectives = store.objectives(unit_id=unit)
+    may_write = session.allowed("update_okr", unit)
     if objectives.empty:
-        st.info(t("okr.none", lang, unit=plain(org.name(unit, lang))), icon=":material/info:")
+        none = "okr_form.none" if may_write else "okr.none"
+        st.info(t(none, lang, unit=plain(org.name(unit, lang))), icon=":material/info:")
+        if may_write:
+            new_objective_form(unit, org, lang)
         return
     quarters = sorted(set(objectives["quarter"]), reverse=True)
-    quarter = pick_quarter.selectbox(t("okr.quarter", lang), quarters, key="okr_quarter")
+    shown = created is not None and created[1] in quarters
+    if shown:
+        st.session_state["okr_quarter"] = created[1]
+    quarter = pick_quarter.selectbox(t("okr.quarter", lang), quarters, index=None if shown else 0, key="okr_quarter")
     these = objectives[objectives["quarter"] == quarter]
     krs = store.key_results(list(these["objective_id"]))
     scored = okr.objective_scores(these, krs)
@@ -103,8 +121,9 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
         hide_index=True,
         key="okr_history",
     )
-    if session.allowed("update_okr", unit):
+    if may_write:
         update_form(krs_scored, lang)
+        new_objective_form(unit, org, lang)
 
 
 def _objective(objective: pd.Series, krs: pd.DataFrame, org: Org, lang: str) -> None:
@@ -180,6 +199,115 @@ def update_form(krs: pd.DataFrame, lang: str) -> None:
                     ),
                     lang,
                 )
+
+
+def new_objective_form(unit: str, org: Org, lang: str) -> None:
+    """An objective of ``unit`` with 2-5 key results, checked by the files'
+    own validation and stored in one transaction (:func:`kpi_core.okr.create_objective`).
+
+    A fixed number of key-result rows (picked above the form: 2-5, default
+    3) rather than an editable table: every field keeps its label at
+    1366x768, an owner can be picked from the unit's persons or typed, and
+    the rows are AppTest-able. Rows left empty are dropped."""
+    round_ = st.session_state.get(FORM_ROUND_KEY, 0)
+    with st.expander(t("okr_form.new", lang), icon=":material/add:"):
+        st.caption(t("okr_form.intro", lang, unit=plain(org.name(unit, lang))))
+        count = st.segmented_control(
+            t("okr_form.count", lang),
+            list(range(okr.MIN_KRS, okr.MAX_KRS + 1)),
+            default=3,
+            required=True,
+            key=f"okr_new_{round_}_count",
+        )
+        scope = session.scope()
+        persons = [u for u in org.subtree(unit) if org.kind(u) == "person" and scope.persons and scope.allows(u)]
+        key = f"okr_new_{round_}_"
+        with st.form(f"okr_new_form_{round_}", border=False):
+            left, right = st.columns(2)
+            title = left.text_input(t("okr_form.title", lang), max_chars=200, key=key + "title")
+            title_zh = right.text_input(t("okr_form.title_zh", lang), max_chars=200, key=key + "title_zh")
+            quarter_col, weight_col, _ = st.columns([1, 1, 2])
+            quarter = quarter_col.text_input(
+                t("okr_form.quarter", lang), value=okr.quarter_of(date.today()), max_chars=6, key=key + "quarter"
+            )
+            weight = weight_col.number_input(
+                t("okr_form.weight", lang),
+                value=None,
+                format="%g",
+                help=t("okr_form.weight_help", lang),
+                key=key + "weight",
+            )
+            rows = [_kr_fields(n, key, persons, org, lang) for n in range(1, int(count or 3) + 1)]
+            saved = st.form_submit_button(t("okr_form.save", lang), type="primary", key=key + "save")
+        if saved:
+            _create(unit, title, title_zh, quarter, weight, [r for r in rows if not _empty(r)], lang)
+
+
+def _kr_fields(n: int, key: str, persons: list[str], org: Org, lang: str) -> dict:
+    """One key result's fields in a bordered box: titles and owner, then the numbers."""
+    key = f"{key}kr{n}_"
+    with st.container(border=True):
+        st.markdown(f"**{t('okr_form.kr', lang, n=n)}**")
+        title_col, zh_col, owner_col = st.columns([3, 3, 2])
+        out = {
+            "title": title_col.text_input(t("okr_form.kr.title", lang), max_chars=200, key=key + "title"),
+            "title_zh": zh_col.text_input(t("okr_form.kr.title_zh", lang), max_chars=200, key=key + "title_zh"),
+            "owner": owner_col.selectbox(
+                t("okr_form.kr.owner", lang),
+                persons,
+                index=None,
+                format_func=lambda u: org.name(u, lang),
+                accept_new_options=True,
+                placeholder=t("okr_form.kr.owner_placeholder", lang),
+                key=key + "owner",
+            ),
+        }
+        cols = st.columns(5)
+        for col, field in zip(cols[:4], ("start", "target", "current", "progress"), strict=True):
+            out[field] = col.number_input(
+                t(f"okr_form.kr.{field}", lang),
+                value=None,
+                format="%g",
+                help=t("okr_form.kr.progress_help", lang) if field == "progress" else None,
+                key=key + field,
+            )
+        out["confidence"] = cols[4].number_input(
+            t("okr_form.kr.confidence", lang), value=0.5, step=0.05, format="%g", key=key + "confidence"
+        )
+    return out
+
+
+def _empty(row: dict) -> bool:
+    """A key-result row with nothing entered (its confidence left as it was)."""
+    texts = (row["title"], row["title_zh"], row["owner"])
+    numbers = (row["start"], row["target"], row["current"], row["progress"])
+    return not any((v or "").strip() for v in texts) and all(v is None for v in numbers)
+
+
+def _create(unit: str, title: str, title_zh: str, quarter: str, weight, krs: list[dict], lang: str) -> None:
+    row = {"unit_id": unit, "quarter": quarter, "title": title, "title_zh": title_zh, "weight": weight}
+    try:
+        created = okr.create_objective(
+            data.store(), row, krs, viewer=session.viewer(), scope=session.scope(), by=session.who()
+        )
+    except okr.FormRefused as refused:
+        lines = okr.form_problems(refused, lang)
+        st.error(
+            t(refused.key, lang, count=len(lines)) + "\n\n" + "\n".join(f"- {plain(line)}" for line in lines),
+            icon=":material/block:",
+        )
+        return
+    except (access.AccessError, StoreError) as exc:
+        st.error(error_text(exc, lang), icon=":material/block:")
+        return
+    data.clear_caches()
+    batches = ", ".join(str(b) for b in (created.objective_batch, created.key_results_batch) if b is not None)
+    st.session_state[FLASH_KEY] = t(
+        "okr_form.saved", lang, objective=created.objective_id, count=len(created.kr_ids), batches=batches
+    )
+    st.session_state[SHOW_KEY] = (unit, quarter.strip().upper())
+    st.session_state[FORM_ROUND_KEY] = st.session_state.get(FORM_ROUND_KEY, 0) + 1
+    st.rerun()
 
 
 # --------------------------------------------------------------------------- value points
@@ -417,7 +545,8 @@ def _owner(value: object, org: Org, lang: str) -> str:
 
 
 def _pct(value: object) -> str:
-    return MISSING if value is None or pd.isna(value) else f"{float(value):.0%}"
+    # "or 0.0": a falling target not yet moved scores -0.0, shown "0%", not "-0%"
+    return MISSING if value is None or pd.isna(value) else f"{float(value) or 0.0:.0%}"
 
 
 def _num(value: object) -> str:

@@ -92,6 +92,11 @@ CONTRACT: dict[str, set[str] | str] = {
         "test_a_key_result_update_is_an_audited_batch_for_a_manager_of_the_unit_only",
         "test_an_event_counts_only_once_a_manager_of_the_person_approves_it",
     },
+    # the OKR page's new objective: two batches in one transaction, and the rollback of both
+    "test_okr_form": {
+        "test_a_created_objective_scores_by_hand_and_both_batches_are_audited",
+        "test_key_results_failing_inside_the_transaction_leave_no_objective_behind",
+    },
     "test_review360": {
         "test_two_peers_are_hidden_the_superior_shown_with_one",
         "test_a_raters_form_lists_what_they_owe_and_takes_their_answers",

@@ -5,6 +5,8 @@ The rows are written as upload batches of the kinds ``objectives``,
 audited, rolled back from ``history``); this module reads them, and hands
 out the id of an event recorded on the page. The reads take no reader:
 :mod:`kpi_core.okr` and the page narrow them to the reader's scope.
+An objective made on the page's form is written with its key results as
+two batches in one transaction (:meth:`OkrQueries.write_objective`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_core.model import FILE_SPECS
+from kpi_core.store.base import StoreError
+from kpi_core.store.writes import BatchResult
 
 _OBJECTIVE_COLUMNS = ", ".join(FILE_SPECS["objectives"].columns)
 _KR_COLUMNS = ", ".join(FILE_SPECS["key_results"].columns)
@@ -99,6 +103,66 @@ class OkrQueries:
         rows = self.cursor().execute("SELECT DISTINCT quarter FROM objectives ORDER BY quarter DESC").fetchall()
         return [r[0] for r in rows]
 
+    def okr_ids_from(self, prefix: str) -> set[str]:
+        """Every stored objective and key-result id starting with ``prefix``
+        (a key result's objective id too, should its objective be gone)."""
+        rows = (
+            self.cursor()
+            .execute(
+                """SELECT objective_id FROM objectives WHERE starts_with(objective_id, ?)
+                   UNION SELECT objective_id FROM key_results WHERE starts_with(objective_id, ?)
+                   UNION SELECT kr_id FROM key_results WHERE starts_with(kr_id, ?)""",
+                [prefix, prefix, prefix],
+            )
+            .fetchall()
+        )
+        return {r[0] for r in rows}
+
+    def write_objective(
+        self,
+        objective: pd.DataFrame,
+        key_results: pd.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        uploaded_by: str,
+    ) -> tuple[BatchResult, BatchResult]:
+        """A new objective (one row of the ``objectives`` file, validated) and
+        its key results (rows of the ``key_results`` file, validated): two
+        batches, both audited with ``uploaded_by``, in **one** transaction, so
+        both are stored or neither. Refused (:class:`StoreError`, nothing
+        stored) when one of the ids is stored already: the form makes new
+        objectives, it never overwrites one (another session may have taken
+        the id a moment ago)."""
+
+        def attempt() -> tuple[BatchResult, BatchResult]:
+            with self.transaction() as cur:
+                _check_new(cur, objective, key_results)
+                first = self._write_in(
+                    cur,
+                    "objectives",
+                    objective,
+                    file_name=file_name,
+                    sha256=sha256,
+                    uploaded_by=uploaded_by,
+                    note="written with its key results, in one transaction",
+                )
+                second = self._write_in(
+                    cur,
+                    "key_results",
+                    key_results,
+                    file_name=file_name,
+                    sha256=sha256,
+                    uploaded_by=uploaded_by,
+                    note=f"written with batch {first.batch_id} (its objective), in one transaction",
+                )
+            for result in (first, second):
+                if result.batch_id is not None:
+                    self._check_committed(result.batch_id)
+            return first, second
+
+        return self.retrying_once(attempt)
+
     def value_events(self, unit_ids: list[str] | None = None) -> pd.DataFrame:
         """Value events (the columns of the file), of the given persons (None: all)."""
         ids = None if unit_ids is None else list(unit_ids)
@@ -126,6 +190,26 @@ class OkrQueries:
         event recorded on the page from one of a file."""
         number = self.cursor().execute("SELECT nextval('value_event_seq')").fetchone()[0]
         return f"VE-F{int(number):04d}"
+
+
+def _check_new(cur, objective: pd.DataFrame, key_results: pd.DataFrame) -> None:
+    """Refuse ids stored already (read in the write's own transaction)."""
+    objective_ids = list(objective["objective_id"])
+    kr_ids = list(key_results["kr_id"])
+    taken = cur.execute(
+        """SELECT objective_id FROM objectives WHERE list_contains(?::VARCHAR[], objective_id)
+           UNION SELECT objective_id FROM key_results WHERE list_contains(?::VARCHAR[], objective_id)
+           UNION SELECT kr_id FROM key_results WHERE list_contains(?::VARCHAR[], kr_id)
+           ORDER BY 1""",
+        [objective_ids, objective_ids, kr_ids],
+    ).fetchall()
+    if taken:
+        ids = ", ".join(str(r[0]) for r in taken)
+        raise StoreError(
+            f"{ids} is stored already (saved a moment ago by another session); nothing was stored",
+            key="okr_form.err.taken",
+            ids=ids,
+        )
 
 
 def _plain(row: dict) -> dict:

@@ -38,6 +38,8 @@ _REFERENCES = {
     # 360 set-up (issue 18): a cycle's behaviours and raters, a behaviour's answers
     "review_cycles": [("review_behaviours", "cycle_id"), ("review_raters", "cycle_id")],
     "review_behaviours": [("review_answers", "CAST(cycle_id || '|' || behaviour_id AS VARCHAR)")],
+    # OKRs (issue 18): an objective's key results (roll their batch back first)
+    "objectives": [("key_results", "objective_id")],
 }
 
 

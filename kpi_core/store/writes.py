@@ -131,7 +131,9 @@ class WriteQueries:
                WHERE batch_id = ?""",
             [result.rows_total, result.rows_added, result.rows_changed, result.rows_unchanged, batch_id],
         )
-        stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        # read to the end (fetchall): a second batch in the same transaction registers a frame next, which
+        # DuckDB refuses while a result is unread
+        stamped = cur.execute("SELECT count(*) FROM " + kind + " WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
         if stamped != len(written):
             raise StoreError(f"batch {batch_id}: {stamped} rows stored, {len(written)} expected")
         return result
