@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_core import demo_360
+from kpi_core import demo_360, scores
 from kpi_core.cli import main
 from kpi_core.org import Org
 from kpi_core.store import Store
@@ -49,6 +49,7 @@ def demo(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     shutil.copyfile(demo_db_template, path)
     with Store(path) as store:
         demo_360.seed(store, Org.from_frame(store.units()))
+        scores.ensure(store)  # stored now: no command's stderr says "Storing every score once"
         store.cursor().execute("CHECKPOINT")
     return path
 
