@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_core import ingest
+from kpi_core import ingest, scores
 from kpi_core.store import ENV_VAR, Store
 from tests.browser_support import browser, live_app, page  # noqa: F401  (fixtures for the browser tests)
 from tests.pg_contract import is_contract
@@ -227,6 +227,9 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         reports = ingest.ensure_demo(store, review=False)
         bad = [str(p) for r in reports for p in r.validated.errors]
         assert not bad, bad
+        # its scores stored once here, as a running dashboard keeps them: a copy
+        # opens without rebuilding them (seconds each), whatever ran first
+        scores.ensure(store)
         store.cursor().execute("CHECKPOINT")
     return path
 
