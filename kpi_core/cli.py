@@ -2086,13 +2086,15 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         return org.name(str(rater), lang) if rater in org else str(rater)
 
     compared, raters = [], []
+    groups = offsets = None
     if len(ratings):
-        for g in fairness.group_checks(ratings, attributes).to_dict("records"):
+        groups, offsets = fairness.group_checks(ratings, attributes), fairness.rater_offsets(ratings)
+        for g in groups.to_dict("records"):
             ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b")}
             figures = {k: _number(g[k]) for k in ("mean_a", "mean_b", "diff", "low", "high", "d", "p")}
             compared.append(ids | counts | figures | {"flagged": bool(g["flagged"])})
-        for r in fairness.rater_offsets(ratings).to_dict("records"):
+        for r in offsets.to_dict("records"):
             ids = {"rater_id": r["rater"], "rater": name(r["rater"]), "n": int(r["n"]), "subjects": int(r["subjects"])}
             raters.append(ids | {k: _number(r[k]) for k in ("mean", "others", "offset", "low", "high", "d", "p")})
     if args.format == "json":
@@ -2110,53 +2112,24 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         what = what or t("cli_beyond.fair.every_cycle", lang)
         count = ratings["rater"].nunique()
         print(t("cli_beyond.fair.heading", lang, what=what, ratings=len(ratings), raters=count))
-        _fairness_print(compared, raters, lang)
+        _fairness_print(groups, offsets, name, lang)
     return EXIT_OK
 
 
-def _ci(low: float | None, high: float | None) -> str:
-    return "-" if low is None or high is None else f"{low:+.2f} … {high:+.2f}"
+def _fairness_print(groups: pd.DataFrame, offsets: pd.DataFrame, name: Callable[[str], str], lang: str) -> None:
+    """The 360 check as the page words it (:mod:`kpi_core.fairness_tables`)."""
+    from kpi_core import fairness_tables as tables
 
-
-def _fairness_print(compared: list[dict], raters: list[dict], lang: str) -> None:
     print("\n" + t("fair.flags", lang))
-    flags = [g for g in compared if g["flagged"]]
-    if not flags:
+    if not groups["flagged"].any():
         print("  " + t("fair.no_flags", lang))
-    for f in flags:
-        direction = t("fair.lower" if f["diff"] < 0 else "fair.higher", lang)
-        params = {k: f[k] for k in ("rater", "attribute", "value", "low", "high", "d", "p", "n_a", "n_b")}
-        print("  - " + t("fair.flag", lang, gap=abs(f["diff"]), direction=direction, **params))
-    if compared:
+    for f in groups[groups["flagged"]].to_dict("records"):
+        print("  - " + tables.flag_text(f, lang, name))
+    if len(groups):
         print("\n" + t("fair.groups", lang))
-        table = pd.DataFrame(
-            {
-                t("fair.col.rater", lang): [g["rater"] for g in compared],
-                t("fair.col.attribute", lang): [g["attribute"] for g in compared],
-                t("fair.col.value", lang): [g["value"] for g in compared],
-                t("fair.col.n", lang): [f"{g['n_a']} / {g['n_b']}" for g in compared],
-                t("fair.col.subjects", lang): [f"{g['subjects_a']} / {g['subjects_b']}" for g in compared],
-                t("fair.col.diff", lang): [f"{g['diff']:+.2f}" for g in compared],
-                t("fair.col.ci", lang): [_ci(g["low"], g["high"]) for g in compared],
-                "d": [f"{g['d']:.2f}" for g in compared],
-                "p": [f"{g['p']:.4f}" for g in compared],
-                t("fair.col.flag", lang): [t("fair.yes", lang) if g["flagged"] else "" for g in compared],
-            }
-        )
-        print(table.to_string(index=False))
+        print(tables.group_table(groups, lang, name).to_string(index=False))
     print("\n" + t("fair.raters", lang))
-    table = pd.DataFrame(
-        {
-            t("fair.col.rater", lang): [r["rater"] for r in raters],
-            t("fair.col.n", lang): [r["n"] for r in raters],
-            t("fair.col.subjects", lang): [r["subjects"] for r in raters],
-            t("fair.col.mean", lang): [_fmt(r["mean"]) for r in raters],
-            t("fair.col.others", lang): [_fmt(r["others"]) for r in raters],
-            t("fair.col.offset", lang): [f"{r['offset']:+.2f}" for r in raters],
-            t("fair.col.ci", lang): [_ci(r["low"], r["high"]) for r in raters],
-        }
-    )
-    print(table.to_string(index=False))
+    print(tables.rater_table(offsets, lang, name).to_string(index=False))
     print("\n" + t("cli_beyond.fair.note", lang))
 
 
@@ -2177,13 +2150,15 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
         return org.name(str(rater), lang) if rater in org else str(rater)
 
     compared, assessors = [], []
+    checks = summary = None
     if len(grades):
-        for g in fairness.grade_checks(grades, attributes).to_dict("records"):
+        checks, summary = fairness.grade_checks(grades, attributes), fairness.assessor_summary(grades)
+        for g in checks.to_dict("records"):
             ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b", "others_n")}
             keys = ("mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_a", "others_b", "others_diff")
             compared.append(ids | counts | {k: _number(g[k]) for k in keys} | {"flagged": bool(g["flagged"])})
-        for r in fairness.assessor_summary(grades).to_dict("records"):
+        for r in summary.to_dict("records"):
             ids = {"rater_id": r["rater"], "rater": name(r["rater"]), "n": int(r["n"]), "subjects": int(r["subjects"])}
             assessors.append(ids | {k: _number(r[k]) for k in ("mean", "low", "high")})
     flags = [g for g in compared if g["flagged"]]
@@ -2202,69 +2177,28 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
     else:
         print(t("fairtasks.cli.heading", lang, ratings=len(grades), raters=grades["rater"].nunique()))
         units = ("、" if lang == "zh" else ", ").join(name(u) for u in sorted(grades["subject"].unique()))
-        _fairness_tasks_print(compared, assessors, units, lang)
+        _fairness_tasks_print(checks, summary, name, units, lang)
     return EXIT_OK
 
 
-def _fairness_tasks_print(compared: list[dict], assessors: list[dict], units: str, lang: str) -> None:
-    flags = [g for g in compared if g["flagged"]]
+def _fairness_tasks_print(
+    checks: pd.DataFrame, summary: pd.DataFrame, name: Callable[[str], str], units: str, lang: str
+) -> None:
+    """The task-grade check as the page words it (:mod:`kpi_core.fairness_tables`)."""
+    from kpi_core import fairness_tables as tables
+
     print("\n" + t("fair.flags", lang))
-    if not compared:
+    if checks.empty:
         print("  " + t("fairtasks.no_groups", lang, units=units))
-    elif not flags:
+    elif not checks["flagged"].any():
         print("  " + t("fairtasks.no_flags", lang))
-    for f in flags:
-        others = (
-            t("fairtasks.others_none", lang)
-            if f["others_diff"] is None
-            else t("fairtasks.others", lang, diff=f["others_diff"], n=f["others_n"])
-        )
-        params = {k: f[k] for k in ("rater", "attribute", "value", "mean_a", "mean_b", "low", "high", "d", "p")}
-        direction = t("fair.lower" if f["diff"] < 0 else "fair.higher", lang)
-        print(
-            "  - "
-            + t(
-                "fairtasks.flag",
-                lang,
-                gap=abs(f["diff"]),
-                direction=direction,
-                others=others,
-                n_a=f["n_a"],
-                n_b=f["n_b"],
-                **params,
-            )
-        )
-    if compared:
+    for f in checks[checks["flagged"]].to_dict("records"):
+        print("  - " + tables.grade_flag_text(f, lang, name))
+    if len(checks):
         print("\n" + t("fairtasks.groups", lang))
-        table = pd.DataFrame(
-            {
-                t("fairtasks.col.assessor", lang): [g["rater"] for g in compared],
-                t("fair.col.attribute", lang): [g["attribute"] for g in compared],
-                t("fair.col.value", lang): [g["value"] for g in compared],
-                t("fairtasks.col.n", lang): [f"{g['n_a']} / {g['n_b']}" for g in compared],
-                t("fairtasks.col.means", lang): [f"{g['mean_a']:.2f} / {g['mean_b']:.2f}" for g in compared],
-                t("fair.col.diff", lang): [f"{g['diff']:+.2f}" for g in compared],
-                t("fair.col.ci", lang): [_ci(g["low"], g["high"]) for g in compared],
-                "d": [f"{g['d']:.2f}" for g in compared],
-                "p": [f"{g['p']:.4f}" for g in compared],
-                t("fairtasks.col.others", lang): [
-                    "-" if g["others_diff"] is None else f"{g['others_diff']:+.2f}" for g in compared
-                ],
-                t("fair.col.flag", lang): [t("fair.yes", lang) if g["flagged"] else "" for g in compared],
-            }
-        )
-        print(table.to_string(index=False))
+        print(tables.grade_table(checks, lang, name).to_string(index=False))
     print("\n" + t("fairtasks.assessors", lang))
-    table = pd.DataFrame(
-        {
-            t("fairtasks.col.assessor", lang): [r["rater"] for r in assessors],
-            t("fairtasks.col.n", lang): [r["n"] for r in assessors],
-            t("fairtasks.col.subjects", lang): [r["subjects"] for r in assessors],
-            t("fairtasks.col.mean", lang): [_fmt(r["mean"]) for r in assessors],
-            t("fair.col.ci", lang): [_ci(r["low"], r["high"]).replace("+", "") for r in assessors],
-        }
-    )
-    print(table.to_string(index=False))
+    print(tables.assessor_table(summary, lang, name).to_string(index=False))
     print("\n" + t("fairtasks.cli.note", lang))
 
 

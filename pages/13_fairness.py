@@ -7,10 +7,10 @@ other raters of the same person) and graded task assessments (one assessor
 per task and month: the assessor's raw grades of one group against the
 others, kpi_core.fairness.grade_checks)."""
 
-import pandas as pd
 import streamlit as st
 
 from kpi_core import fairness, review360
+from kpi_core import fairness_tables as tables
 from kpi_core.i18n import t
 from kpi_ui import data, session, shell
 from kpi_ui.state import current
@@ -36,70 +36,15 @@ def ratings_360() -> None:
         st.info(t("fair.none", lang))
         return
     groups = fairness.group_checks(ratings, attributes)
-    flags = groups[groups["flagged"]]
     st.subheader(t("fair.flags", lang))
-    if flags.empty:
+    if not groups["flagged"].any():
         st.success(t("fair.no_flags", lang))
-    for _, f in flags.iterrows():
-        st.warning(
-            t(
-                "fair.flag",
-                lang,
-                rater=name(str(f["rater"])),
-                attribute=f["attribute"],
-                value=f["value"],
-                gap=abs(f["diff"]),
-                direction=t("fair.lower" if f["diff"] < 0 else "fair.higher", lang),
-                low=f["low"],
-                high=f["high"],
-                d=f["d"],
-                p=f["p"],
-                n_a=int(f["n_a"]),
-                n_b=int(f["n_b"]),
-            ),
-            icon=":material/visibility:",
-        )
-
+    for f in groups[groups["flagged"]].to_dict("records"):
+        st.warning(tables.flag_text(f, lang, name), icon=":material/visibility:")
     st.subheader(t("fair.groups", lang))
-    table = pd.DataFrame(
-        {
-            t("fair.col.rater", lang): [name(str(r)) for r in groups["rater"]],
-            t("fair.col.attribute", lang): groups["attribute"],
-            t("fair.col.value", lang): groups["value"],
-            t("fair.col.n", lang): [f"{a} / {b}" for a, b in zip(groups["n_a"], groups["n_b"], strict=True)],
-            t("fair.col.subjects", lang): [
-                f"{a} / {b}" for a, b in zip(groups["subjects_a"], groups["subjects_b"], strict=True)
-            ],
-            t("fair.col.diff", lang): groups["diff"].round(2),
-            t("fair.col.ci", lang): [
-                f"{lo:+.2f} … {hi:+.2f}" for lo, hi in zip(groups["low"], groups["high"], strict=True)
-            ],
-            "d": groups["d"].round(2),
-            "p": groups["p"].round(4),
-            t("fair.col.flag", lang): [t("fair.yes", lang) if f else "" for f in groups["flagged"]],
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-
+    st.dataframe(tables.group_table(groups, lang, name), hide_index=True, width="stretch")
     st.subheader(t("fair.raters", lang))
-    raters = fairness.rater_offsets(ratings)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("fair.col.rater", lang): [name(str(r)) for r in raters["rater"]],
-                t("fair.col.n", lang): raters["n"],
-                t("fair.col.subjects", lang): raters["subjects"],
-                t("fair.col.mean", lang): raters["mean"].round(2),
-                t("fair.col.others", lang): raters["others"].round(2),
-                t("fair.col.offset", lang): raters["offset"].round(2),
-                t("fair.col.ci", lang): [
-                    f"{lo:+.2f} … {hi:+.2f}" for lo, hi in zip(raters["low"], raters["high"], strict=True)
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(tables.rater_table(fairness.rater_offsets(ratings), lang, name), hide_index=True, width="stretch")
 
 
 def task_grades() -> None:
@@ -116,81 +61,14 @@ def task_grades() -> None:
         st.info(t("fairtasks.no_groups", lang, units=units))
     elif not checks["flagged"].any():
         st.success(t("fairtasks.no_flags", lang))
-    for _, f in checks[checks["flagged"]].iterrows():
-        st.warning(
-            t(
-                "fairtasks.flag",
-                lang,
-                rater=name(str(f["rater"])),
-                attribute=f["attribute"],
-                value=f["value"],
-                gap=abs(f["diff"]),
-                direction=t("fair.lower" if f["diff"] < 0 else "fair.higher", lang),
-                mean_a=f["mean_a"],
-                mean_b=f["mean_b"],
-                low=f["low"],
-                high=f["high"],
-                d=f["d"],
-                p=f["p"],
-                n_a=int(f["n_a"]),
-                n_b=int(f["n_b"]),
-                others=others(f["others_diff"], int(f["others_n"])),
-            ),
-            icon=":material/visibility:",
-        )
+    for f in checks[checks["flagged"]].to_dict("records"):
+        st.warning(tables.grade_flag_text(f, lang, name), icon=":material/visibility:")
     if not checks.empty:
         st.subheader(t("fairtasks.groups", lang))
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("fairtasks.col.assessor", lang): [name(str(r)) for r in checks["rater"]],
-                    t("fair.col.attribute", lang): checks["attribute"],
-                    t("fair.col.value", lang): checks["value"],
-                    t("fairtasks.col.n", lang): [
-                        f"{a} / {b}" for a, b in zip(checks["n_a"], checks["n_b"], strict=True)
-                    ],
-                    t("fairtasks.col.subjects", lang): [
-                        f"{a} / {b}" for a, b in zip(checks["subjects_a"], checks["subjects_b"], strict=True)
-                    ],
-                    t("fairtasks.col.means", lang): [
-                        f"{a:.2f} / {b:.2f}" for a, b in zip(checks["mean_a"], checks["mean_b"], strict=True)
-                    ],
-                    t("fair.col.diff", lang): checks["diff"].round(2),
-                    t("fair.col.ci", lang): [
-                        f"{lo:+.2f} … {hi:+.2f}" for lo, hi in zip(checks["low"], checks["high"], strict=True)
-                    ],
-                    "d": checks["d"].round(2),
-                    "p": checks["p"].round(4),
-                    t("fairtasks.col.others", lang): ["" if pd.isna(x) else f"{x:+.2f}" for x in checks["others_diff"]],
-                    t("fair.col.flag", lang): [t("fair.yes", lang) if f else "" for f in checks["flagged"]],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(tables.grade_table(checks, lang, name), hide_index=True, width="stretch")
     st.subheader(t("fairtasks.assessors", lang))
     summary = fairness.assessor_summary(grades)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("fairtasks.col.assessor", lang): [name(str(r)) for r in summary["rater"]],
-                t("fairtasks.col.n", lang): summary["n"],
-                t("fairtasks.col.subjects", lang): summary["subjects"],
-                t("fairtasks.col.mean", lang): summary["mean"].round(2),
-                t("fair.col.ci", lang): [
-                    "" if pd.isna(lo) else f"{lo:.2f} … {hi:.2f}"
-                    for lo, hi in zip(summary["low"], summary["high"], strict=True)
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
-
-def others(diff: float, n: int) -> str:
-    """The other assessors' difference between the same groups, for the flag's sentence."""
-    return t("fairtasks.others_none", lang) if pd.isna(diff) else t("fairtasks.others", lang, diff=diff, n=n)
+    st.dataframe(tables.assessor_table(summary, lang, name), hide_index=True, width="stretch")
 
 
 st.header(t("fairtasks.header_360", lang))

@@ -1,0 +1,126 @@
+"""The fairness check's words and tables (issue 18, item 4), one place for the
+page (pages/13_fairness.py) and the command line (``fairness``): each flag's
+sentence and each table with translated headings, from the frames of
+:mod:`kpi_core.fairness`. ``name`` turns a rater id into what the reader sees
+(a person's name, or an account or outside id as written)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from kpi_core.i18n import t
+
+Namer = Callable[[str], str]
+
+
+def _pairs(a: pd.Series, b: pd.Series) -> list[str]:
+    return [f"{x} / {y}" for x, y in zip(a, b, strict=True)]
+
+
+def _ci(low: pd.Series, high: pd.Series, signed: bool = True) -> list[str]:
+    form = "{:+.2f} … {:+.2f}" if signed else "{:.2f} … {:.2f}"
+    return ["" if pd.isna(lo) or pd.isna(hi) else form.format(lo, hi) for lo, hi in zip(low, high, strict=True)]
+
+
+def _flag_params(f: Mapping, lang: str, name: Namer) -> dict:
+    return {
+        "rater": name(str(f["rater"])),
+        "attribute": f["attribute"],
+        "value": f["value"],
+        "gap": abs(f["diff"]),
+        "direction": t("fair.lower" if f["diff"] < 0 else "fair.higher", lang),
+        "low": f["low"],
+        "high": f["high"],
+        "d": f["d"],
+        "p": f["p"],
+        "n_a": int(f["n_a"]),
+        "n_b": int(f["n_b"]),
+    }
+
+
+def flag_text(f: Mapping, lang: str, name: Namer) -> str:
+    """A 360 flag (a row of :func:`kpi_core.fairness.group_checks`) as its sentence."""
+    return t("fair.flag", lang, **_flag_params(f, lang, name))
+
+
+def grade_flag_text(f: Mapping, lang: str, name: Namer) -> str:
+    """A task-grade flag (a row of :func:`kpi_core.fairness.grade_checks`),
+    with the other assessors' difference between the same groups."""
+    others = (
+        t("fairtasks.others_none", lang)
+        if pd.isna(f["others_diff"])
+        else t("fairtasks.others", lang, diff=f["others_diff"], n=int(f["others_n"]))
+    )
+    params = _flag_params(f, lang, name) | {"mean_a": f["mean_a"], "mean_b": f["mean_b"], "others": others}
+    return t("fairtasks.flag", lang, **params)
+
+
+def group_table(groups: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+    """Every rater and group of people compared (360 offsets)."""
+    return pd.DataFrame(
+        {
+            t("fair.col.rater", lang): [name(str(r)) for r in groups["rater"]],
+            t("fair.col.attribute", lang): groups["attribute"],
+            t("fair.col.value", lang): groups["value"],
+            t("fair.col.n", lang): _pairs(groups["n_a"], groups["n_b"]),
+            t("fair.col.subjects", lang): _pairs(groups["subjects_a"], groups["subjects_b"]),
+            t("fair.col.diff", lang): groups["diff"].round(2),
+            t("fair.col.ci", lang): _ci(groups["low"], groups["high"]),
+            "d": groups["d"].round(2),
+            "p": groups["p"].round(4),
+            t("fair.col.flag", lang): [t("fair.yes", lang) if f else "" for f in groups["flagged"]],
+        }
+    )
+
+
+def grade_table(checks: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+    """Every assessor and group of people compared (raw task grades), with the
+    other assessors' difference for context."""
+    return pd.DataFrame(
+        {
+            t("fairtasks.col.assessor", lang): [name(str(r)) for r in checks["rater"]],
+            t("fair.col.attribute", lang): checks["attribute"],
+            t("fair.col.value", lang): checks["value"],
+            t("fairtasks.col.n", lang): _pairs(checks["n_a"], checks["n_b"]),
+            t("fairtasks.col.subjects", lang): _pairs(checks["subjects_a"], checks["subjects_b"]),
+            t("fairtasks.col.means", lang): [
+                f"{a:.2f} / {b:.2f}" for a, b in zip(checks["mean_a"], checks["mean_b"], strict=True)
+            ],
+            t("fair.col.diff", lang): checks["diff"].round(2),
+            t("fair.col.ci", lang): _ci(checks["low"], checks["high"]),
+            "d": checks["d"].round(2),
+            "p": checks["p"].round(4),
+            t("fairtasks.col.others", lang): ["" if pd.isna(x) else f"{x:+.2f}" for x in checks["others_diff"]],
+            t("fair.col.flag", lang): [t("fair.yes", lang) if f else "" for f in checks["flagged"]],
+        }
+    )
+
+
+def rater_table(raters: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+    """Each rater's overall offset (:func:`kpi_core.fairness.rater_offsets`), for calibration."""
+    return pd.DataFrame(
+        {
+            t("fair.col.rater", lang): [name(str(r)) for r in raters["rater"]],
+            t("fair.col.n", lang): raters["n"],
+            t("fair.col.subjects", lang): raters["subjects"],
+            t("fair.col.mean", lang): raters["mean"].round(2),
+            t("fair.col.others", lang): raters["others"].round(2),
+            t("fair.col.offset", lang): raters["offset"].round(2),
+            t("fair.col.ci", lang): _ci(raters["low"], raters["high"]),
+        }
+    )
+
+
+def assessor_table(summary: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+    """Each assessor's mean grade (:func:`kpi_core.fairness.assessor_summary`), never flagged."""
+    return pd.DataFrame(
+        {
+            t("fairtasks.col.assessor", lang): [name(str(r)) for r in summary["rater"]],
+            t("fairtasks.col.n", lang): summary["n"],
+            t("fairtasks.col.subjects", lang): summary["subjects"],
+            t("fairtasks.col.mean", lang): summary["mean"].round(2),
+            t("fair.col.ci", lang): _ci(summary["low"], summary["high"], signed=False),
+        }
+    )
