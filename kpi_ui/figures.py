@@ -596,3 +596,46 @@ def suggestion_band(
     fig = _layout(fig, title=title, height=460 if big else 420, big=big)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25}, margin={"b": 100})
     return fig
+
+
+def review360_bars(rep, names: list[str], lang: str) -> go.Figure:
+    """A 360 report (:class:`kpi_core.review360.Report`): all raters (the
+    groups shown) and self against the company average, per behaviour;
+    ``names`` are the behaviours' labels in the report's order."""
+    ids = rep.behaviours["behaviour_id"].tolist()[::-1]
+    names = list(names)[::-1]
+    self_cells = rep.cells[rep.cells["rater_group"] == "self"].set_index("behaviour_id")["mean"]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=[rep.others.get(b) for b in ids],
+        orientation="h",
+        name=t("r360.col.others", lang),
+        marker_color="#1f5fa8",
+    )
+    fig.add_bar(
+        y=names,
+        x=[rep.company.get(b) for b in ids],
+        orientation="h",
+        name=t("r360.col.company", lang),
+        marker_color="#b8c4d6",
+    )
+    fig.add_scatter(
+        y=names,
+        x=[self_cells.get(b) for b in ids],
+        mode="markers",
+        name=t("r360.group.self", lang),
+        marker={"symbol": "diamond", "size": 11, "color": "#d9822b"},
+    )
+    fig.update_layout(
+        title=t("r360.report.chart_title", lang),
+        barmode="group",
+        height=120 + 48 * len(ids),
+        font={"family": FONT, "size": 13},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.08},
+        plot_bgcolor="white",
+        xaxis={"range": [1, 5], "dtick": 1, "gridcolor": "#e5e5e5"},
+        yaxis={"automargin": True},
+    )
+    return fig

@@ -3,13 +3,11 @@ report (anonymity applied by kpi_core.review360 where answers are read) and,
 for admins, the cycle's setup."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from kpi_core import review360
 from kpi_core.i18n import t
-from kpi_ui import data, session, shell
-from kpi_ui.figures import FONT
+from kpi_ui import data, figures, session, shell
 from kpi_ui.state import current
 
 shell.ensure_navigation()
@@ -104,48 +102,13 @@ def reports(cycle_id: str) -> None:
     st.caption(t("r360.report.counts", lang, counts=counts))
     st.dataframe(review360.report_table(rep, lang), hide_index=True, width="stretch")
     st.caption(t("r360.report.note", lang))
-    st.plotly_chart(chart(rep), width="stretch", theme=None, config={"displayModeBar": False}, key="r360_chart")
-
-
-def chart(rep: review360.Report) -> go.Figure:
-    """All raters (shown groups) and self against the company average, per behaviour."""
-    ids = rep.behaviours["behaviour_id"].tolist()[::-1]
-    names = [behaviour_label(b) for _, b in rep.behaviours.iterrows()][::-1]
-    self_cells = rep.cells[rep.cells["rater_group"] == "self"].set_index("behaviour_id")["mean"]
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[rep.others.get(b) for b in ids],
-        orientation="h",
-        name=t("r360.col.others", lang),
-        marker_color="#1f5fa8",
+    st.plotly_chart(
+        figures.review360_bars(rep, [behaviour_label(b) for _, b in rep.behaviours.iterrows()], lang),
+        width="stretch",
+        theme=None,
+        config={"displayModeBar": False},
+        key="r360_chart",
     )
-    fig.add_bar(
-        y=names,
-        x=[rep.company.get(b) for b in ids],
-        orientation="h",
-        name=t("r360.col.company", lang),
-        marker_color="#b8c4d6",
-    )
-    fig.add_scatter(
-        y=names,
-        x=[self_cells.get(b) for b in ids],
-        mode="markers",
-        name=t("r360.group.self", lang),
-        marker={"symbol": "diamond", "size": 11, "color": "#d9822b"},
-    )
-    fig.update_layout(
-        title=t("r360.report.chart_title", lang),
-        barmode="group",
-        height=120 + 48 * len(ids),
-        font={"family": FONT, "size": 13},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.08},
-        plot_bgcolor="white",
-        xaxis={"range": [1, 5], "dtick": 1, "gridcolor": "#e5e5e5"},
-        yaxis={"automargin": True},
-    )
-    return fig
 
 
 def setup(cycle: pd.Series) -> None:
