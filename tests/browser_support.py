@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Plotly draws a chart after the script has finished, in the browser: its bars'
+# labels are in the page's text only once every chart holds its SVG.
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    .every(chart => chart.querySelector('.main-svg') !== null)"""
 
 
 def chromium_path() -> str | None:
@@ -161,10 +165,16 @@ def page(browser):
 
 def wait_ready(pg, timeout: float = 30_000) -> None:
     """Wait until the script has finished running and the page is drawn."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     pg.wait_for_timeout(300)
     pg.wait_for_selector(READY, timeout=timeout)
     pg.wait_for_timeout(300)
     pg.wait_for_selector(READY, timeout=timeout)
+    try:
+        pg.wait_for_function(CHARTS_DRAWN, timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # a chart in a closed expander is drawn only when opened; the tests that read it wait for it
 
 
 def screenshot(pg, name: str) -> Path:
