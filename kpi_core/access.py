@@ -239,6 +239,12 @@ class Scope:
         """Whether the unit (and its figures) may be shown."""
         return self.units is None or unit_id in self.units
 
+    def may_name(self, unit_id: str, org: Org) -> bool:
+        """Whether a unit named in the data (an owner, a recorder) may be named
+        to this reader: a unit in the scope, and a person only when the scope
+        shows persons at all."""
+        return self.allows(unit_id) and (org.kind(unit_id) != "person" or self.persons)
+
     def may_act(self, unit_id: str) -> bool:
         """Whether a scoped action (not a read) may touch the unit."""
         return self.allows(unit_id) if self.acts is None else unit_id in self.acts

@@ -539,7 +539,7 @@ def _owner(value: object, org: Org, lang: str) -> str:
     see, else the text as written (an account name)."""
     if not isinstance(value, str) or not value:
         return MISSING
-    if value in org and session.scope().allows(value) and (org.kind(value) != "person" or session.scope().persons):
+    if value in org and session.scope().may_name(value, org):
         return org.name(value, lang)
     return MISSING if value in org else value
 

@@ -159,6 +159,20 @@ def test_visible_children(org):
     assert Scope.of(viewer("ana"), org).visible_children("HQ", org.children("HQ")) == ["SALES"]
 
 
+def test_who_may_be_named_as_an_owner_or_recorder(org):
+    """An OKR's owner or a points recorder is named only when the reader may
+    see that unit: Sales North's manager names his rep Xu Gang and the Sales
+    department, not a rep of Sales East; a viewer names departments, no person."""
+    manager = Scope.of(viewer("mgr"), org)
+    assert manager.may_name("P_SALES_N_03", org) and manager.may_name("SALES", org)
+    assert not manager.may_name("P_SALES_E_07", org) and not manager.may_name("MKT", org)
+    seen = Scope.of(viewer("vw"), org)
+    assert seen.may_name("SALES", org) and not seen.may_name("P_SALES_N_03", org)
+    # a scope over every unit that hides persons still names no person
+    no_persons = Scope(root="HQ", units=None, persons=False)
+    assert no_persons.may_name("MKT", org) and not no_persons.may_name("P_MKT_01", org)
+
+
 def test_a_viewer_with_a_unit_sees_its_departments_only(org):
     scope = Scope.of(Viewer("v2", "v2", "viewer", "SALES"), org)
     assert scope.units == {"SALES", "SALES_E", "SALES_N", "SALES_S"}
