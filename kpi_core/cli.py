@@ -472,7 +472,10 @@ def cmd_periods(store: Store, args: argparse.Namespace) -> int:
     """``periods list|close|reopen``: the closed months, closing one, reopening one (audited)."""
     lang = args.lang
     if args.action == "list":
-        return _list_periods(store.closed_periods(), args.format, lang)
+        periods = store.closed_periods()
+        return _list_stamped(
+            periods, args.format, lang, stamp="closed_at", none="cli.periods.none", col="cli.periods.col."
+        )
     if not ingest.valid_period(args.period):
         print(t("cli.bad_period", lang, period=args.period), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -494,17 +497,20 @@ def cmd_periods(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _list_periods(frame: pd.DataFrame, fmt: str, lang: str) -> int:
-    frame = frame.assign(closed_at=frame["closed_at"].dt.strftime("%Y-%m-%d %H:%M"))
+def _list_stamped(frame: pd.DataFrame, fmt: str, lang: str, *, stamp: str, none: str, col: str) -> int:
+    """A list of closed months or locked years: its ``stamp`` column as
+    minutes, then JSON, CSV or a table with translated headers (``col`` +
+    column), or the ``none`` message for an empty list."""
+    frame = frame.assign(**{stamp: frame[stamp].dt.strftime("%Y-%m-%d %H:%M")})
     if fmt == "json":
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         print(frame.to_csv(index=False), end="")
     elif frame.empty:
-        print(t("cli.periods.none", lang))
+        print(t(none, lang))
     else:
-        headers = {c: t("cli.periods.col." + c, lang) for c in frame.columns}
+        headers = {c: t(col + c, lang) for c in frame.columns}
         print(frame.fillna("").rename(columns=headers).to_string(index=False))
     return EXIT_OK
 
@@ -1009,7 +1015,10 @@ def cmd_baseline(store: Store, args: argparse.Namespace) -> int:
     """``baseline lock|unlock YEAR [--as NAME] [--note]``, ``baseline list``."""
     lang = args.lang
     if args.baseline_action == "list":
-        return _list_locks(store.baseline_locks(), args.format, lang)
+        locks = store.baseline_locks()
+        return _list_stamped(
+            locks, args.format, lang, stamp="locked_at", none="approvals.cli.no_locks", col="approvals.cli.col."
+        )
     viewer = _viewer(store, args)
     by = viewer.name if viewer is not None else _operator()
     if args.baseline_action == "lock":
@@ -1018,20 +1027,6 @@ def cmd_baseline(store: Store, args: argparse.Namespace) -> int:
     else:
         approvals.unlock(store, args.year, viewer=viewer, by=by, note=args.note)
         print(t("approvals.cli.unlocked", lang, year=args.year, by=by))
-    return EXIT_OK
-
-
-def _list_locks(frame: pd.DataFrame, fmt: str, lang: str) -> int:
-    frame = frame.assign(locked_at=frame["locked_at"].dt.strftime("%Y-%m-%d %H:%M"))
-    if fmt == "json":
-        print(json.dumps(frame.astype(object).where(frame.notna(), None).to_dict("records"), ensure_ascii=False))
-    elif fmt == "csv":
-        print(frame.to_csv(index=False), end="")
-    elif frame.empty:
-        print(t("approvals.cli.no_locks", lang))
-    else:
-        headers = {c: t("approvals.cli.col." + c, lang) for c in frame.columns}
-        print(frame.fillna("").rename(columns=headers).to_string(index=False))
     return EXIT_OK
 
 
@@ -1599,12 +1594,6 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _person_shown(unit_id: str, org: Org, scope: access.Scope) -> bool:
-    """Whether a unit named in the data may be named to this reader (a
-    person only when the scope shows persons at all)."""
-    return scope.allows(unit_id) and (org.kind(unit_id) != "person" or scope.persons)
-
-
 def _owner(value: object, org: Org, scope: access.Scope, lang: str) -> dict:
     """A key result's owner as ``owner_id``, ``owner`` (a name) and
     ``owner_hidden``: a unit's name when the reader may see that unit;
@@ -1614,7 +1603,7 @@ def _owner(value: object, org: Org, scope: access.Scope, lang: str) -> dict:
         return {"owner_id": None, "owner": None, "owner_hidden": False}
     if value not in org:
         return {"owner_id": value, "owner": value, "owner_hidden": False}
-    if _person_shown(value, org, scope):
+    if scope.may_name(value, org):
         return {"owner_id": value, "owner": org.name(value, lang), "owner_hidden": False}
     return {"owner_id": None, "owner": None, "owner_hidden": True}
 

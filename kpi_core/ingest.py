@@ -1686,6 +1686,12 @@ def _weight_sums(ctx: _Context) -> list[Problem]:
             merged = pd.concat([merged, tasks[["unit_id", "year", "weight"]]], ignore_index=True)
     merged["year"] = merged["year"].astype("int64")
     sums = merged.groupby(["unit_id", "year"])["weight"].sum()
+    return _weights_off_100(ctx, sums, incoming)
+
+
+def _weights_off_100(ctx: _Context, sums: pd.Series, incoming: pd.DataFrame) -> list[Problem]:
+    """Warning on the first row of the file for each unit-year whose weights
+    (KPIs and tasks, stored and incoming: ``sums``) do not add up to 100."""
     out = []
     for (unit, year), total in sums.items():
         if abs(total - 100) <= WEIGHT_TOLERANCE:
@@ -1693,7 +1699,7 @@ def _weight_sums(ctx: _Context) -> list[Problem]:
         first = incoming[(incoming["unit_id"] == unit) & (incoming["year"] == year)]
         if first.empty:
             continue
-        mask = f["_row"] == first["_row"].min()
+        mask = ctx.frame["_row"] == first["_row"].min()
         reason = f"the weights of {unit}'s {int(year)} scorecard add up to {total:g}, not 100"
         out += ctx.problems(mask, "weight", reason, severity="warning")
     return out
@@ -1950,17 +1956,7 @@ def _task_weight_sums(ctx: _Context) -> list[Problem]:
     if not parts:
         return []
     sums = pd.concat(parts, ignore_index=True).groupby(["unit_id", "year"])["weight"].sum()
-    out = []
-    for (unit, year), total in sums.items():
-        if abs(total - 100) <= WEIGHT_TOLERANCE:
-            continue
-        first = incoming[(incoming["unit_id"] == unit) & (incoming["year"] == year)]
-        if first.empty:
-            continue
-        mask = f["_row"] == first["_row"].min()
-        reason = f"the weights of {unit}'s {int(year)} scorecard add up to {total:g}, not 100"
-        out += ctx.problems(mask, "weight", reason, severity="warning")
-    return out
+    return _weights_off_100(ctx, sums, incoming)
 
 
 def _assessment_values(ctx: _Context) -> list[Problem]:
