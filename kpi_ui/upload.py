@@ -130,6 +130,12 @@ def _labels(lang: str) -> dict[str, str]:
         "cycle_id": t("r360.cycle", lang),
         "subject_id": t("r360.col.subject", lang),
         "rater_id": t("fair.col.rater", lang),
+        "task_id": t("upload.col.task", lang),
+        "objective_id": t("upload.col.objective", lang),
+        "kr_id": t("upload.col.kr", lang),
+        "event_id": t("upload.col.event", lang),
+        "behaviour_id": t("upload.col.behaviour", lang),
+        "attribute": t("upload.col.attribute", lang),
     }
 
 

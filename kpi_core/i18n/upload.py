@@ -86,6 +86,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.col.status_before": ("Status before", "变更前状态"),
     "upload.col.status_after": ("Status after", "变更后状态"),
     "upload.col.year": ("Year", "年度"),
+    # the other kinds' key columns in the preview tables
+    "upload.col.task": ("Task", "目标任务"),
+    "upload.col.objective": ("Objective", "目标"),
+    "upload.col.kr": ("Key result", "关键结果"),
+    "upload.col.event": ("Event", "事件"),
+    "upload.col.behaviour": ("Behaviour", "行为"),
+    "upload.col.attribute": ("Attribute", "属性"),
     "upload.col.time": ("Time", "时间"),
     "upload.col.by": ("Uploaded by", "上传人"),
     "upload.col.file": ("File", "文件"),
