@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_core import access, alerts, approvals, ingest, owners, scorecard, scores
+from kpi_core import fairness_tables as tables
 from kpi_core.i18n import LANGUAGES, error_text, reason, t
 from kpi_core.model import FILE_SPECS, VIEWS
 from kpi_core.org import Org
@@ -2068,6 +2069,7 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     org = Org.from_frame(store.units())
     ratings, attributes = review360.fairness_ratings(store, viewer)
+    labels = tables.Labels.of(attributes)
     if args.cycle is not None:
         ratings = ratings[ratings["item"].str.startswith(args.cycle + "|")].reset_index(drop=True)
 
@@ -2080,6 +2082,8 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         groups, offsets = fairness.group_checks(ratings, attributes), fairness.rater_offsets(ratings)
         for g in groups.to_dict("records"):
             ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
+            ids |= {"attribute_name": labels.attribute(g["attribute"], lang)}
+            ids |= {"value_name": labels.value(g["attribute"], g["value"], lang)}
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b")}
             figures = {k: _number(g[k]) for k in ("mean_a", "mean_b", "diff", "low", "high", "d", "p")}
             compared.append(ids | counts | figures | {"flagged": bool(g["flagged"])})
@@ -2091,7 +2095,8 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         shape |= {"groups": compared, "raters": raters, "note": t("cli_beyond.fair.note", lang)}
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        columns = ["rater_id", "rater", "attribute", "value", "subjects_a", "subjects_b", "n_a", "n_b"]
+        columns = ["rater_id", "rater", "attribute", "attribute_name", "value", "value_name"]
+        columns += ["subjects_a", "subjects_b", "n_a", "n_b"]
         columns += ["mean_a", "mean_b", "diff", "low", "high", "d", "p", "flagged"]
         print(pd.DataFrame(compared, columns=columns).to_csv(index=False), end="")
     elif ratings.empty:
@@ -2101,22 +2106,22 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
         what = what or t("cli_beyond.fair.every_cycle", lang)
         count = ratings["rater"].nunique()
         print(t("cli_beyond.fair.heading", lang, what=what, ratings=len(ratings), raters=count))
-        _fairness_print(groups, offsets, name, lang)
+        _fairness_print(groups, offsets, name, labels, lang)
     return EXIT_OK
 
 
-def _fairness_print(groups: pd.DataFrame, offsets: pd.DataFrame, name: Callable[[str], str], lang: str) -> None:
+def _fairness_print(
+    groups: pd.DataFrame, offsets: pd.DataFrame, name: Callable[[str], str], labels: tables.Labels, lang: str
+) -> None:
     """The 360 check as the page words it (:mod:`kpi_core.fairness_tables`)."""
-    from kpi_core import fairness_tables as tables
-
     print("\n" + t("fair.flags", lang))
     if not groups["flagged"].any():
         print("  " + t("fair.no_flags", lang))
     for f in groups[groups["flagged"]].to_dict("records"):
-        print("  - " + tables.flag_text(f, lang, name))
+        print("  - " + tables.flag_text(f, lang, name, labels))
     if len(groups):
         print("\n" + t("fair.groups", lang))
-        print(tables.group_table(groups, lang, name).to_string(index=False))
+        print(tables.group_table(groups, lang, name, labels).to_string(index=False))
     print("\n" + t("fair.raters", lang))
     print(tables.rater_table(offsets, lang, name).to_string(index=False))
     print("\n" + t("cli_beyond.fair.note", lang))
@@ -2134,6 +2139,7 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
         return EXIT_BAD_INPUT
     org = Org.from_frame(store.units())
     grades, attributes = review360.fairness_ratings(store, viewer, source="tasks")
+    labels = tables.Labels.of(attributes)
 
     def name(rater: object) -> str:
         return org.name(str(rater), lang) if rater in org else str(rater)
@@ -2144,6 +2150,8 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
         checks, summary = fairness.grade_checks(grades, attributes), fairness.assessor_summary(grades)
         for g in checks.to_dict("records"):
             ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
+            ids |= {"attribute_name": labels.attribute(g["attribute"], lang)}
+            ids |= {"value_name": labels.value(g["attribute"], g["value"], lang)}
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b", "others_n")}
             keys = ("mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_a", "others_b", "others_diff")
             compared.append(ids | counts | {k: _number(g[k]) for k in keys} | {"flagged": bool(g["flagged"])})
@@ -2157,7 +2165,8 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
         print(json.dumps(shape, ensure_ascii=False, indent=2))
         return EXIT_OK
     if args.format == "csv":
-        columns = ["rater_id", "rater", "attribute", "value", "subjects_a", "subjects_b", "n_a", "n_b"]
+        columns = ["rater_id", "rater", "attribute", "attribute_name", "value", "value_name"]
+        columns += ["subjects_a", "subjects_b", "n_a", "n_b"]
         columns += ["mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_diff", "others_n", "flagged"]
         print(pd.DataFrame(compared, columns=columns).to_csv(index=False), end="")
         return EXIT_OK
@@ -2166,26 +2175,29 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
     else:
         print(t("fairtasks.cli.heading", lang, ratings=len(grades), raters=grades["rater"].nunique()))
         units = ("、" if lang == "zh" else ", ").join(name(u) for u in sorted(grades["subject"].unique()))
-        _fairness_tasks_print(checks, summary, name, units, lang)
+        _fairness_tasks_print(checks, summary, name, labels, units, lang)
     return EXIT_OK
 
 
 def _fairness_tasks_print(
-    checks: pd.DataFrame, summary: pd.DataFrame, name: Callable[[str], str], units: str, lang: str
+    checks: pd.DataFrame,
+    summary: pd.DataFrame,
+    name: Callable[[str], str],
+    labels: tables.Labels,
+    units: str,
+    lang: str,
 ) -> None:
     """The task-grade check as the page words it (:mod:`kpi_core.fairness_tables`)."""
-    from kpi_core import fairness_tables as tables
-
     print("\n" + t("fair.flags", lang))
     if checks.empty:
         print("  " + t("fairtasks.no_groups", lang, units=units))
     elif not checks["flagged"].any():
         print("  " + t("fairtasks.no_flags", lang))
     for f in checks[checks["flagged"]].to_dict("records"):
-        print("  - " + tables.grade_flag_text(f, lang, name))
+        print("  - " + tables.grade_flag_text(f, lang, name, labels))
     if len(checks):
         print("\n" + t("fairtasks.groups", lang))
-        print(tables.grade_table(checks, lang, name).to_string(index=False))
+        print(tables.grade_table(checks, lang, name, labels).to_string(index=False))
     print("\n" + t("fairtasks.assessors", lang))
     print(tables.assessor_table(summary, lang, name).to_string(index=False))
     print("\n" + t("fairtasks.cli.note", lang))

@@ -14,9 +14,10 @@ its first region, ``P_SALES_E_01``). Each head is rated by:
 * three customers (outside ids ``CUST_01`` ...) for the Sales and Customer
   Service heads.
 
-Units get two attributes (:meth:`Store.save_unit_attributes`): ``tenure``
-(``new`` for the R&D and Customer Service heads, ``established`` for the
-others) and ``location`` (``remote`` for the Sales and Supply Chain heads).
+Units get two attributes (:meth:`Store.save_unit_attributes`), with their
+Chinese labels: ``tenure`` / 司龄 (``new`` / 新任 for the R&D and Customer
+Service heads, ``established`` / 资深 for the others) and ``location`` / 工作地点
+(``remote`` / 远程 for the Sales and Supply Chain heads, ``office`` / 办公室).
 
 **The planted bias:** ``P_FIN_01`` rates the two heads with tenure = new
 about one point lower than the other raters do, and nobody else is biased.
@@ -171,6 +172,9 @@ def seed(store: Store, org: Org) -> None:
             answers.append((subject, rater, b, int(min(5, max(1, round(score))))))
     store.save_review_answers(CYCLE_ID, answers, by=BY, at=AT)
     store.set_review_status(CYCLE_ID, "closed")
-    attributes = [(s, "tenure", "new" if s in NEW_HEADS else "established") for s in subjects]
-    attributes += [(s, "location", "remote" if s in REMOTE_HEADS else "office") for s in subjects]
+    attributes = []
+    for s in subjects:
+        new, remote = s in NEW_HEADS, s in REMOTE_HEADS
+        attributes.append((s, "tenure", "new" if new else "established", "司龄", "新任" if new else "资深"))
+        attributes.append((s, "location", "remote" if remote else "office", "工作地点", "远程" if remote else "办公室"))
     store.save_unit_attributes(attributes)

@@ -2,17 +2,58 @@
 page (pages/13_fairness.py) and the command line (``fairness``): each flag's
 sentence and each table with translated headings, from the frames of
 :mod:`kpi_core.fairness`. ``name`` turns a rater id into what the reader sees
-(a person's name, or an account or outside id as written)."""
+(a person's name, or an account or outside id as written); :class:`Labels`
+turns an attribute and its values into the reader's language (the Chinese
+labels of the ``unit_attributes`` file, else the ids as written)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kpi_core.i18n import t
 
 Namer = Callable[[str], str]
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The Chinese labels of attributes and their values (``attribute_zh``,
+    ``value_zh`` of the units' attributes); English, and anything without a
+    label, reads the id as written. Where rows disagree, the first label wins."""
+
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, attributes: pd.DataFrame) -> Labels:
+        """From :meth:`Store.unit_attributes` (columns attribute, value and,
+        when present, attribute_zh and value_zh)."""
+        names: dict[str, str] = {}
+        values: dict[tuple[str, str], str] = {}
+        for r in attributes.to_dict("records"):
+            if _given(r.get("attribute_zh")):
+                names.setdefault(str(r["attribute"]), str(r["attribute_zh"]).strip())
+            if _given(r.get("value_zh")):
+                values.setdefault((str(r["attribute"]), str(r["value"])), str(r["value_zh"]).strip())
+        return cls(names, values)
+
+    def attribute(self, attribute: object, lang: str) -> str:
+        text = str(attribute)
+        return self.attributes.get(text, text) if lang == "zh" else text
+
+    def value(self, attribute: object, value: object, lang: str) -> str:
+        text = str(value)
+        return self.values.get((str(attribute), text), text) if lang == "zh" else text
+
+
+NO_LABELS = Labels()
 
 
 def _pairs(a: pd.Series, b: pd.Series) -> list[str]:
@@ -24,11 +65,11 @@ def _ci(low: pd.Series, high: pd.Series, signed: bool = True) -> list[str]:
     return ["" if pd.isna(lo) or pd.isna(hi) else form.format(lo, hi) for lo, hi in zip(low, high, strict=True)]
 
 
-def _flag_params(f: Mapping, lang: str, name: Namer) -> dict:
+def _flag_params(f: Mapping, lang: str, name: Namer, labels: Labels) -> dict:
     return {
         "rater": name(str(f["rater"])),
-        "attribute": f["attribute"],
-        "value": f["value"],
+        "attribute": labels.attribute(f["attribute"], lang),
+        "value": labels.value(f["attribute"], f["value"], lang),
         "gap": abs(f["diff"]),
         "direction": t("fair.lower" if f["diff"] < 0 else "fair.higher", lang),
         "low": f["low"],
@@ -40,12 +81,12 @@ def _flag_params(f: Mapping, lang: str, name: Namer) -> dict:
     }
 
 
-def flag_text(f: Mapping, lang: str, name: Namer) -> str:
+def flag_text(f: Mapping, lang: str, name: Namer, labels: Labels = NO_LABELS) -> str:
     """A 360 flag (a row of :func:`kpi_core.fairness.group_checks`) as its sentence."""
-    return t("fair.flag", lang, **_flag_params(f, lang, name))
+    return t("fair.flag", lang, **_flag_params(f, lang, name, labels))
 
 
-def grade_flag_text(f: Mapping, lang: str, name: Namer) -> str:
+def grade_flag_text(f: Mapping, lang: str, name: Namer, labels: Labels = NO_LABELS) -> str:
     """A task-grade flag (a row of :func:`kpi_core.fairness.grade_checks`),
     with the other assessors' difference between the same groups."""
     others = (
@@ -53,17 +94,25 @@ def grade_flag_text(f: Mapping, lang: str, name: Namer) -> str:
         if pd.isna(f["others_diff"])
         else t("fairtasks.others", lang, diff=f["others_diff"], n=int(f["others_n"]))
     )
-    params = _flag_params(f, lang, name) | {"mean_a": f["mean_a"], "mean_b": f["mean_b"], "others": others}
+    params = _flag_params(f, lang, name, labels) | {"mean_a": f["mean_a"], "mean_b": f["mean_b"], "others": others}
     return t("fairtasks.flag", lang, **params)
 
 
-def group_table(groups: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+def _attribute_columns(frame: pd.DataFrame, lang: str, labels: Labels) -> dict[str, list[str]]:
+    """The attribute and value columns of a comparison table, in ``lang``."""
+    pairs = list(zip(frame["attribute"], frame["value"], strict=True))
+    return {
+        t("fair.col.attribute", lang): [labels.attribute(a, lang) for a, _ in pairs],
+        t("fair.col.value", lang): [labels.value(a, v, lang) for a, v in pairs],
+    }
+
+
+def group_table(groups: pd.DataFrame, lang: str, name: Namer, labels: Labels = NO_LABELS) -> pd.DataFrame:
     """Every rater and group of people compared (360 offsets)."""
     return pd.DataFrame(
         {
             t("fair.col.rater", lang): [name(str(r)) for r in groups["rater"]],
-            t("fair.col.attribute", lang): groups["attribute"],
-            t("fair.col.value", lang): groups["value"],
+            **_attribute_columns(groups, lang, labels),
             t("fair.col.n", lang): _pairs(groups["n_a"], groups["n_b"]),
             t("fair.col.subjects", lang): _pairs(groups["subjects_a"], groups["subjects_b"]),
             t("fair.col.diff", lang): groups["diff"].round(2),
@@ -75,14 +124,13 @@ def group_table(groups: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
     )
 
 
-def grade_table(checks: pd.DataFrame, lang: str, name: Namer) -> pd.DataFrame:
+def grade_table(checks: pd.DataFrame, lang: str, name: Namer, labels: Labels = NO_LABELS) -> pd.DataFrame:
     """Every assessor and group of people compared (raw task grades), with the
     other assessors' difference for context."""
     return pd.DataFrame(
         {
             t("fairtasks.col.assessor", lang): [name(str(r)) for r in checks["rater"]],
-            t("fair.col.attribute", lang): checks["attribute"],
-            t("fair.col.value", lang): checks["value"],
+            **_attribute_columns(checks, lang, labels),
             t("fairtasks.col.n", lang): _pairs(checks["n_a"], checks["n_b"]),
             t("fairtasks.col.subjects", lang): _pairs(checks["subjects_a"], checks["subjects_b"]),
             t("fairtasks.col.means", lang): [

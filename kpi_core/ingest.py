@@ -2407,11 +2407,15 @@ def _attribute_columns(
         if name == "" and any(i < len(cells) and cells[i].strip() for _, cells in rows[1:]):
             problems.append(Problem(file_name, HEADER_ROW, f"#{i + 1}", "", f"column {i + 1} has no name"))
     refused = {p.column for p in unsafe}
-    attributes = [
+    readable = [
         (i, name)
         for i, name in enumerate(header)
         if name and name not in _NOT_ATTRIBUTES and name not in refused and header.count(name) == 1
     ]
+    # "tenure_zh" beside "tenure" holds the Chinese labels of tenure's values
+    labels = {name.removesuffix("_zh"): i for i, name in readable if name.endswith("_zh")}
+    named = {name for _, name in readable}
+    attributes = [(i, name) for i, name in readable if not (name.endswith("_zh") and name[:-3] in named)]
     if not attributes:
         problems.append(
             Problem(
@@ -2432,13 +2436,15 @@ def _attribute_columns(
     problems += [p for _, _, p in sorted(found, key=lambda t: (t[0], t[1]))]
     bad = {(p.row, p.column) for _, _, p in found}
     unit = header.index("unit_id")
-    out: list[tuple[int, list[str]]] = [(HEADER_ROW, ["unit_id", "attribute", "value"])]
+    out: list[tuple[int, list[str]]] = [(HEADER_ROW, ["unit_id", "attribute", "value", "value_zh"])]
     for n, cells in zip(numbers, frame.itertuples(index=False), strict=True):
         if (n, "unit_id") in bad:
             continue
         for i, name in attributes:
             if cells[i] and (n, name) not in bad:
-                out.append((n, [cells[unit], name, cells[i]]))
+                zh = labels.get(name)
+                label = cells[zh] if zh is not None and (n, header[zh]) not in bad else ""
+                out.append((n, [cells[unit], name, cells[i], label]))
     return out, problems
 
 

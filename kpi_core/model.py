@@ -296,7 +296,7 @@ FILE_SPECS: dict[str, FileSpec] = {
     "unit_attributes": FileSpec(
         kind="unit_attributes",
         required=("unit_id", "attribute", "value"),
-        optional=(),
+        optional=("attribute_zh", "value_zh"),
         key=("unit_id", "attribute"),
         required_values=("unit_id", "attribute", "value"),
     ),
@@ -420,6 +420,8 @@ HEADER_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "rater_group": ("评价关系", "评价人类别"),
     "attribute": ("属性名称", "属性"),
     "value": ("属性值",),
+    "attribute_zh": ("属性中文名称", "中文属性名称"),
+    "value_zh": ("属性值中文", "中文属性值"),
 }
 HEADER_ALIASES: dict[str, str] = {alias: column for column, names in HEADER_ALIASES_ZH.items() for alias in names}
 """Chinese header name -> the column it stands for."""

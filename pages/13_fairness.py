@@ -24,6 +24,7 @@ session.require("see_fairness")
 
 org = data.org()
 ratings, attributes = review360.fairness_ratings(data.store(), session.viewer())
+labels = tables.Labels.of(attributes)  # "司龄 = 新任" in Chinese where the file gave labels
 
 
 def name(rater: str) -> str:
@@ -40,9 +41,9 @@ def ratings_360() -> None:
     if not groups["flagged"].any():
         st.success(t("fair.no_flags", lang))
     for f in groups[groups["flagged"]].to_dict("records"):
-        st.warning(tables.flag_text(f, lang, name), icon=":material/visibility:")
+        st.warning(tables.flag_text(f, lang, name, labels), icon=":material/visibility:")
     st.subheader(t("fair.groups", lang))
-    st.dataframe(tables.group_table(groups, lang, name), hide_index=True, width="stretch")
+    st.dataframe(tables.group_table(groups, lang, name, labels), hide_index=True, width="stretch")
     st.subheader(t("fair.raters", lang))
     st.dataframe(tables.rater_table(fairness.rater_offsets(ratings), lang, name), hide_index=True, width="stretch")
 
@@ -62,10 +63,10 @@ def task_grades() -> None:
     elif not checks["flagged"].any():
         st.success(t("fairtasks.no_flags", lang))
     for f in checks[checks["flagged"]].to_dict("records"):
-        st.warning(tables.grade_flag_text(f, lang, name), icon=":material/visibility:")
+        st.warning(tables.grade_flag_text(f, lang, name, labels), icon=":material/visibility:")
     if not checks.empty:
         st.subheader(t("fairtasks.groups", lang))
-        st.dataframe(tables.grade_table(checks, lang, name), hide_index=True, width="stretch")
+        st.dataframe(tables.grade_table(checks, lang, name, labels), hide_index=True, width="stretch")
     st.subheader(t("fairtasks.assessors", lang))
     summary = fairness.assessor_summary(grades)
     st.dataframe(tables.assessor_table(summary, lang, name), hide_index=True, width="stretch")

@@ -105,6 +105,7 @@ CONTRACT: dict[str, set[str] | str] = {
     "test_review360_files": {
         "test_rollback_removes_what_a_batch_added_and_nothing_of_a_closed_cycle_changes",
         "test_attributes_loaded_by_file_reach_the_fairness_check_and_their_rollback_too",
+        "test_attributes_carry_chinese_labels_to_the_fairness_check_and_their_rollback_too",
     },
     "test_closed_periods": {"test_rolling_back_a_rule_change_that_scores_a_closed_month_is_refused"},
 }

@@ -227,12 +227,22 @@ def test_fairness_flags_the_planted_bias_in_both_languages(demo, capsys):
     flag = flags[0]
     assert (round(flag["diff"], 2), round(flag["low"], 2), round(flag["high"], 2)) == (-0.88, -1.26, -0.49)
     assert (flag["n_a"], flag["n_b"]) == (14, 35)
+    assert (flag["attribute_name"], flag["value_name"]) == ("tenure", "new")  # English reads the ids
 
     code, out, _ = run(capsys, demo, "fairness")  # the local operator reads it too
     assert "Yao Yuan's ratings of people with tenure = new are 0.88 points lower" in out
     assert "95% CI -1.26 to -0.49" in out and "Worth a look." in out
     code, out, _ = run(capsys, demo, "fairness", "--lang", "zh")
-    assert "姚远 对 tenure = new 人员的评分" in out and "低 0.88 分" in out and "-1.26 至 -0.49" in out
+    # the demo's attributes carry Chinese labels: 司龄 (tenure) = 新任 (new)
+    assert "姚远 对 司龄 = 新任 人员的评分" in out and "低 0.88 分" in out and "-1.26 至 -0.49" in out
+    code, out, _ = run(capsys, demo, "fairness", "--lang", "zh", "--format", "json")
+    flag = json.loads(out)["flags"][0]
+    assert (flag["attribute"], flag["value"], flag["attribute_name"], flag["value_name"]) == (
+        "tenure",
+        "new",
+        "司龄",
+        "新任",
+    )
 
 
 def test_fairness_is_refused_to_anyone_but_hr(demo, capsys):

@@ -39,6 +39,7 @@ import pandas as pd
 import pytest
 
 from kpi_core import approvals, fairness, ingest, review360
+from kpi_core import fairness_tables as tables
 from kpi_core.access import NotPermitted, Scope, Viewer
 from kpi_core.i18n import error_text, reason
 from kpi_core.org import Org
@@ -327,6 +328,48 @@ P_CS_03,Lyu Pin,吕品,person,CS,established,office
     )
 
 
+def test_attributes_carry_chinese_labels_to_the_fairness_check_and_their_rollback_too(demo_store: Store):
+    """A wide file's ``tenure_zh`` column labels tenure's values (it is not an
+    attribute of its own); the long shape also names the attribute in Chinese
+    (``attribute_zh``). The check above (R rates the established people
+    1.00 point higher) then reads "司龄 = 资深" in Chinese and the ids in English."""
+    wide = """unit_id,tenure,tenure_zh,location
+P_RD_02,new,新任,office
+P_RD_03,new,新任,
+P_CS_02,established,资深,remote
+P_CS_03,established,,office
+"""
+    assert _load(demo_store, "unit_attributes", wide, "people.csv").result.rows_added == 7
+    tenure = demo_store.unit_attributes().query("attribute == 'tenure'").fillna("")
+    assert tenure[["unit_id", "value", "attribute_zh", "value_zh"]].values.tolist() == [
+        ["P_CS_02", "established", "", "资深"],
+        ["P_CS_03", "established", "", ""],
+        ["P_RD_02", "new", "", "新任"],
+        ["P_RD_03", "new", "", "新任"],
+    ]
+    named = "unit_id,attribute,value,attribute_zh,value_zh\nP_CS_03,tenure,established,司龄,资深\n"
+    names = _load(demo_store, "unit_attributes", named, "names.csv")
+    assert (names.result.rows_added, names.result.rows_changed) == (0, 1)
+
+    def flag(lang: str) -> str:
+        attributes = demo_store.unit_attributes()
+        groups = fairness.group_checks(_ratings(), attributes)
+        flagged = groups[groups["flagged"]].to_dict("records")
+        assert [(f["attribute"], f["value"]) for f in flagged] == [("tenure", "established")]
+        return tables.flag_text(flagged[0], lang, str, tables.Labels.of(attributes))
+
+    assert flag("zh").startswith("R 对 司龄 = 资深 人员的评分(与其他评价人对同一人的评分相比)比对其他人员高 1.00 分")
+    assert flag("en").startswith("R's ratings of people with tenure = established are 1.00 points higher")
+    labels = tables.Labels.of(demo_store.unit_attributes())
+    groups = fairness.group_checks(_ratings(), demo_store.unit_attributes())
+    shown = tables.group_table(groups, "zh", str, labels)
+    assert sorted(zip(shown["属性"], shown["群体"], strict=True)) == [("location", "remote"), ("司龄", "资深")]
+
+    # rolling the names back leaves the attribute's id; the values keep the wide file's labels
+    demo_store.rollback_batch(names.result.batch_id, uploaded_by="hr_admin")
+    assert flag("zh").startswith("R 对 tenure = 资深 人员的评分")
+
+
 def test_a_wide_attributes_file_names_its_own_columns_in_its_problems(demo_store: Store):
     wide = "unit_id,tenure,location\nP_RD_02,new,office\nP_NOBODY,new,remote\nP_RD_02,established,\n"
     validated = ingest.read("unit_attributes", wide.encode(), "people.csv", demo_store)
@@ -362,3 +405,25 @@ def test_hr_sets_up_a_cycle_on_the_upload_page_and_the_360_page_lists_it(app):
     assert not {"360 review cycles", "360 raters", "Unit attributes (tenure, location ...)"} & set(
         analyst.selectbox(key="upload_kind").options
     )
+
+
+def test_hr_uploads_labelled_attributes_on_the_page_and_the_preview_reads_chinese(app):
+    """The wide file of two R&D people with tenure's Chinese labels: the
+    preview heads its rows 单元 / 属性 and shows each label beside its value,
+    and storing writes the three rows."""
+    wide = "unit_id,tenure,tenure_zh,location\nP_RD_02,new,新任,office\nP_RD_03,new,新任,\n"
+    at = app("pages/4_upload.py", lang="zh")
+    at.selectbox(key="upload_kind").set_value("unit_attributes").run()
+    at.get("file_uploader")[0].upload("people.csv", wide.encode(), "text/csv")
+    at.run()
+    assert not at.exception and not at.error
+    preview = at.dataframe[0].value
+    assert list(preview.columns[:2]) == ["单元", "属性"]
+    rows = preview.iloc[:, [0, 1, -1]].values.tolist()
+    assert rows == [
+        ["肖鹏", "tenure", "value=new; value_zh=新任"],
+        ["肖鹏", "location", "value=office"],
+        ["田甜", "tenure", "value=new; value_zh=新任"],
+    ]
+    at.button(key="upload_commit").click().run()
+    assert at.success[0].value.endswith(":新增 3,变更 0,未变 0。")

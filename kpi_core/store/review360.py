@@ -134,10 +134,14 @@ class Review360Queries:
         )
 
     def unit_attributes(self) -> pd.DataFrame:
-        """Every unit's extra attributes: unit_id, attribute, value."""
+        """Every unit's extra attributes: unit_id, attribute, value, and the
+        Chinese labels attribute_zh and value_zh (None where not given)."""
         return (
             self.cursor()
-            .execute("SELECT unit_id, attribute, value FROM unit_attributes ORDER BY attribute, unit_id")
+            .execute(
+                "SELECT unit_id, attribute, value, attribute_zh, value_zh FROM unit_attributes"
+                " ORDER BY attribute, unit_id"
+            )
             .df()
         )
 
@@ -209,14 +213,18 @@ class Review360Queries:
         with self.transaction() as cur:
             cur.execute("UPDATE review_cycles SET status = ? WHERE cycle_id = ?", [status, cycle_id])
 
-    def save_unit_attributes(self, rows: list[tuple[str, str, str]]) -> None:
-        """Set units' attributes (unit_id, attribute, value) in one transaction."""
+    def save_unit_attributes(self, rows: list[tuple[str, ...]]) -> None:
+        """Set units' attributes in one transaction: rows of (unit_id,
+        attribute, value), optionally followed by attribute_zh and value_zh."""
         with self.transaction() as cur:
-            for unit_id, attribute, value in rows:
+            for row in rows:
+                unit_id, attribute, value, attribute_zh, value_zh = (*row, None, None)[:5]
                 cur.execute(
-                    """INSERT INTO unit_attributes (unit_id, attribute, value) VALUES (?, ?, ?)
-                       ON CONFLICT (unit_id, attribute) DO UPDATE SET value = EXCLUDED.value""",
-                    [unit_id, attribute, value],
+                    """INSERT INTO unit_attributes (unit_id, attribute, value, attribute_zh, value_zh)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (unit_id, attribute) DO UPDATE SET value = EXCLUDED.value,
+                         attribute_zh = EXCLUDED.attribute_zh, value_zh = EXCLUDED.value_zh""",
+                    [unit_id, attribute, value, attribute_zh, value_zh],
                 )
 
 

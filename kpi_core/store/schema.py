@@ -592,6 +592,15 @@ V13 = [
     "ALTER TABLE unit_attributes ADD COLUMN batch_id INTEGER",
 ]
 
+# The units' attributes in both languages: an attribute's name and its value
+# may each carry a Simplified Chinese label (``attribute_zh``, ``value_zh``),
+# as units carry ``name_zh``, so the fairness page reads "司龄 = 新任" in
+# Chinese instead of "tenure = new". Empty: the id as written, in both.
+V14 = [
+    "ALTER TABLE unit_attributes ADD COLUMN attribute_zh VARCHAR",
+    "ALTER TABLE unit_attributes ADD COLUMN value_zh VARCHAR",
+]
+
 #: version -> statements that bring the database from version - 1 to it.
 MIGRATIONS: dict[int, list[str]] = {
     1: V1,
@@ -607,5 +616,6 @@ MIGRATIONS: dict[int, list[str]] = {
     11: V11,
     12: V12,
     13: V13,
+    14: V14,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
