@@ -27,8 +27,10 @@ def review_app(demo_db_template, tmp_path):
     app.stop()
 
 
-def _position(page) -> str:
-    return page.get_by_test_id("mt-position").inner_text()
+def _at(page, position: str) -> None:
+    """The walk shows ``position`` ("Item 2 of 6"); a keypress or click reruns the
+    script, which may start after wait_ready has already seen the old page."""
+    expect(page.get_by_test_id("mt-position")).to_have_text(position, timeout=30_000)
 
 
 def test_the_chair_walks_the_agenda_records_a_decision_and_creates_an_action(review_app, page):
@@ -40,8 +42,9 @@ def test_the_chair_walks_the_agenda_records_a_decision_and_creates_an_action(rev
     page.get_by_role("button", name="Start the meeting").click()
     wait_ready(page)
     assert_no_exception(page)
-    assert _position(page) == "Item 1 of 6"
+    _at(page, "Item 1 of 6")
     title = page.get_by_test_id("mt-item-title")
+    expect(title).to_contain_text("Red Complaint resolution time: red for 3 months", timeout=30_000)
     assert title.inner_text().startswith("Red Complaint resolution time: red for 3 months")
     # the room sees the item and its figures without scrolling
     figures = page.get_by_test_id("mt-figures")
@@ -50,20 +53,20 @@ def test_the_chair_walks_the_agenda_records_a_decision_and_creates_an_action(rev
     page.get_by_test_id("mt-item-title").click()
     page.keyboard.press("ArrowRight")
     wait_ready(page)
-    assert _position(page) == "Item 2 of 6"
+    _at(page, "Item 2 of 6")
     page.keyboard.press("ArrowLeft")
     wait_ready(page)
-    assert _position(page) == "Item 1 of 6"
+    _at(page, "Item 1 of 6")
     # a decision typed, then Next: it is saved as the box loses focus
     page.locator("textarea").first.fill("Hire two agents; review again in December")
     page.get_by_role("button", name="Next").click()
     wait_ready(page)
-    assert _position(page) == "Item 2 of 6"
+    _at(page, "Item 2 of 6")
     page.get_by_role("button", name="Previous").click()
     wait_ready(page)
     # an action from the item
     none_yet = page.get_by_text("No open action on this KPI.")
-    assert none_yet.is_visible()
+    expect(none_yet).to_be_visible(timeout=30_000)
     page.get_by_text("New action from this item").click()
     page.get_by_label("Action", exact=True).fill("Add two agents to the complaints desk")
     page.get_by_role("button", name="Create action").click()
