@@ -428,10 +428,42 @@ def okr_quarter_scores(scored: pd.DataFrame) -> pd.DataFrame:
     for (unit_id, quarter), group in rows.assign(_w=weight).groupby(["unit_id", "quarter"], sort=True):
         w = group["_w"].to_numpy("float64")
         s = group["score"].to_numpy("float64")
-        weighted = bool(np.all(w > 0))
-        value = float(np.sum(w * s) / np.sum(w)) if weighted else float(np.mean(s))
+        value = float(np.sum(w * s) / np.sum(w)) if _okr_weighted(w) else float(np.mean(s))
         out.append((unit_id, quarter, len(group), value))
     return pd.DataFrame(out, columns=columns)
+
+
+def _okr_weighted(weights: np.ndarray) -> bool:
+    """A quarter's objectives are weighted only when every one has a weight above 0."""
+    return bool(np.all(weights > 0))
+
+
+def okr_weights_apply(scored: pd.DataFrame) -> bool:
+    """Whether the weights of one unit-quarter's objectives weigh its score
+    (every objective with a score has a weight above 0)."""
+    rows = scored[scored["score"].notna()]
+    return len(rows) > 0 and _okr_weighted(pd.to_numeric(rows["weight"], errors="coerce").to_numpy("float64"))
+
+
+def okr_shares(scored: pd.DataFrame) -> dict[str, float]:
+    """Each objective's share of its unit's quarter score, as
+    :func:`okr_quarter_scores` weighs it: its weight over the quarter's
+    weights when every objective has one above 0, else an equal share;
+    an objective with no score (no key results) has none.
+
+    >>> o = pd.DataFrame({"objective_id": ["a", "b", "c"], "unit_id": "RD", "quarter": "2026Q3",
+    ...                   "weight": [30, 10, None], "score": [0.9, 0.5, None]})
+    >>> okr_shares(o), okr_shares(o.assign(weight=[30, None, None]))
+    ({'a': 0.75, 'b': 0.25}, {'a': 0.5, 'b': 0.5})
+    """
+    rows = scored[scored["score"].notna()]
+    weight = pd.to_numeric(rows.get("weight", pd.Series(np.nan, index=rows.index)), errors="coerce")
+    out: dict[str, float] = {}
+    for _, group in rows.assign(_w=weight).groupby(["unit_id", "quarter"], sort=True):
+        w = group["_w"].to_numpy("float64")
+        shares = w / np.sum(w) if _okr_weighted(w) else np.full(len(w), 1 / len(w))
+        out |= {str(o): float(x) for o, x in zip(group["objective_id"], shares, strict=True)}
+    return out
 
 
 def okr_assessments(

@@ -118,6 +118,13 @@ def quarter_score(scored: pd.DataFrame) -> float:
     return float(found["score"].iloc[0]) if len(found) else float("nan")
 
 
+def shares(scored: pd.DataFrame) -> tuple[dict[str, float], bool]:
+    """Each objective's share of one quarter's score (from
+    :func:`objective_scores`), and whether the weights apply (every
+    objective has one; else equal shares): :func:`kpi_core.engine.okr_shares`."""
+    return engine.okr_shares(scored), engine.okr_weights_apply(scored)
+
+
 def quarter_history(store: Store, unit_id: str) -> pd.DataFrame:
     """One row per quarter of the unit: objectives and the quarter's OKR
     score (newest first)."""
@@ -372,6 +379,54 @@ def create_objective(
         uploaded_by=by,
     )
     return Created(objective_id, tuple(k["kr_id"] for k in krs), first.batch_id, second.batch_id)
+
+
+def edit_objective(
+    store: Store,
+    objective_id: str,
+    *,
+    title: str,
+    title_zh: str,
+    weight: float | None,
+    viewer: access.Viewer | None,
+    scope: access.Scope | None,
+    by: str,
+    today: date | None = None,
+) -> BatchResult:
+    """Change a stored objective's title, Chinese title and weight (its id,
+    unit and quarter stay): checked by the objectives file's own validation
+    (a refusal is :class:`FormRefused`, said by :func:`form_problems`), then
+    written as one audited batch of one row, listed in the upload history and
+    rolled back like any upload. Nothing changed: a result with no batch.
+    Needs ``update_okr`` on the objective's unit. When the unit's OKRs count
+    in its total, the store marks the year for rescoring, as for a file."""
+    from kpi_core import ingest  # ingest imports this module's rules
+
+    stored = store.objective(objective_id)
+    if stored is None:
+        raise OkrError("okr.err.no_objective", objective=objective_id)
+    unit = str(stored["unit_id"])
+    if not access.permits(viewer, "update_okr", scope, unit):
+        raise access.NotPermitted(f"not permitted: update_okr on {unit}", unit=unit)
+    row = {
+        "objective_id": objective_id,
+        "unit_id": unit,
+        "quarter": stored["quarter"],
+        "title": title,
+        "title_zh": title_zh,
+        "weight": weight,
+    }
+    validated = ingest.read("objectives", _csv("objectives", [row]), FORM_FILE, store, today=today)
+    if validated.errors:
+        raise FormRefused([("objectives", p) for p in validated.errors])
+    text = _csv("objectives", [row])
+    return store.write_batch(
+        "objectives",
+        validated.frame,
+        file_name=f"{FORM_FILE}: {objective_id}",
+        sha256=hashlib.sha256(text).hexdigest(),
+        uploaded_by=by,
+    )
 
 
 def record_value_event(

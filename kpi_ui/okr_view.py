@@ -106,8 +106,10 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
                 t("okr.counted", lang, unit=unit_name, year=year, task=plain(task.task_id), weight=f"{task.weight:g}")
             )
     krs_scored = okr.scored_key_results(krs)
+    shares, weighted = okr.shares(scored)
     for _, objective in scored.iterrows():
-        _objective(objective, krs_scored[krs_scored["objective_id"] == objective["objective_id"]], org, lang)
+        mine = krs_scored[krs_scored["objective_id"] == objective["objective_id"]]
+        _objective(objective, mine, shares.get(objective["objective_id"]), weighted, org, lang)
     st.subheader(t("okr.history", lang))
     history = okr.quarter_history(store, unit)
     st.dataframe(
@@ -123,10 +125,27 @@ def okr_panel(state: ViewState, org: Org, lang: str) -> None:
     )
     if may_write:
         update_form(krs_scored, lang)
+        edit_form(these, lang)
         new_objective_form(unit, org, lang)
 
 
-def _objective(objective: pd.Series, krs: pd.DataFrame, org: Org, lang: str) -> None:
+def _share_note(weight: object, share: float | None, weighted: bool, lang: str) -> None:
+    """What the objective counts in the quarter's score, as the engine weighs it;
+    a weight the engine does not apply (not every objective has one) is said so."""
+    if share is None:  # no key result scored yet: not in the quarter's score
+        return
+    given = pd.notna(weight) and float(weight) > 0
+    if weighted:
+        st.caption(t("okr.share_weighted", lang, share=f"{share:.0%}", weight=f"{float(weight):g}"))
+    elif given:
+        st.caption(t("okr.share_weight_ignored", lang, share=f"{share:.0%}", weight=f"{float(weight):g}"))
+    else:
+        st.caption(t("okr.share_equal", lang, share=f"{share:.0%}"))
+
+
+def _objective(
+    objective: pd.Series, krs: pd.DataFrame, share: float | None, weighted: bool, org: Org, lang: str
+) -> None:
     title = _title(objective, lang)
     with st.container(border=True):
         left, right = st.columns([4, 1])
@@ -134,8 +153,8 @@ def _objective(objective: pd.Series, krs: pd.DataFrame, org: Org, lang: str) -> 
         right.metric(t("okr.objective_score", lang), _pct(objective["score"]), label_visibility="collapsed")
         score = objective["score"]
         st.progress(0.0 if pd.isna(score) else float(score))
-        if pd.notna(objective["weight"]):
-            st.caption(t("okr.weight_note", lang, weight=f"{objective['weight']:g}"))
+        _share_note(objective["weight"], share, weighted, lang)
+
         rows = pd.DataFrame(
             {
                 t("okr.col.kr", lang): [_title(r, lang) for _, r in krs.iterrows()],
@@ -199,6 +218,74 @@ def update_form(krs: pd.DataFrame, lang: str) -> None:
                     ),
                     lang,
                 )
+
+
+def edit_form(objectives: pd.DataFrame, lang: str) -> None:
+    """Change an objective's titles and weight (:func:`kpi_core.okr.edit_objective`):
+    one audited batch, refused with the objectives file's own reasons."""
+    with st.expander(t("okr_edit.open", lang), icon=":material/edit:"):
+        ids = list(objectives["objective_id"])
+        titles = {r["objective_id"]: _title(r, lang) for _, r in objectives.iterrows()}
+        objective_id = st.selectbox(
+            t("okr_edit.objective", lang), ids, format_func=lambda o: f"{o} · {titles[o]}", key="okr_edit_objective"
+        )
+        row = objectives[objectives["objective_id"] == objective_id].iloc[0]
+        key = f"okr_edit_{objective_id}_"
+        with st.form("okr_edit_form", border=False):
+            left, right = st.columns(2)
+            title = left.text_input(
+                t("okr_form.title", lang), value=_text(row["title"]), max_chars=200, key=key + "title"
+            )
+            title_zh = right.text_input(
+                t("okr_form.title_zh", lang), value=_text(row["title_zh"]), max_chars=200, key=key + "title_zh"
+            )
+            weight_col, _ = st.columns([1, 3])
+            weight = weight_col.number_input(
+                t("okr_form.weight", lang),
+                value=None if pd.isna(row["weight"]) else float(row["weight"]),
+                format="%g",
+                help=t("okr_form.weight_help", lang),
+                key=key + "weight",
+            )
+            saved = st.form_submit_button(t("okr_edit.save", lang), type="primary", key="okr_edit_save")
+        if saved:
+            _edit(objective_id, title, title_zh, weight, lang)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _edit(objective_id: str, title: str, title_zh: str, weight: float | None, lang: str) -> None:
+    try:
+        done = okr.edit_objective(
+            data.store(),
+            objective_id,
+            title=title,
+            title_zh=title_zh,
+            weight=weight,
+            viewer=session.viewer(),
+            scope=session.scope(),
+            by=session.who(),
+        )
+    except okr.FormRefused as refused:
+        lines = okr.form_problems(refused, lang)
+        st.error(
+            t("okr_edit.refused", lang, count=len(lines)) + "\n\n" + "\n".join(f"- {plain(line)}" for line in lines),
+            icon=":material/block:",
+        )
+        return
+    except (okr.OkrError, access.AccessError, StoreError) as exc:
+        text = t(exc.key, lang, **exc.params) if isinstance(exc, okr.OkrError) else error_text(exc, lang)
+        st.error(text, icon=":material/block:")
+        return
+    data.clear_caches()
+    st.session_state[FLASH_KEY] = (
+        t("okr_edit.saved", lang, objective=objective_id, batch=done.batch_id)
+        if done.batch_id is not None
+        else t("okr.update.unchanged", lang)
+    )
+    st.rerun()
 
 
 def new_objective_form(unit: str, org: Org, lang: str) -> None:

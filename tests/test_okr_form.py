@@ -11,6 +11,7 @@ objective of 2026Q4, so the quarter scores 0.3 too; 2026Q3 keeps the demo's
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from kpi_core import access, okr
@@ -149,3 +150,115 @@ def test_the_page_form_refuses_then_creates_and_shows_the_objective(app, demo_db
     board = app("pages/11_okr.py", unit="RD", view_as="board")
     assert not board.exception
     assert not [e for e in board.expander if e.label == "New objective"]
+
+
+# --------------------------------------------------------------------------- editing an objective
+#
+# R&D's 2026Q3 objectives score O1 0.8655, O2 0.4917, O3 0.6905 (tests/test_okr.py), equal
+# shares: 0.6825 "68%". A weight on O1 alone changes nothing (every objective needs one);
+# O1 50, O2 25, O3 25: 0.5 x 0.8655 + 0.25 x 0.4917 + 0.25 x 0.6905 = 0.4327 + 0.1229 + 0.1726
+# = 0.7283 "73%".
+
+
+def _edit(store, objective_id, viewer=None, **fields):
+    scope = None if viewer is None else access.Scope.of(viewer, Org.from_frame(store.units()))
+    stored = store.objective(objective_id)
+    values = {"title": stored["title"], "title_zh": stored["title_zh"], "weight": stored["weight"]} | fields
+    return okr.edit_objective(store, objective_id, viewer=viewer, scope=scope, by="hr_admin", **values)
+
+
+def _quarter(store) -> float:
+    objectives = store.objectives(unit_id="RD", quarter="2026Q3")
+    return okr.quarter_score(okr.objective_scores(objectives, store.key_results(list(objectives["objective_id"]))))
+
+
+def test_weights_given_by_editing_the_objectives_move_the_quarter_score_by_hand(demo_store):
+    assert round(_quarter(demo_store), 4) == 0.6825
+    first = _edit(demo_store, "RD-26Q3-O1", weight=50.0)
+    assert (first.rows_changed, first.rows_added) == (1, 0)
+    assert round(_quarter(demo_store), 4) == 0.6825  # O2 and O3 have none: equal shares still
+    _edit(demo_store, "RD-26Q3-O2", weight=25.0)
+    _edit(demo_store, "RD-26Q3-O3", weight=25.0)
+    assert round(_quarter(demo_store), 4) == 0.7283
+    again = _edit(demo_store, "RD-26Q3-O3", weight=25.0)
+    assert again.batch_id is None  # nothing changed: no batch
+    history = demo_store.upload_history().query("file_name == 'OKR form: RD-26Q3-O1'")
+    assert (history["kind"].tolist(), history["uploaded_by"].tolist()) == (["objectives"], ["hr_admin"])
+    demo_store.rollback_batch(first.batch_id, uploaded_by="hr_admin")
+    assert pd.isna(demo_store.objective("RD-26Q3-O1")["weight"])
+    assert round(_quarter(demo_store), 4) == 0.6825  # O1 without a weight again: equal shares
+
+
+def test_a_bad_edit_is_refused_with_the_files_reasons_and_nothing_changes(demo_store):
+    before = demo_store.table_checksums()
+    with pytest.raises(okr.FormRefused) as refused:
+        _edit(demo_store, "RD-26Q3-O1", title=" ", title_zh="=HYPERLINK()", weight=120.0)
+    assert okr.form_problems(refused.value, "en") == [
+        "Objective, title (English): a value is required",
+        "Objective, title (Chinese) “=HYPERLINK()”: looks like a spreadsheet formula (starts with = + - or @): "
+        "refused so no spreadsheet runs it later",
+        "Objective, weight “120”: weight is a percent from 0 to 100",
+    ]
+    assert okr.form_problems(refused.value, "zh")[2] == "目标,权重“120”:权重须为 0 到 100 之间的百分数"
+    with pytest.raises(okr.OkrError) as missing:
+        _edit_missing(demo_store)
+    assert (missing.value.key, missing.value.params) == ("okr.err.no_objective", {"objective": "RD-26Q3-O9"})
+    for viewer in (RD_EMPLOYEE, BOARD, SALES_DIRECTOR):
+        with pytest.raises(access.NotPermitted):
+            _edit(demo_store, "RD-26Q3-O1", viewer=viewer, title="Mine now")
+    assert demo_store.table_checksums() == before
+
+
+def _edit_missing(store):
+    return okr.edit_objective(
+        store, "RD-26Q3-O9", title="x", title_zh="", weight=None, viewer=None, scope=None, by="hr_admin"
+    )
+
+
+def test_the_page_edits_an_objectives_title_in_chinese(app, demo_db):
+    at = app("pages/11_okr.py", unit="RD", lang="zh")
+    assert not at.exception
+    at.selectbox(key="okr_edit_objective").select("RD-26Q3-O2").run()
+    key = "okr_edit_RD-26Q3-O2_"
+    assert at.text_input(key=key + "title_zh").value == "降低标准 AGV 底盘成本"
+    at.text_input(key=key + "title_zh").input("AGV 底盘成本降低 10%")
+    at.button(key="okr_edit_save").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("已保存 RD-26Q3-O2(批次 ")
+    from kpi_core.store import Store
+
+    with Store(demo_db) as store:
+        assert store.objective("RD-26Q3-O2")["title_zh"] == "AGV 底盘成本降低 10%"
+
+
+def test_the_panel_says_what_each_objective_counts_as_the_engine_weighs_it(app, demo_db):
+    """O1 alone weighted 50: not applied, each of the three counts 1/3 "33%" and
+    the quarter stays 68%; then O2 and O3 weighted 25: O1 counts 50%, the others
+    25% each, and the quarter is 73% (worked above)."""
+    from kpi_core.store import Store
+
+    def captions(at) -> list[str]:
+        return [c.value for c in at.caption if "quarter's OKR score" in c.value or "not applied" in c.value]
+
+    with Store(demo_db) as store:
+        _edit(store, "RD-26Q3-O1", weight=50.0)
+    at = app("pages/11_okr.py", unit="RD")
+    assert not at.exception
+    assert "68%" in [m.value for m in at.metric]
+    assert captions(at) == [
+        "Weight 50 not applied: give every objective of the quarter a weight, or none. "
+        "Until then each counts equally (33%).",
+        "Counts 33% of the quarter's OKR score (equal shares).",
+        "Counts 33% of the quarter's OKR score (equal shares).",
+    ]
+    with Store(demo_db) as store:
+        _edit(store, "RD-26Q3-O2", weight=25.0)
+        _edit(store, "RD-26Q3-O3", weight=25.0)
+    at = app("pages/11_okr.py", unit="RD", lang="zh")
+    assert "73%" in [m.value for m in at.metric]
+    shown = [c.value for c in at.caption if "本季度 OKR 得分" in c.value]
+    assert shown == [
+        "占本季度 OKR 得分的 50%(权重 50)。",
+        "占本季度 OKR 得分的 25%(权重 25)。",
+        "占本季度 OKR 得分的 25%(权重 25)。",
+    ]

@@ -64,9 +64,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "okr.objective_score": ("Objective score", "目标得分"),
     "okr.quarter_score": ("OKR score of the quarter", "本季度 OKR 得分"),
-    "okr.weight_note": (
-        "Weight {weight}% of the quarter's OKR score.",
-        "占本季度 OKR 得分的 {weight}%。",
+    "okr.share_weighted": (
+        "Counts {share} of the quarter's OKR score (weight {weight}).",
+        "占本季度 OKR 得分的 {share}(权重 {weight})。",
+    ),
+    "okr.share_equal": (
+        "Counts {share} of the quarter's OKR score (equal shares).",
+        "占本季度 OKR 得分的 {share}(各目标平均)。",
+    ),
+    "okr.share_weight_ignored": (
+        "Weight {weight} not applied: give every objective of the quarter a weight, or none. "
+        "Until then each counts equally ({share}).",
+        "权重 {weight} 未生效:本季度的目标要么都填权重,要么都不填;在此之前各目标平均计算(占 {share})。",
     ),
     "okr.counted": (
         "Counted in {unit}'s weighted total {year}: task {task}, weight {weight}% (each month earns the weight x "
@@ -151,6 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "okr.type_points": ("{name} ({points} points)", "{name}({points} 分)"),
     # refusals of the forms
     "okr.err.no_kr": ("There is no key result {kr}.", "没有关键结果 {kr}。"),
+    "okr.err.no_objective": ("There is no objective {objective}.", "没有目标 {objective}。"),
     "okr.err.confidence": ("Confidence is a share from 0 to 1.", "信心指数须为 0 到 1 之间的比例。"),
     "okr.err.current": ("The current value must be a finite number.", "当前值必须是有效数字。"),
     "okr.err.no_person": ("There is no person {unit}.", "没有编号为 {unit} 的人员。"),

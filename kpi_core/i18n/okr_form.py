@@ -41,6 +41,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "okr_form.kr.confidence": ("Confidence (0-1)", "信心指数(0-1)"),
     "okr_form.save": ("Create objective", "创建目标"),
+    # changing a stored objective (its titles and weight)
+    "okr_edit.open": ("Edit an objective", "修改目标"),
+    "okr_edit.objective": ("Objective", "目标"),
+    "okr_edit.save": ("Save objective", "保存目标"),
+    "okr_edit.saved": ("Saved {objective} (batch {batch}).", "已保存 {objective}(批次 {batch})。"),
+    "okr_edit.refused": (
+        "Nothing was stored ({count} problems): correct them and save again.",
+        "未保存任何内容(共 {count} 个问题):请修改后重新保存。",
+    ),
     "okr_form.saved": (
         "Created {objective} with {count} key results (batches {batches}).",
         "已创建目标 {objective},含 {count} 个关键结果(批次 {batches})。",
