@@ -237,7 +237,7 @@ def kpi_over_time(history: pd.DataFrame, kpi: pd.Series, lang: str, *, big: bool
             name=t("kd.series.actual", lang),
             line={"color": "#0072B2", "width": 3},
             marker=_status_markers(h["status"], 10 if big else 8),
-            text=[_short(v) for v in h["actual"]],
+            text=_labelled([_short(v) for v in h["actual"]], h["status"]),
             textposition="top center",
             cliponaxis=False,
         )
@@ -268,7 +268,7 @@ def completion_and_points(history: pd.DataFrame, kpi: pd.Series, lang: str, *, b
             mode="lines+markers+text",
             line={"color": "#0072B2", "width": 3},
             marker=_status_markers(h["status"], 9),
-            text=[_fmt(v * 100, 1) + "%" if not pd.isna(v) else "" for v in h["completion"]],
+            text=_labelled([_fmt(v * 100, 1) + "%" if not pd.isna(v) else "" for v in h["completion"]], h["status"]),
             textposition="top center",
             cliponaxis=False,
         ),
@@ -282,7 +282,7 @@ def completion_and_points(history: pd.DataFrame, kpi: pd.Series, lang: str, *, b
             x=x,
             y=h["points"],
             marker={"color": [STATUS_COLOURS.get(s, INK) for s in h["status"]]},
-            text=[_fmt(v, 1) for v in h["points"]],
+            text=_labelled(["" if pd.isna(v) else _fmt(v, 1) for v in h["points"]], h["status"]),
             textposition="outside",
             cliponaxis=False,
         ),
@@ -350,6 +350,32 @@ def _months(periods: pd.Series) -> pd.Series:
 
 def _month_axis(fig: go.Figure) -> None:
     fig.update_xaxes(type="date", dtick="M1", tickformat="%Y-%m", tickangle=-45, showgrid=False)
+
+
+#: Up to this many months every point of a KPI's chart carries its figure; more
+#: collide at 1366 px wide, so then only the latest point and the months off
+#: track or at risk do (hovering shows every month's figures).
+LABEL_ALL_UP_TO = 8
+
+
+def _labelled(texts: list[str], status: pd.Series) -> list[str]:
+    """``texts`` with the labels of quiet months (on track, beyond
+    :data:`LABEL_ALL_UP_TO` points) left empty: the latest figure and every
+    amber or red month keep theirs.
+
+    >>> _labelled(["1", "2"], pd.Series(["green", "green"]))
+    ['1', '2']
+    >>> texts = [str(i) for i in range(9)] + [""]  # October has no figure yet
+    >>> _labelled(texts, pd.Series(["red"] + ["green"] * 2 + ["amber"] + ["green"] * 5 + ["no_data"]))
+    ['0', '', '', '3', '', '', '', '', '8', '']
+    """
+    if len(texts) <= LABEL_ALL_UP_TO:
+        return list(texts)
+    shown = [i for i, x in enumerate(texts) if x]
+    latest = shown[-1] if shown else -1
+    return [
+        x if i == latest or s in ("amber", "red") else "" for i, (x, s) in enumerate(zip(texts, status, strict=True))
+    ]
 
 
 def _short(value: float) -> str:

@@ -323,3 +323,31 @@ def test_bar_figures_sit_at_the_start_of_their_bars_away_from_the_target_line():
     bar = figures.children_bar(children, "en").data[0]
     assert bar.insidetextanchor == "start"
     assert list(bar.textposition) == ["outside", "auto", "auto"]  # bottom-up: C has no bar
+
+
+def test_a_long_history_labels_only_the_latest_month_and_the_months_off_track():
+    """Twelve months in a chart half a 1366 px screen wide: twelve labels collide.
+    Only the latest figure and the at-risk (March) and off-track (July) months
+    keep theirs; hovering still shows every month."""
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    status = ["green"] * 2 + ["amber"] + ["green"] * 3 + ["red"] + ["green"] * 4 + ["no_data"]
+    history = pd.DataFrame(
+        {
+            "period": periods,
+            "actual": [100.0 + m for m in range(11)] + [float("nan")],
+            "target": [100.0] * 12,
+            "completion": [1.0 + m / 100 for m in range(11)] + [float("nan")],
+            "points": [10.0 + m / 10 for m in range(11)] + [float("nan")],
+            "status": status,
+        }
+    )
+    kpi = pd.Series({"direction": "higher", "green_at": 1.0, "amber_at": 0.9, "band_low": None, "band_high": None})
+    actual = figures.kpi_over_time(history, kpi, "en").data[-1]
+    assert [(p, x) for p, x in zip(periods, actual.text, strict=True) if x] == [
+        ("2026-03", "102.0"),
+        ("2026-07", "106.0"),
+        ("2026-11", "110.0"),
+    ]
+    completion, points = figures.completion_and_points(history, kpi, "en").data[:2]
+    assert [x for x in completion.text if x] == ["102.0%", "106.0%", "110.0%"]
+    assert [x for x in points.text if x] == ["10.2", "10.6", "11.0"]
