@@ -124,7 +124,7 @@ def test_the_agenda_orders_actions_due_then_reds_by_points_lost_then_overdue_the
     assert agenda.item_title(items[2], "en", _org(store), store.kpis()) == (
         "Revenue: turned red this month, 75% completion, 10.0 points lost"
     )
-    assert agenda.item_title(items[6], "zh", _org(store), store.kpis()) == "运营部 下降 20.0 分:100.0 → 80.0"
+    assert agenda.item_title(items[6], "zh", _org(store), store.kpis()) == "运营部下降 20.0 分:100.0 → 80.0"
 
 
 def test_a_reader_sees_only_units_of_the_scope_and_may_not_chair_above_it(small_store):

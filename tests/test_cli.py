@@ -62,7 +62,7 @@ def test_score_defaults_to_company_and_latest_month(small_db, capsys):
 def test_score_table_in_chinese(small_db, capsys):
     code, out, _ = run(capsys, "--db", small_db, "--lang", "zh", "score", "--unit", "SALES", "--view", "quarter")
     assert code == 0
-    assert "销售部 计分卡" in out and "季度累计" in out and "营业收入" in out
+    assert "销售部计分卡" in out and "季度累计" in out and "营业收入" in out
 
 
 def test_score_csv(small_db, capsys):

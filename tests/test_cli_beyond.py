@@ -79,7 +79,7 @@ def test_okr_prints_r_and_ds_quarter_in_both_languages(demo, capsys):
     assert code == 0
     assert "研发中心 2026Q3 的 OKR:3 个目标,本季度 OKR 得分 68%" in out
     assert "得分 87%" in out and "曾慧" in out and "进度 40%" in out
-    assert "不计入 研发中心 2026 年加权总分" in out
+    assert "不计入研发中心 2026 年加权总分" in out
 
     code, out, _ = run(capsys, demo, "okr", "--unit", "RD", "--format", "json")
     shape = json.loads(out)
@@ -234,7 +234,7 @@ def test_fairness_flags_the_planted_bias_in_both_languages(demo, capsys):
     assert "95% CI -1.26 to -0.49" in out and "Worth a look." in out
     code, out, _ = run(capsys, demo, "fairness", "--lang", "zh")
     # the demo's attributes carry Chinese labels: 司龄 (tenure) = 新任 (new)
-    assert "姚远 对 司龄 = 新任 人员的评分" in out and "低 0.88 分" in out and "-1.26 至 -0.49" in out
+    assert "姚远对司龄 = 新任人员的评分" in out and "低 0.88 分" in out and "-1.26 至 -0.49" in out
     code, out, _ = run(capsys, demo, "fairness", "--lang", "zh", "--format", "json")
     flag = json.loads(out)["flags"][0]
     assert (flag["attribute"], flag["value"], flag["attribute_name"], flag["value_name"]) == (

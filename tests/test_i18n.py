@@ -42,7 +42,7 @@ def test_every_value_the_engine_produces_has_a_label():
 def test_switching_language_changes_the_words():
     assert t("perspective.learning", "en") == "Learning & growth"
     assert t("perspective.learning", "zh") == "学习与成长"
-    assert t("cli.scorecard_of", "zh", unit="销售部", period="2026-03", view="当月") == "销售部 计分卡 · 2026-03 · 当月"
+    assert t("cli.scorecard_of", "zh", unit="销售部", period="2026-03", view="当月") == "销售部计分卡 · 2026-03 · 当月"
 
 
 def test_every_reason_the_hostile_corpus_produces_has_a_chinese_translation(small_store):

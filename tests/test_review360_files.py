@@ -358,7 +358,7 @@ P_CS_03,established,,office
         assert [(f["attribute"], f["value"]) for f in flagged] == [("tenure", "established")]
         return tables.flag_text(flagged[0], lang, str, tables.Labels.of(attributes))
 
-    assert flag("zh").startswith("R 对 司龄 = 资深 人员的评分(与其他评价人对同一人的评分相比)比对其他人员高 1.00 分")
+    assert flag("zh").startswith("R 对司龄 = 资深人员的评分(与其他评价人对同一人的评分相比)比对其他人员高 1.00 分")
     assert flag("en").startswith("R's ratings of people with tenure = established are 1.00 points higher")
     labels = tables.Labels.of(demo_store.unit_attributes())
     groups = fairness.group_checks(_ratings(), demo_store.unit_attributes())
@@ -367,7 +367,7 @@ P_CS_03,established,,office
 
     # rolling the names back leaves the attribute's id; the values keep the wide file's labels
     demo_store.rollback_batch(names.result.batch_id, uploaded_by="hr_admin")
-    assert flag("zh").startswith("R 对 tenure = 资深 人员的评分")
+    assert flag("zh").startswith("R 对 tenure = 资深人员的评分")
 
 
 def test_a_wide_attributes_file_names_its_own_columns_in_its_problems(demo_store: Store):

@@ -93,7 +93,7 @@ def children_table(at) -> pd.DataFrame:
             f"{LAB} has no KPIs assigned in 2026, so it has no score yet.",
             f"Assign KPIs to {LAB} on the Scorecard design page",
         ),
-        ("zh", f"{LAB_ZH} 在 2026 年未分配任何指标,因此还没有得分。", f"在“计分卡设计”页面为 {LAB_ZH} 分配指标"),
+        ("zh", f"{LAB_ZH} 在 2026 年未分配任何指标,因此还没有得分。", f"在“计分卡设计”页面为{LAB_ZH} 分配指标"),
     ],
 )
 def test_a_unit_without_kpis_says_so_once_and_points_to_scorecard_design(small_app, lang, message, link):

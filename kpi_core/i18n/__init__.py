@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import string
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -43,8 +44,43 @@ def t(key: str, lang: str = "en", /, **params: object) -> str:
     texts = TABLE.get(key)
     if texts is None:
         return key
-    text = texts[1] if lang == "zh" else texts[0]
-    return text.format(**params) if params else text
+    if lang != "zh":
+        return texts[0].format(**params) if params else texts[0]
+    return _format_zh(texts[1], params) if params else texts[1]
+
+
+#: Chinese characters and full-width punctuation: no space is set between two of them.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_FORMATTER = string.Formatter()
+
+
+def _format_zh(template: str, params: dict[str, object]) -> str:
+    """A Chinese template filled in. Its templates set a space on each side of
+    a placeholder (a name may be Latin: "返回 {unit} 的计分卡" gives "返回 Sales
+    的计分卡"); where both the text and the value meet as Chinese, the space
+    goes, as Chinese typesetting has none between characters: "返回客户服务部的计分卡".
+    Spaces inside a value (a name, a comment) are never touched.
+
+    >>> t("kd.back", "zh", unit="客户服务部"), t("kd.back", "zh", unit="Sales")
+    ('返回客户服务部的计分卡', '返回 Sales 的计分卡')
+    """
+    out: list[str] = []
+    glue_next = False  # the last value ended in Chinese: a leading space of the next literal may go
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        if glue_next and literal.startswith(" ") and _CJK.match(literal[1:2]):
+            literal = literal[1:]
+        glue_next = False
+        if field is None:
+            out.append(literal)
+            continue
+        value = _FORMATTER.format_field(
+            _FORMATTER.convert_field(_FORMATTER.get_field(field, (), params)[0], conversion), spec or ""
+        )
+        if literal.endswith(" ") and _CJK.match(literal[-2:-1]) and _CJK.match(value[:1]):
+            literal = literal[:-1]
+        out.append(literal + value)
+        glue_next = bool(value) and _CJK.match(value[-1]) is not None
+    return "".join(out)
 
 
 def has(key: str) -> bool:
