@@ -2073,17 +2073,13 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
     if args.cycle is not None:
         ratings = ratings[ratings["item"].str.startswith(args.cycle + "|")].reset_index(drop=True)
 
-    def name(rater: object) -> str:
-        return org.name(str(rater), lang) if rater in org else str(rater)
-
+    name = tables.namer(org, lang)
     compared, raters = [], []
     groups = offsets = None
     if len(ratings):
         groups, offsets = fairness.group_checks(ratings, attributes), fairness.rater_offsets(ratings)
         for g in groups.to_dict("records"):
-            ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
-            ids |= {"attribute_name": labels.attribute(g["attribute"], lang)}
-            ids |= {"value_name": labels.value(g["attribute"], g["value"], lang)}
+            ids = tables.comparison_record(g, name, labels, lang)
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b")}
             figures = {k: _number(g[k]) for k in ("mean_a", "mean_b", "diff", "low", "high", "d", "p")}
             compared.append(ids | counts | figures | {"flagged": bool(g["flagged"])})
@@ -2111,7 +2107,7 @@ def cmd_fairness(store: Store, args: argparse.Namespace) -> int:
 
 
 def _fairness_print(
-    groups: pd.DataFrame, offsets: pd.DataFrame, name: Callable[[str], str], labels: tables.Labels, lang: str
+    groups: pd.DataFrame, offsets: pd.DataFrame, name: tables.Namer, labels: tables.Labels, lang: str
 ) -> None:
     """The 360 check as the page words it (:mod:`kpi_core.fairness_tables`)."""
     print("\n" + t("fair.flags", lang))
@@ -2141,17 +2137,13 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
     grades, attributes = review360.fairness_ratings(store, viewer, source="tasks")
     labels = tables.Labels.of(attributes)
 
-    def name(rater: object) -> str:
-        return org.name(str(rater), lang) if rater in org else str(rater)
-
+    name = tables.namer(org, lang)
     compared, assessors = [], []
     checks = summary = None
     if len(grades):
         checks, summary = fairness.grade_checks(grades, attributes), fairness.assessor_summary(grades)
         for g in checks.to_dict("records"):
-            ids = {"rater_id": g["rater"], "rater": name(g["rater"]), "attribute": g["attribute"], "value": g["value"]}
-            ids |= {"attribute_name": labels.attribute(g["attribute"], lang)}
-            ids |= {"value_name": labels.value(g["attribute"], g["value"], lang)}
+            ids = tables.comparison_record(g, name, labels, lang)
             counts = {k: int(g[k]) for k in ("subjects_a", "subjects_b", "n_a", "n_b", "others_n")}
             keys = ("mean_a", "mean_b", "diff", "low", "high", "d", "p", "others_a", "others_b", "others_diff")
             compared.append(ids | counts | {k: _number(g[k]) for k in keys} | {"flagged": bool(g["flagged"])})
@@ -2182,7 +2174,7 @@ def _fairness_tasks(store: Store, viewer: access.Viewer | None, args: argparse.N
 def _fairness_tasks_print(
     checks: pd.DataFrame,
     summary: pd.DataFrame,
-    name: Callable[[str], str],
+    name: tables.Namer,
     labels: tables.Labels,
     units: str,
     lang: str,

@@ -10,12 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kpi_core.i18n import t
 
+if TYPE_CHECKING:
+    from kpi_core.org import Org
+
 Namer = Callable[[str], str]
+
+
+def namer(org: Org, lang: str) -> Namer:
+    """A rater or assessor id as the reader sees it: a unit's name in ``lang``,
+    else the id as written (an account or an outside rater)."""
+    return lambda rater: org.name(str(rater), lang) if rater in org else str(rater)
+
+
+def comparison_record(g: Mapping, name: Namer, labels: Labels, lang: str) -> dict:
+    """Who compared which group (a row of the group or grade checks) for JSON
+    and CSV: the ids as stored, the rater's name and the labels in ``lang``."""
+    return {
+        "rater_id": g["rater"],
+        "rater": name(g["rater"]),
+        "attribute": g["attribute"],
+        "attribute_name": labels.attribute(g["attribute"], lang),
+        "value": g["value"],
+        "value_name": labels.value(g["attribute"], g["value"], lang),
+    }
 
 
 def _given(value: object) -> bool:

@@ -416,10 +416,10 @@ def edit_objective(
         "title_zh": title_zh,
         "weight": weight,
     }
-    validated = ingest.read("objectives", _csv("objectives", [row]), FORM_FILE, store, today=today)
+    text = _csv("objectives", [row])
+    validated = ingest.read("objectives", text, FORM_FILE, store, today=today)
     if validated.errors:
         raise FormRefused([("objectives", p) for p in validated.errors])
-    text = _csv("objectives", [row])
     return store.write_batch(
         "objectives",
         validated.frame,

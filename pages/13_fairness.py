@@ -27,8 +27,7 @@ ratings, attributes = review360.fairness_ratings(data.store(), session.viewer())
 labels = tables.Labels.of(attributes)  # "司龄 = 新任" in Chinese where the file gave labels
 
 
-def name(rater: str) -> str:
-    return org.name(rater, lang) if rater in org else rater
+name = tables.namer(org, lang)
 
 
 def ratings_360() -> None:
