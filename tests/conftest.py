@@ -120,6 +120,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
 
 
+#: The first failure of each test that passed on its retry: (test, traceback).
+_RERUN_FAILURES: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep the traceback of a failure that a retry then hid (the summary
+    names the test; this says what went wrong the first time)."""
+    if report.outcome == "rerun":
+        _RERUN_FAILURES.append((report.nodeid, report.longreprtext))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for nodeid, text in _RERUN_FAILURES:
+        terminalreporter.write_sep("-", f"first failure of {nodeid} (retried)")
+        terminalreporter.write_line(text[-4000:])
+
+
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Tests never touch data/scorecard.duckdb: the default path is a temp file."""
